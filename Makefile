@@ -1,0 +1,32 @@
+# Set-up and test entry points; see README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# torch is pinned to the CPU build; an unpinned torch pulls a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/ramiel demo
+
+test: setup
+	$(BIN)/lit -q tests/filecheck
+	$(BIN)/pytest -q tests/unit
+
+lint: setup
+	$(BIN)/ruff check .
+	# pyright follows the package-dir mapping only through a strict editable install.
+	$(BIN)/pip install --quiet -e . --no-deps --config-settings editable_mode=strict
+	$(BIN)/pyright
+
+clean:
+	rm -rf $(VENV) .cache

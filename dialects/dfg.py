@@ -1,0 +1,688 @@
+"""The `dfg` dialect: an ONNX graph as typed, statically shaped dataflow ops.
+
+One op per ONNX operator, named by one rule: the ONNX name in snake case, with an
+underscore before each capital that follows a lower-case letter or a digit
+(`Conv` -> `dfg.conv`, `MaxPool` -> `dfg.max_pool`, `LRN` -> `dfg.lrn`).
+
+Each op has the form of the newest ONNX version of its operator, read from the
+operator's schema in the installed `onnx` package, so the dialect cannot drift
+from ONNX: what ONNX passes as input tensors are operands (constant ones come from
+`dfg.constant`), ONNX attributes are properties with ONNX's defaults, and the
+operand, result and property names are ONNX's own. The importer normalises older
+opsets to this form.
+
+Custom syntax, shared by every op:
+
+    %y = dfg.conv %x, %w, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    %z = dfg.clip %y, _, %hi : (tensor<1x4x8x8xf32>, tensor<f32>) -> tensor<1x4x8x8xf32>
+
+Operands are listed in ONNX input order; an absent optional input that precedes a
+present one is written `_`. Properties equal to their ONNX default are not printed.
+Discardable attributes (`cluster`, `stream`) share the attribute dictionary.
+
+Verification: every operand and result is a static tensor of a supported element
+type; element types satisfy the schema's type constraints; and ONNX's own shape
+inference (`onnx.shape_inference.infer_node_outputs`, about 10 microseconds a
+node) must agree with the result types, using the values of small integer
+constants for data-dependent shapes such as Reshape's.
+
+Weights: `dfg.constant` holds small tensors inline as `dense<...>`. Larger ones
+hold a `#dfg.resource<key : type>` whose bytes live in the dialect's resource
+store and print once, as hex, in the `{-# dialect_resources: {dfg: ...} #-}`
+section at the end of the module, so the op text stays readable. A key is the
+tensor's sanitised name plus a digest of its bytes: equal keys mean equal bytes,
+so the store never renames a key (xDSL's builtin store does, which loses data
+when the same text is parsed twice in a process). Splat tensors (every element
+equal, like the weights of the onnx light models) stay inline as `dense<v>`
+with a one-element buffer whatever their size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import ClassVar, TypeVar, cast
+
+import numpy as np
+import onnx
+from onnx import defs, helper, numpy_helper, shape_inference
+from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    BytesAttr,
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    StringAttr,
+    TensorType,
+    i32,
+)
+from xdsl.interfaces import HasFolderInterface
+from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, SSAValue
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    AttrSizedResultSegments,
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_attr_definition,
+    irdl_op_definition,
+    operand_def,
+    opt_operand_def,
+    opt_prop_def,
+    opt_result_def,
+    prop_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.irdl.operations import IRDLOption
+from xdsl.parser import AttrParser, Parser, UnresolvedOperand
+from xdsl.printer import Printer
+from xdsl.traits import ConstantLike, Pure
+from xdsl.utils.exceptions import VerifyException
+
+from ramiel.onnx_types import (
+    attribute_of_onnx,
+    dense_attr,
+    dense_to_numpy,
+    element_types_of_constraint,
+    is_supported_element_type,
+    numpy_dtype,
+    onnx_of_attribute,
+    onnx_of_element_type,
+    python_of_attribute,
+    static_shape,
+)
+
+OPERATORS: tuple[str, ...] = (
+    "Abs", "Add", "ArgMax", "AveragePool", "BatchNormalization", "Cast", "Clip",
+    "Concat", "ConstantOfShape", "Conv", "ConvTranspose", "Div", "Dropout", "Equal",
+    "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
+    "GlobalMaxPool", "Greater", "HardSigmoid", "HardSwish", "Identity",
+    "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "Log",
+    "LogSoftmax", "LRN", "MatMul", "Max", "MaxPool", "Min", "Mod", "Mul", "Neg", "Pad",
+    "Pow", "Range", "Reciprocal", "ReduceMax", "ReduceMean", "ReduceSum", "Relu",
+    "Reshape", "Resize", "Shape", "Sigmoid", "Slice", "Softmax", "Split", "Sqrt",
+    "Squeeze", "Sub", "Sum", "Tanh", "Tile", "Transpose", "Unsqueeze", "Where",
+)  # fmt: skip
+"""The ONNX operators with a `dfg` op (`Constant` becomes `dfg.constant`)."""
+
+INLINE_CONSTANT_LIMIT = 16
+"""Constants with at most this many elements print inline as `dense<...>`."""
+
+_SHAPE_DATA_LIMIT = 1024
+"""Integer constants up to this size feed ONNX shape inference as values."""
+
+_T = TypeVar("_T")
+_Single = defs.OpSchema.FormalParameterOption.Single
+_Variadic = defs.OpSchema.FormalParameterOption.Variadic
+_Params = tuple[tuple[str, defs.OpSchema.FormalParameterOption], ...]
+
+
+def dfg_name(op_type: str) -> str:
+    """The `dfg` op name of an ONNX operator: `MaxPool` -> `dfg.max_pool`."""
+    return "dfg." + re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", op_type).lower()
+
+
+def sanitize_identifier(name: str) -> str:
+    """`name` as an MLIR bare identifier: invalid characters become `_`."""
+    cleaned = re.sub(r"[^A-Za-z0-9_$.]", "_", name)
+    return cleaned if re.match(r"[A-Za-z_]", cleaned) else "_" + cleaned
+
+
+# Resources.
+
+
+class ResourceStore(OpAsmDialectInterface):
+    """The bytes of `#dfg.resource` constants, keyed by name and content digest.
+
+    Keys are never renamed: a key names its content, so seeing it twice (the same
+    module parsed twice, or two models sharing a tensor) means the same bytes.
+    """
+
+    _blobs: dict[str, bytes]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._blobs = {}
+
+    def add(self, name_hint: str, data: bytes) -> str:
+        """Store `data` and return its key."""
+        digest = hashlib.blake2b(data, digest_size=8).hexdigest()
+        key = f"{sanitize_identifier(name_hint)}_{digest}"
+        self._blobs[key] = data
+        return key
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes stored under `key`, or None."""
+        return self._blobs.get(key)
+
+    def declare_resource(self, key: str) -> str:
+        return key
+
+    def parse_resource(self, key: str, val: str) -> None:
+        if not val.startswith("0x") or len(val) < 10:
+            raise ValueError(f"resource '{key}' must be a hex blob with an alignment header")
+        self._blobs[key] = bytes.fromhex(val[10:])
+
+    def lookup(self, key: str) -> str | None:
+        data = self._blobs.get(key)
+        return None if data is None else "0x" + _ALIGNMENT_HEADER + data.hex()
+
+    def build_resources(self, keys: Iterable[str]) -> dict[str, str]:
+        return {key: blob for key in sorted(keys) if (blob := self.lookup(key))}
+
+
+# MLIR blobs start with their alignment as a little-endian 32-bit integer.
+_ALIGNMENT_HEADER = (16).to_bytes(4, "little").hex()
+
+RESOURCES = ResourceStore()
+"""The process-wide store of `#dfg.resource` bytes."""
+
+
+@irdl_attr_definition
+class ResourceAttr(ParametrizedAttribute):
+    """A tensor whose bytes live in the resource store: `#dfg.resource<key : tensor<4xf32>>`."""
+
+    name = "dfg.resource"
+
+    key: StringAttr
+    type: TensorType
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            key = parser.parse_identifier()
+            parser.parse_punctuation(":")
+            type = parser.parse_type()
+        return (StringAttr(key), type)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_resource_handle("dfg", self.key.data)
+            printer.print_string(" : ")
+            printer.print_attribute(self.type)
+
+    def verify(self) -> None:
+        data = RESOURCES.get(self.key.data)
+        if data is None:
+            return  # The blob section is parsed after the ops that refer to it.
+        expected = int(np.prod(self.type.get_shape())) * _itemsize(self.type)
+        if len(data) != expected:
+            raise VerifyException(
+                f"resource '{self.key.data}' holds {len(data)} bytes, "
+                f"but {self.type} needs {expected}"
+            )
+
+
+def _itemsize(t: TensorType) -> int:
+    element = t.get_element_type()
+    return 1 if element == IntegerType(1) else numpy_dtype(element).itemsize
+
+
+# Ops.
+
+
+def _is_static_supported_tensor(t: Attribute) -> bool:
+    return (
+        isinstance(t, TensorType)
+        and all(d >= 0 for d in t.get_shape())
+        and is_supported_element_type(t.get_element_type())
+    )
+
+
+class DfgOp(IRDLOperation):
+    """Base of every `dfg` operator op: custom syntax and verification from the ONNX schema."""
+
+    ONNX_OP_TYPE: ClassVar[str]
+    """The ONNX operator this op models."""
+
+    ONNX_SCHEMA: ClassVar[defs.OpSchema]
+    """The newest ONNX schema of that operator."""
+
+    # Names of the ONNX inputs and outputs, in order, and their option.
+    ONNX_INPUTS: ClassVar[_Params]
+    ONNX_OUTPUTS: ClassVar[_Params]
+
+    @classmethod
+    def build(
+        cls,
+        inputs: Sequence[SSAValue | None],
+        result_types: Sequence[Attribute],
+        properties: Mapping[str, Attribute] | None = None,
+        attributes: Mapping[str, Attribute] | None = None,
+    ) -> DfgOp:
+        """The op with ONNX-ordered `inputs` (None for an absent optional input)."""
+        operands, sizes = _group(cls.ONNX_INPUTS, list(inputs))
+        props = dict(properties or {})
+        if _needs_segments(cls.ONNX_INPUTS):
+            props["operandSegmentSizes"] = DenseArrayBase.from_list(i32, sizes)
+        results, result_sizes = _group(cls.ONNX_OUTPUTS, list(result_types))
+        if _needs_segments(cls.ONNX_OUTPUTS):
+            props["resultSegmentSizes"] = DenseArrayBase.from_list(i32, result_sizes)
+        return cls.create(
+            operands=[v for group in operands for v in group],
+            result_types=[t for group in results for t in group],
+            properties=props,
+            attributes=dict(attributes or {}),
+        )
+
+    def input_values(self) -> list[SSAValue | None]:
+        """The operands in ONNX input order, None for an absent optional input.
+
+        A variadic input contributes all its values.
+        """
+        values: list[SSAValue | None] = []
+        for (name, option), group in zip(
+            self.ONNX_INPUTS, self._operand_groups(), strict=True
+        ):
+            del name
+            if option == _Variadic:
+                values.extend(group)
+            else:
+                values.append(group[0] if group else None)
+        return values
+
+    def _operand_groups(self) -> list[list[SSAValue]]:
+        groups: list[list[SSAValue]] = []
+        for name, _ in self.ONNX_INPUTS:
+            value = getattr(self, name)
+            if value is None:
+                groups.append([])
+            elif isinstance(value, SSAValue):
+                groups.append([value])
+            else:
+                groups.append(list(cast(Sequence[SSAValue], value)))
+        return groups
+
+    def onnx_attributes(self) -> dict[str, Attribute]:
+        """The ONNX attributes of this op, ONNX's defaults filled in."""
+        attrs: dict[str, Attribute] = {}
+        for name in self.ONNX_SCHEMA.attributes:
+            value = self.properties.get(name)
+            if value is None:
+                value = _schema_default(self.ONNX_SCHEMA, name)
+            if value is not None:
+                attrs[name] = value
+        return attrs
+
+    def python_attributes(self) -> dict[str, object]:
+        """The ONNX attributes as plain Python values (what the kernel table takes)."""
+        return {k: python_of_attribute(v) for k, v in self.onnx_attributes().items()}
+
+    # Syntax.
+
+    @classmethod
+    def parse(cls, parser: Parser) -> DfgOp:
+        start = parser.pos
+        slots = parser.parse_optional_undelimited_comma_separated_list(
+            lambda: _parse_optional_slot(parser),
+            lambda: parser.expect(lambda: _parse_optional_slot(parser), "operand or '_' expected"),
+        ) or []
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        func_type = parser.parse_function_type()
+        present = [s for s in slots if isinstance(s, UnresolvedOperand)]
+        values = parser.resolve_operands(present, func_type.inputs.data, start)
+        it = iter(values)
+        inputs = [None if s is _ABSENT else next(it) for s in slots]
+        props = {k: v for k, v in attrs.items() if k in cls.get_irdl_definition().properties}
+        discardable = {k: v for k, v in attrs.items() if k not in props}
+        try:
+            return cls.build(inputs, func_type.outputs.data, props, discardable)
+        except VerifyException as e:
+            parser.raise_error(str(e), start, parser.pos)
+
+    def print(self, printer: Printer) -> None:
+        slots = self.input_values()
+        while slots and slots[-1] is None:
+            slots.pop()
+        if slots:
+            printer.print_string(" ")
+            printer.print_list(
+                slots,
+                lambda v: printer.print_string("_") if v is None else printer.print_operand(v),
+            )
+        shown = {
+            k: v
+            for k, v in self.properties.items()
+            if k not in ("operandSegmentSizes", "resultSegmentSizes")
+            and v != _schema_default(self.ONNX_SCHEMA, k)
+        }
+        printer.print_op_attributes(shown | dict(self.attributes))
+        printer.print_string(" : ")
+        printer.print_operation_type(self)
+
+    # Verification.
+
+    def verify_(self) -> None:
+        for kind, values in (("operand", self.operands), ("result", self.results)):
+            for i, v in enumerate(values):
+                if not _is_static_supported_tensor(v.type):
+                    raise VerifyException(
+                        f"{kind} #{i} must be a statically shaped tensor of a supported "
+                        f"element type, got {v.type}"
+                    )
+        self._verify_type_constraints()
+        self._verify_inferred_types()
+
+    def _verify_type_constraints(self) -> None:
+        bound: dict[str, Attribute] = {}
+        params = [
+            (p.type_str, v)
+            for p, vs in (
+                *zip(self.ONNX_SCHEMA.inputs, self._operand_groups(), strict=True),
+                *zip(self.ONNX_SCHEMA.outputs, self._result_groups(), strict=True),
+            )
+            for v in vs
+        ]
+        constraints = {c.type_param_str: c for c in self.ONNX_SCHEMA.type_constraints}
+        for type_str, value in params:
+            element = cast(TensorType, value.type).get_element_type()
+            if type_str in constraints:
+                allowed = element_types_of_constraint(constraints[type_str].allowed_type_strs)
+                if element not in allowed:
+                    raise VerifyException(
+                        f"element type {element} is not allowed for '{type_str}' of "
+                        f"{self.ONNX_OP_TYPE}"
+                    )
+                if bound.setdefault(type_str, element) != element:
+                    raise VerifyException(
+                        f"all values of type '{type_str}' must have one element type, "
+                        f"got {bound[type_str]} and {element}"
+                    )
+
+    def _result_groups(self) -> list[list[SSAValue]]:
+        groups: list[list[SSAValue]] = []
+        for name, _ in self.ONNX_OUTPUTS:
+            value = getattr(self, name)
+            if value is None:
+                groups.append([])
+            elif isinstance(value, SSAValue):
+                groups.append([value])
+            else:
+                groups.append(list(cast(Sequence[SSAValue], value)))
+        return groups
+
+    def _verify_inferred_types(self) -> None:
+        input_names: list[str] = []
+        input_types: dict[str, onnx.TypeProto] = {}
+        input_data: dict[str, onnx.TensorProto] = {}
+        for i, v in enumerate(self.input_values()):
+            if v is None:
+                input_names.append("")
+                continue
+            name = f"i{i}"
+            input_names.append(name)
+            t = cast(TensorType, v.type)
+            input_types[name] = helper.make_tensor_type_proto(
+                onnx_of_element_type(t.get_element_type()), static_shape(t)
+            )
+            if (value := _small_int_constant(v)) is not None:
+                input_data[name] = numpy_helper.from_array(value, name)
+        outputs = [f"o{i}" for i in range(len(self.results))]
+        node = helper.make_node(self.ONNX_OP_TYPE, input_names, outputs)
+        node.attribute.extend(
+            onnx_of_attribute(k, v)
+            for k, v in self.properties.items()
+            if k in self.ONNX_SCHEMA.attributes
+        )
+        try:
+            inferred = shape_inference.infer_node_outputs(
+                self.ONNX_SCHEMA, node, input_types, input_data
+            )
+        except Exception as e:
+            message = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+            raise VerifyException(f"invalid {self.ONNX_OP_TYPE}: {message}") from None
+        for name, result in zip(outputs, self.results, strict=True):
+            type_proto = inferred.get(name)
+            if type_proto is None or not type_proto.tensor_type.HasField("shape"):
+                continue
+            t = cast(TensorType, result.type)
+            expected_element = type_proto.tensor_type.elem_type
+            if expected_element and expected_element != onnx_of_element_type(t.get_element_type()):
+                name_of = helper.tensor_dtype_to_np_dtype(expected_element).name
+                raise VerifyException(
+                    f"result #{result.index} has element type {t.get_element_type()}, "
+                    f"but {self.ONNX_OP_TYPE} gives {name_of}"
+                )
+            dims = type_proto.tensor_type.shape.dim
+            shape = static_shape(t)
+            if len(dims) != len(shape) or any(
+                d.HasField("dim_value") and d.dim_value != s
+                for d, s in zip(dims, shape, strict=False)
+            ):
+                inferred_shape = "x".join(
+                    str(d.dim_value) if d.HasField("dim_value") else "?" for d in dims
+                )
+                raise VerifyException(
+                    f"result #{result.index} has shape {'x'.join(map(str, shape)) or 'scalar'}, "
+                    f"but {self.ONNX_OP_TYPE} gives {inferred_shape or 'scalar'}"
+                )
+
+
+class _Absent:
+    """Marks an absent optional operand (`_`) while parsing."""
+
+
+_ABSENT = _Absent()
+
+
+def _parse_optional_slot(parser: Parser) -> UnresolvedOperand | _Absent | None:
+    if parser.parse_optional_keyword("_"):
+        return _ABSENT
+    return parser.parse_optional_unresolved_operand()
+
+
+def _needs_segments(params: _Params) -> bool:
+    return sum(option != _Single for _, option in params) > 1
+
+
+def _group(
+    params: _Params,
+    values: list[_T | None],
+) -> tuple[list[list[_T]], list[int]]:
+    """Split ONNX-ordered values into one group per ONNX parameter."""
+    groups: list[list[_T]] = []
+    rest = list(values)
+    for index, (name, option) in enumerate(params):
+        if option == _Variadic:
+            # A variadic parameter is last in every supported schema.
+            taken = [v for v in rest if v is not None]
+            if index != len(params) - 1 or len(taken) != len(rest):
+                raise VerifyException(f"malformed variadic '{name}'")
+            groups.append(taken)
+            rest = []
+            continue
+        value = rest.pop(0) if rest else None
+        if value is None and option == _Single:
+            raise VerifyException(f"missing required operand '{name}'")
+        groups.append([] if value is None else [value])
+    if rest:
+        raise VerifyException(f"expected at most {len(params)} values, got {len(values)}")
+    return groups, [len(g) for g in groups]
+
+
+def _schema_default(schema: defs.OpSchema, name: str) -> Attribute | None:
+    attr = schema.attributes.get(name)
+    if attr is None or not attr.default_value.name:
+        return None
+    return _DEFAULTS.setdefault(
+        (schema.name, name), attribute_of_onnx(attr.default_value)
+    )
+
+
+_DEFAULTS: dict[tuple[str, str], Attribute] = {}
+
+_PROPERTY_BASES: dict[defs.OpSchema.AttrType, type[Attribute]] = {
+    defs.OpSchema.AttrType.INT: IntegerAttr,
+    defs.OpSchema.AttrType.FLOAT: FloatAttr,
+    defs.OpSchema.AttrType.STRING: StringAttr,
+    defs.OpSchema.AttrType.INTS: DenseArrayBase,
+    defs.OpSchema.AttrType.FLOATS: DenseArrayBase,
+    defs.OpSchema.AttrType.STRINGS: ArrayAttr,
+    defs.OpSchema.AttrType.TENSOR: DenseIntOrFPElementsAttr,
+}
+
+
+def _small_int_constant(value: SSAValue) -> np.ndarray | None:
+    owner = value.owner
+    if not isinstance(owner, ConstantOp):
+        return None
+    t = cast(TensorType, value.type)
+    if not isinstance(t.get_element_type(), IntegerType) or t.element_count() > _SHAPE_DATA_LIMIT:
+        return None
+    return owner.numpy()
+
+
+def _params(formal: Sequence[defs.OpSchema.FormalParameter]) -> _Params:
+    return tuple((p.name, p.option) for p in formal)
+
+
+def _define_op(op_type: str) -> type[DfgOp]:
+    """The `dfg` op class of an ONNX operator, from its newest schema."""
+    schema = defs.get_schema(op_type)
+    fields: dict[str, object] = {
+        "name": dfg_name(op_type),
+        "ONNX_OP_TYPE": op_type,
+        "ONNX_SCHEMA": schema,
+        "ONNX_INPUTS": _params(schema.inputs),
+        "ONNX_OUTPUTS": _params(schema.outputs),
+        "traits": traits_def(Pure()),
+        # irdl_op_definition accepts plain class attributes only as ClassVars.
+        "__annotations__": dict.fromkeys(
+            ("ONNX_OP_TYPE", "ONNX_SCHEMA", "ONNX_INPUTS", "ONNX_OUTPUTS"), ClassVar[object]
+        ),
+        "__doc__": f"ONNX `{op_type}` (opset {schema.since_version}).\n\n"
+        + (schema.doc or "").strip().split("\n\n")[0],
+    }
+    defining = {_Single: operand_def, _Variadic: var_operand_def}
+    for p in schema.inputs:
+        fields[p.name] = defining.get(p.option, opt_operand_def)(TensorType)
+    results = {_Single: result_def, _Variadic: var_result_def}
+    for p in schema.outputs:
+        fields[p.name] = results.get(p.option, opt_result_def)(TensorType)
+    for name, attr in schema.attributes.items():
+        base = _PROPERTY_BASES.get(attr.type)
+        if base is None:
+            continue  # Only Constant has such attributes, and it has its own op.
+        default = _schema_default(schema, name)
+        fields[name] = (
+            opt_prop_def(base) if default is None else prop_def(base, default_value=default)
+        )
+    options: list[IRDLOption] = [ParsePropInAttrDict()]
+    if _needs_segments(_params(schema.inputs)):
+        options.append(AttrSizedOperandSegments(as_property=True))
+    if _needs_segments(_params(schema.outputs)):
+        options.append(AttrSizedResultSegments(as_property=True))
+    fields["irdl_options"] = tuple(options)
+    class_name = op_type + "Op"
+    return irdl_op_definition(type(class_name, (DfgOp,), fields))
+
+
+@irdl_op_definition
+class ConstantOp(IRDLOperation, HasFolderInterface):
+    """A constant tensor; ONNX initializers and `Constant` nodes become this op.
+
+        %shape = dfg.constant dense<[1, -1]> : tensor<2xi64>
+        %w = dfg.constant #dfg.resource<conv1_w_5f0c2a9e1b7d3c4a : tensor<64x3x7x7xf32>>
+    """
+
+    name = "dfg.constant"
+
+    value = prop_def(DenseIntOrFPElementsAttr | ResourceAttr)
+    output = result_def(TensorType)
+
+    traits = traits_def(Pure(), ConstantLike())
+
+    def __init__(self, value: DenseIntOrFPElementsAttr | ResourceAttr) -> None:
+        super().__init__(properties={"value": value}, result_types=[value.type])
+
+    @staticmethod
+    def of_array(array: np.ndarray, name_hint: str = "const") -> ConstantOp:
+        """The constant holding `array`: inline when small or a splat, else a resource."""
+        flat = array.reshape(-1)
+        if array.size > INLINE_CONSTANT_LIMIT and array.size and (flat == flat[0]).all():
+            splat = dense_attr(flat[:1])
+            value: DenseIntOrFPElementsAttr | ResourceAttr = DenseIntOrFPElementsAttr(
+                TensorType(splat.get_element_type(), list(array.shape)), splat.data
+            )
+        elif array.size <= INLINE_CONSTANT_LIMIT:
+            value = dense_attr(array)
+        else:
+            stored = dense_attr(array)
+            key = RESOURCES.add(name_hint, stored.data.data)
+            value = ResourceAttr(StringAttr(key), cast(TensorType, stored.type))
+        return ConstantOp(value)
+
+    def numpy(self) -> np.ndarray:
+        """The constant's value (read-only, without copying the bytes)."""
+        value = self.value
+        if isinstance(value, DenseIntOrFPElementsAttr):
+            return dense_to_numpy(value)
+        data = RESOURCES.get(value.key.data)
+        if data is None:
+            raise VerifyException(f"resource '{value.key.data}' has no data")
+        return dense_to_numpy(DenseIntOrFPElementsAttr(value.type, BytesAttr(data)))
+
+    def is_splat(self) -> bool:
+        """Whether the value is stored as one repeated element."""
+        value = self.value
+        return isinstance(value, DenseIntOrFPElementsAttr) and len(value) == 1
+
+    def fold(self) -> tuple[Attribute]:
+        return (self.value,)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ConstantOp:
+        value = parser.parse_attribute()
+        if not isinstance(value, DenseIntOrFPElementsAttr | ResourceAttr):
+            parser.raise_error("expected a dense<...> or #dfg.resource<...> value")
+        attrs = parser.parse_optional_attr_dict()
+        op = ConstantOp(value)
+        op.attributes.update(attrs)
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_attribute(self.value)
+        printer.print_op_attributes(self.attributes)
+
+    def verify_(self) -> None:
+        if not _is_static_supported_tensor(self.output.type):
+            raise VerifyException(
+                f"constant must be a statically shaped tensor of a supported element "
+                f"type, got {self.output.type}"
+            )
+        if self.value.type != self.output.type:
+            raise VerifyException(
+                f"value type {self.value.type} does not match result type {self.output.type}"
+            )
+        if isinstance(self.value, ResourceAttr) and RESOURCES.get(self.value.key.data) is None:
+            raise VerifyException(f"resource '{self.value.key.data}' has no data")
+
+
+OPS: dict[str, type[DfgOp]] = {op_type: _define_op(op_type) for op_type in OPERATORS}
+"""The `dfg` op class of each supported ONNX operator."""
+
+
+def op_class(op_type: str) -> type[DfgOp]:
+    """The `dfg` op class of an ONNX operator (KeyError if unsupported)."""
+    return OPS[op_type]
+
+
+def is_op(op: Operation, *op_types: str) -> bool:
+    """Whether `op` is the `dfg` op of one of the ONNX operators `op_types`."""
+    return isinstance(op, DfgOp) and op.ONNX_OP_TYPE in op_types
+
+
+Dfg = Dialect(
+    "dfg",
+    [ConstantOp, *OPS.values()],
+    [ResourceAttr],
+    [RESOURCES],
+)

@@ -1,0 +1,195 @@
+"""Conversions between ONNX's element types and attributes and their xDSL forms.
+
+The frontend, the `dfg` dialect (schema defaults, verification through ONNX shape
+inference) and the kernel table all speak about the same element types and
+attribute values; this module is the one place that translates between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from onnx import AttributeProto, TensorProto, helper, numpy_helper
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    ArrayAttr,
+    BytesAttr,
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    Signedness,
+    StringAttr,
+    TensorType,
+    f32,
+    i64,
+)
+from xdsl.ir import Attribute
+
+# Element types Ramiel supports: ONNX data type -> (xDSL type, numpy dtype name).
+_ELEMENT_TYPES: dict[int, tuple[Attribute, str]] = {
+    TensorProto.FLOAT: (Float32Type(), "float32"),
+    TensorProto.FLOAT16: (Float16Type(), "float16"),
+    TensorProto.DOUBLE: (Float64Type(), "float64"),
+    TensorProto.INT64: (IntegerType(64), "int64"),
+    TensorProto.INT32: (IntegerType(32), "int32"),
+    TensorProto.INT8: (IntegerType(8), "int8"),
+    TensorProto.UINT8: (IntegerType(8, Signedness.UNSIGNED), "uint8"),
+    TensorProto.BOOL: (IntegerType(1), "bool"),
+}
+_ONNX_OF_XDSL: dict[Attribute, int] = {t: k for k, (t, _) in _ELEMENT_TYPES.items()}
+_NUMPY_OF_XDSL: dict[Attribute, str] = {t: n for t, n in _ELEMENT_TYPES.values()}
+_XDSL_OF_NUMPY: dict[str, Attribute] = {n: t for t, n in _ELEMENT_TYPES.values()}
+
+# ONNX type-constraint strings ("tensor(float)") -> xDSL element types.
+_XDSL_OF_TYPE_STR: dict[str, Attribute] = {
+    f"tensor({helper.tensor_dtype_to_string(k).removeprefix('TensorProto.').lower()})": t
+    for k, (t, _) in _ELEMENT_TYPES.items()
+} | {"tensor(float)": Float32Type(), "tensor(double)": Float64Type()}
+
+
+class UnsupportedType(ValueError):
+    """An ONNX element type that Ramiel does not compile."""
+
+
+def is_supported_element_type(t: Attribute) -> bool:
+    """Whether `t` is one of the element types Ramiel compiles."""
+    return t in _ONNX_OF_XDSL
+
+
+def element_type_of_onnx(data_type: int) -> Attribute:
+    """The xDSL element type of an ONNX `TensorProto.DataType`."""
+    if data_type not in _ELEMENT_TYPES:
+        name = helper.tensor_dtype_to_string(data_type).removeprefix("TensorProto.")
+        raise UnsupportedType(f"unsupported element type {name.lower()}")
+    return _ELEMENT_TYPES[data_type][0]
+
+
+def onnx_of_element_type(t: Attribute) -> int:
+    """The ONNX `TensorProto.DataType` of an xDSL element type."""
+    return _ONNX_OF_XDSL[t]
+
+
+def numpy_dtype(t: Attribute) -> np.dtype:
+    """The numpy dtype of an xDSL element type."""
+    return np.dtype(_NUMPY_OF_XDSL[t])
+
+
+def dtype_name(t: Attribute) -> str:
+    """The numpy dtype name ("float32", "int64", "bool", ...) of an element type."""
+    return _NUMPY_OF_XDSL[t]
+
+
+def element_type_of_numpy(dtype: np.dtype) -> Attribute:
+    """The xDSL element type of a numpy dtype."""
+    if dtype.name not in _XDSL_OF_NUMPY:
+        raise UnsupportedType(f"unsupported element type {dtype.name}")
+    return _XDSL_OF_NUMPY[dtype.name]
+
+
+def element_types_of_constraint(type_strs: Sequence[str]) -> frozenset[Attribute]:
+    """The supported xDSL element types among ONNX constraint strings."""
+    return frozenset(_XDSL_OF_TYPE_STR[s] for s in type_strs if s in _XDSL_OF_TYPE_STR)
+
+
+def tensor_type(shape: Sequence[int], element_type: Attribute) -> TensorType:
+    """A static `tensor<...>` type."""
+    return TensorType(element_type, list(shape))
+
+
+def static_shape(t: Attribute) -> tuple[int, ...]:
+    """The shape of a tensor type, as a tuple."""
+    assert isinstance(t, TensorType)
+    return tuple(t.get_shape())
+
+
+def dense_attr(array: np.ndarray) -> DenseIntOrFPElementsAttr:
+    """A dense elements attribute holding `array`'s bytes (fast even for weights)."""
+    element = element_type_of_numpy(array.dtype)
+    stored = array.astype(np.int8) if array.dtype == np.bool_ else array
+    return DenseIntOrFPElementsAttr(
+        TensorType(element, list(array.shape)),
+        BytesAttr(np.ascontiguousarray(stored).tobytes()),
+    )
+
+
+def dense_to_numpy(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
+    """The value of a dense elements attribute as a numpy array of its own shape."""
+    t = attr.get_type()
+    element = t.get_element_type()
+    shape = static_shape(t)
+    raw_dtype = np.int8 if element == IntegerType(1) else numpy_dtype(element)
+    flat = np.frombuffer(attr.data.data, dtype=raw_dtype)
+    if flat.size == 1 and int(np.prod(shape)) != 1:
+        flat = np.broadcast_to(flat, (int(np.prod(shape)),))
+    return flat.reshape(shape).astype(numpy_dtype(element), copy=False)
+
+
+AttrValue = int | float | str | list[int] | list[float] | list[str] | np.ndarray
+
+
+def attribute_of_onnx(attr: AttributeProto) -> Attribute:
+    """The xDSL property value of an ONNX attribute."""
+    match attr.type:
+        case AttributeProto.INT:
+            return IntegerAttr(attr.i, i64)
+        case AttributeProto.FLOAT:
+            return FloatAttr(attr.f, f32)
+        case AttributeProto.STRING:
+            return StringAttr(attr.s.decode("utf-8", errors="replace"))
+        case AttributeProto.INTS:
+            return DenseArrayBase.from_list(i64, list(attr.ints))
+        case AttributeProto.FLOATS:
+            return DenseArrayBase.from_list(f32, list(attr.floats))
+        case AttributeProto.STRINGS:
+            return ArrayAttr(
+                [StringAttr(s.decode("utf-8", errors="replace")) for s in attr.strings]
+            )
+        case AttributeProto.TENSOR:
+            return dense_attr(numpy_helper.to_array(attr.t))
+        case _:
+            kind = AttributeProto.AttributeType.Name(attr.type)
+            raise UnsupportedType(f"attribute '{attr.name}' of kind {kind} is not supported")
+
+
+def python_of_attribute(attr: Attribute) -> AttrValue:
+    """The plain Python value of a property (what the kernel table takes)."""
+    match attr:
+        case IntegerAttr():
+            return attr.value.data
+        case FloatAttr():
+            return float(attr.value.data)  # pyright: ignore[reportUnknownArgumentType]
+        case StringAttr():
+            return attr.data
+        case DenseArrayBase():
+            values = attr.get_values()
+            if isinstance(attr.elt_type, AnyFloat):
+                return [float(v) for v in values]
+            return [int(v) for v in values]
+        case ArrayAttr():
+            return [python_of_attribute(a) for a in attr.data]  # pyright: ignore
+        case DenseIntOrFPElementsAttr():
+            return dense_to_numpy(attr)
+        case _:
+            raise UnsupportedType(f"no Python value for attribute {attr}")
+
+
+def onnx_of_attribute(name: str, attr: Attribute) -> AttributeProto:
+    """The ONNX attribute of a property (for ONNX shape inference and export)."""
+    match attr:
+        case DenseArrayBase():
+            kind = AttributeProto.FLOATS if isinstance(attr.elt_type, AnyFloat) else AttributeProto.INTS
+            return helper.make_attribute(name, python_of_attribute(attr), attr_type=kind)
+        case ArrayAttr():
+            return helper.make_attribute(
+                name, python_of_attribute(attr), attr_type=AttributeProto.STRINGS
+            )
+        case DenseIntOrFPElementsAttr():
+            return helper.make_attribute(name, numpy_helper.from_array(dense_to_numpy(attr)))
+        case _:
+            return helper.make_attribute(name, python_of_attribute(attr))
