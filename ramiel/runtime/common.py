@@ -1,0 +1,36 @@
+"""Input checking and weight loading, pasted into every generated file.
+
+This file's code after the marker line is pasted verbatim, so it may use only
+torch and the standard library, and its names start with `_` so that no name
+from a model can shadow them.
+"""
+
+# --- generated code starts here ---
+import torch
+
+
+def _check_inputs(
+    inputs: tuple[object, ...],
+    spec: tuple[tuple[str, tuple[int, ...], torch.dtype], ...],
+) -> None:
+    """Refuse a wrong number, type, shape or dtype of inputs with a clear message."""
+    if len(inputs) != len(spec):
+        names = ", ".join(repr(name) for name, _, _ in spec)
+        raise TypeError(f"the model takes {len(spec)} inputs ({names}), got {len(inputs)}")
+    for value, (name, shape, dtype) in zip(inputs, spec):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"input {name!r} must be a torch.Tensor, got {type(value).__name__}")
+        if tuple(value.shape) != shape:
+            raise ValueError(
+                f"input {name!r} must have shape {list(shape)}, got {list(value.shape)}"
+            )
+        if value.dtype != dtype:
+            raise ValueError(f"input {name!r} must have dtype {dtype}, got {value.dtype}")
+
+
+def _load_weights(path: str, splats: dict[str, tuple[int, ...]]) -> dict[str, torch.Tensor]:
+    """The weights saved beside the generated file; splats are stored as one element."""
+    weights = torch.load(path, weights_only=True)
+    for name, shape in splats.items():
+        weights[name] = weights[name].reshape(()).expand(shape).contiguous()
+    return weights
