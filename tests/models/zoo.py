@@ -1,10 +1,11 @@
 """Seeded PyTorch models with the structure and op patterns of well-known networks.
 
 Each entry of `ZOO` builds a deterministic, eval-mode model at batch 1 with a fixed
-input shape. Convolution weights use He initialisation and every normalisation layer
-gets random affine parameters and, for BatchNorm, random running statistics, so that
-activations keep a useful magnitude through deep stacks and a wrongly folded or
-dropped normalisation shows up numerically.
+input shape. Convolution weights use He initialisation, every normalisation layer
+gets random affine parameters, and BatchNorm running statistics are measured on a
+seeded random batch: they are far from the identity, so a wrongly folded or dropped
+normalisation shows up numerically, while activations keep a useful magnitude
+through deep stacks.
 """
 
 from __future__ import annotations
@@ -909,17 +910,33 @@ class TwoTower(nn.Module):
 
 
 def _randomize(model: nn.Module, generator: torch.Generator) -> None:
-    """He-initialise convs and give every normalisation layer random, non-identity values."""
+    """He-initialise convs and give normalisation layers random affine parameters."""
     for m in model.modules():
         if isinstance(m, nn.Conv2d):
             fan_in = m.weight[0].numel()
             m.weight.normal_(0.0, math.sqrt(2.0 / fan_in), generator=generator)
-        elif isinstance(m, nn.BatchNorm2d):
-            m.running_mean.normal_(0.0, 0.1, generator=generator)
-            m.running_var.uniform_(0.5, 1.5, generator=generator)
-        if isinstance(m, nn.BatchNorm2d | nn.LayerNorm):
+        elif isinstance(m, nn.BatchNorm2d | nn.LayerNorm):
             m.weight.uniform_(0.5, 1.5, generator=generator)
             m.bias.normal_(0.0, 0.1, generator=generator)
+
+
+def _calibrate_batchnorm(model: nn.Module, inputs: list[Tensor]) -> None:
+    """Set BatchNorm running statistics to those of one forward pass on `inputs`.
+
+    The statistics come out far from the identity (mean 0, variance 1), yet every
+    BatchNorm still roughly normalises its input, so activations neither explode
+    nor vanish however deep the network is.
+    """
+    model.eval()
+    norms = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    for bn in norms:
+        bn.reset_running_stats()
+        bn.momentum = None  # a cumulative average over one batch is that batch's stats
+        bn.train()
+    model(*inputs)
+    for bn in norms:
+        bn.momentum = 0.1
+    model.eval()
 
 
 @dataclass(frozen=True)
@@ -932,12 +949,17 @@ class ModelSpec:
     seed: int = 0
 
     def build(self) -> nn.Module:
-        """The model with its seeded weights, in eval mode."""
+        """The model with its seeded weights and BatchNorm statistics, in eval mode."""
         with torch.random.fork_rng(devices=[]), torch.no_grad():
             torch.manual_seed(self.seed)
             model = self.factory()
-            _randomize(model, torch.Generator().manual_seed(self.seed + 1))
-        return model.eval()
+            generator = torch.Generator().manual_seed(self.seed + 1)
+            _randomize(model, generator)
+            calibration = [
+                torch.randn(shape, generator=generator) for shape in self.input_shapes
+            ]
+            _calibrate_batchnorm(model, calibration)
+        return model
 
 
 IMAGE = [(1, 3, 224, 224)]

@@ -134,11 +134,11 @@ def test_check_inputs_names_the_input() -> None:
     _check_inputs((torch.zeros(1, 3),), spec)
     with pytest.raises(TypeError, match="takes 1 inputs"):
         _check_inputs((), spec)
-    with pytest.raises(TypeError, match="'data 0' must be a torch.Tensor"):
+    with pytest.raises(TypeError, match=r"'data 0' must be a torch\.Tensor"):
         _check_inputs(([0.0, 0.0, 0.0],), spec)
     with pytest.raises(ValueError, match=r"'data 0' must have shape \[1, 3\], got \[3\]"):
         _check_inputs((torch.zeros(3),), spec)
-    with pytest.raises(ValueError, match="'data 0' must have dtype torch.float32"):
+    with pytest.raises(ValueError, match=r"'data 0' must have dtype torch\.float32"):
         _check_inputs((torch.zeros(1, 3, dtype=torch.float64),), spec)
 
 
