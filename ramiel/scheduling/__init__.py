@@ -1,0 +1,65 @@
+"""Scheduling core: task graphs, heuristics, simulation, validation and reports.
+
+Importing the package registers the built-in heuristics `cp` (default), `dsc`,
+`heft` and `serial`.
+"""
+
+# The built-in heuristics register themselves when their modules are imported.
+from ramiel.scheduling import cp, dsc, heft, serial  # noqa: F401
+from ramiel.scheduling.compare import CompareRow, compare, format_table
+from ramiel.scheduling.cp import (
+    linear_clusters,
+    merge_clusters,
+    schedule_clusters,
+    should_clone,
+)
+from ramiel.scheduling.dot import to_dot
+from ramiel.scheduling.gantt import gantt_svg
+from ramiel.scheduling.registry import (
+    ENTRY_POINT_GROUP,
+    Heuristic,
+    HeuristicLoadError,
+    available_heuristics,
+    get_heuristic,
+    load_entry_points,
+    load_heuristics_file,
+    register_heuristic,
+    run_heuristic,
+)
+from ramiel.scheduling.simulate import Simulation, Timeline, list_schedule, simulate
+from ramiel.scheduling.taskgraph import Edge, Node, Schedule, TaskGraph
+from ramiel.scheduling.validate import ScheduleError, validate
+
+DEFAULT_HEURISTIC = "cp"
+
+__all__ = [
+    "DEFAULT_HEURISTIC",
+    "ENTRY_POINT_GROUP",
+    "CompareRow",
+    "Edge",
+    "Heuristic",
+    "HeuristicLoadError",
+    "Node",
+    "Schedule",
+    "ScheduleError",
+    "Simulation",
+    "TaskGraph",
+    "Timeline",
+    "available_heuristics",
+    "compare",
+    "format_table",
+    "gantt_svg",
+    "get_heuristic",
+    "linear_clusters",
+    "list_schedule",
+    "load_entry_points",
+    "load_heuristics_file",
+    "merge_clusters",
+    "register_heuristic",
+    "run_heuristic",
+    "schedule_clusters",
+    "should_clone",
+    "simulate",
+    "to_dot",
+    "validate",
+]

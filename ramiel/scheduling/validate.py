@@ -1,0 +1,94 @@
+"""Checks that a schedule is executable: the same rules for built-in and researchers' heuristics."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import networkx as nx
+
+from ramiel.scheduling.taskgraph import Schedule, TaskGraph
+
+
+class ScheduleError(ValueError):
+    """A schedule that cannot run as given; the message names the mistake."""
+
+
+def _prefix(heuristic: str | None) -> str:
+    return f"heuristic {heuristic!r} " if heuristic else "schedule "
+
+
+def check_placement(
+    graph: TaskGraph, schedule: Schedule, heuristic: str | None = None
+) -> list[int]:
+    """Return the stream of each node, raising `ScheduleError` unless every node is placed exactly once."""
+    n = len(graph)
+    where = [-1] * n
+    for i, stream in enumerate(schedule.streams):
+        if not stream:
+            raise ScheduleError(
+                f"{_prefix(heuristic)}returned stream {i} empty; leave empty streams out"
+            )
+        for v in stream:
+            if not 0 <= v < n:
+                raise ScheduleError(
+                    f"{_prefix(heuristic)}placed node {v} on stream {i}, but the graph has nodes 0..{n - 1}"
+                )
+            if where[v] >= 0:
+                raise ScheduleError(
+                    f"{_prefix(heuristic)}placed node {v} ({graph.nodes[v].name}) twice: on streams {where[v]} and {i}"
+                )
+            where[v] = i
+    missing = [v for v in range(n) if where[v] < 0]
+    if missing:
+        shown = ", ".join(f"{v} ({graph.nodes[v].name})" for v in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise ScheduleError(f"{_prefix(heuristic)}left nodes unplaced: {shown}{more}")
+    if schedule.clusters is not None and len(schedule.clusters) != n:
+        raise ScheduleError(
+            f"{_prefix(heuristic)}reported {len(schedule.clusters)} cluster ids for {n} nodes"
+        )
+    return where
+
+
+def validate(
+    graph: TaskGraph, schedule: Schedule, workers: int, heuristic: str | None = None
+) -> None:
+    """Raise `ScheduleError` unless `schedule` is a correct, deadlock-free schedule for `workers` workers.
+
+    Checked: at most `workers` non-empty streams; every node placed exactly once; each
+    stream ordered so that dependencies inside it point forwards; and no deadlock, i.e.
+    the dependencies together with the stream orders form an acyclic graph.
+    `heuristic` names the culprit in the messages.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if schedule.num_streams > workers:
+        raise ScheduleError(
+            f"{_prefix(heuristic)}used {schedule.num_streams} streams for {workers} workers"
+        )
+    where = check_placement(graph, schedule, heuristic)
+    position = [0] * len(graph)
+    for stream in schedule.streams:
+        for k, v in enumerate(stream):
+            position[v] = k
+    for e in graph.edges:
+        if where[e.src] == where[e.dst] and position[e.src] > position[e.dst]:
+            raise ScheduleError(
+                f"{_prefix(heuristic)}ordered stream {where[e.src]} against a dependency: node {e.dst} "
+                f"({graph.nodes[e.dst].name}) runs before its input {e.src} ({graph.nodes[e.src].name})"
+            )
+    waits = nx.DiGraph()
+    waits.add_nodes_from(range(len(graph)))
+    waits.add_edges_from((e.src, e.dst) for e in graph.edges)
+    for stream in schedule.streams:
+        waits.add_edges_from(pairwise(stream))
+    try:
+        cycle = nx.find_cycle(waits)
+    except nx.NetworkXNoCycle:
+        return
+    path = " -> ".join(
+        f"{u} ({graph.nodes[u].name}, stream {where[u]})" for u, _ in cycle
+    )
+    raise ScheduleError(
+        f"{_prefix(heuristic)}produced a cross-stream deadlock: {path} -> {cycle[0][0]}"
+    )

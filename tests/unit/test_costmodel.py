@@ -1,0 +1,228 @@
+"""Tests of the cost models: FLOP and byte formulas, constants, signatures and loading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ramiel.costmodel import (
+    ANALYTIC_CACHE_FILE,
+    CONSTANT_KEYS,
+    PROFILE_CACHE_FILE,
+    AnalyticCostModel,
+    CostModel,
+    OpInfo,
+    ProfileCostModel,
+    StaticCostModel,
+    load_cost_model,
+    op_signature,
+    op_work,
+    static_constants,
+)
+
+F32 = "float32"
+
+
+def conv_op(with_output: bool = True) -> OpInfo:
+    """ResNet's stem: 7x7 stride-2 conv, 3 -> 64 channels, 224x224 -> 112x112."""
+    return OpInfo(
+        "Conv",
+        input_shapes=((1, 3, 224, 224), (64, 3, 7, 7), None),
+        input_dtypes=(F32, F32, None),
+        output_shapes=((1, 64, 112, 112),) if with_output else (None,),
+        output_dtypes=(F32,),
+        attrs={
+            "kernel_shape": [7, 7],
+            "strides": [2, 2],
+            "pads": [3, 3, 3, 3],
+            "group": 1,
+        },
+    )
+
+
+def test_conv_flops_and_bytes_by_hand() -> None:
+    work = op_work(conv_op())
+    # 2 * N * Cout * Hout * Wout * (Cin / group) * kh * kw
+    assert work.flops == 2 * 1 * 64 * 112 * 112 * 3 * 7 * 7 == 236_027_904
+    assert work.nbytes == 4 * (3 * 224 * 224 + 64 * 3 * 7 * 7 + 64 * 112 * 112)
+    assert work.kind == "gemm"
+    # Without the output shape, the same size follows from pads, strides and kernel.
+    assert op_work(conv_op(with_output=False)).flops == work.flops
+
+
+def test_depthwise_conv_divides_by_groups() -> None:
+    op = OpInfo(
+        "Conv",
+        input_shapes=((1, 32, 56, 56), (32, 1, 3, 3)),
+        output_shapes=((1, 32, 56, 56),),
+        attrs={"group": 32, "pads": [1, 1, 1, 1]},
+    )
+    assert op_work(op).flops == 2 * 32 * 56 * 56 * 1 * 3 * 3
+
+
+def test_matmul_gemm_and_transposed_conv() -> None:
+    matmul = OpInfo(
+        "MatMul", input_shapes=((1, 64, 256), (256, 128)), output_shapes=((1, 64, 128),)
+    )
+    assert op_work(matmul).flops == 2 * 64 * 128 * 256
+    assert (
+        op_work(OpInfo("MatMul", input_shapes=((4, 64, 256), (4, 256, 128)))).flops
+        == 2 * 4 * 64 * 128 * 256
+    )
+    gemm = OpInfo(
+        "Gemm", input_shapes=((1, 512), (1000, 512), (1000,)), attrs={"transB": 1}
+    )
+    assert op_work(gemm).flops == 2 * 1 * 1000 * 512
+    deconv = OpInfo("ConvTranspose", input_shapes=((1, 16, 8, 8), (16, 4, 2, 2)))
+    assert op_work(deconv).flops == 2 * 16 * 8 * 8 * 4 * 2 * 2
+
+
+def test_pooling_reductions_views_and_elementwise() -> None:
+    pool = OpInfo(
+        "MaxPool",
+        input_shapes=((1, 64, 112, 112),),
+        attrs={"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]},
+    )
+    assert op_work(pool).flops == 64 * 56 * 56 * 9
+    gap = OpInfo(
+        "GlobalAveragePool",
+        input_shapes=((1, 512, 7, 7),),
+        output_shapes=((1, 512, 1, 1),),
+    )
+    assert op_work(gap).flops == 512 * 49
+    assert (
+        op_work(OpInfo("Reshape", input_shapes=((1, 512, 1, 1), (2,)))).kind == "view"
+    )
+    add = OpInfo(
+        "Add",
+        input_shapes=((1, 64, 56, 56),) * 2,
+        input_dtypes=(F32, F32),
+        output_shapes=((1, 64, 56, 56),),
+        output_dtypes=(F32,),
+    )
+    n = 64 * 56 * 56
+    assert (op_work(add).flops, op_work(add).nbytes, op_work(add).kind) == (
+        n,
+        3 * 4 * n,
+        "vector",
+    )
+    half = OpInfo(
+        "Relu",
+        input_shapes=((10,),),
+        input_dtypes=("FLOAT16",),
+        output_shapes=((10,),),
+        output_dtypes=("f16",),
+    )
+    assert op_work(half).nbytes == 2 * 10 * 2
+
+
+def test_static_model_times() -> None:
+    model = StaticCostModel()
+    c = static_constants()
+    assert sorted(c) == sorted(CONSTANT_KEYS)
+    conv = op_work(conv_op())
+    expected = (
+        max(conv.flops / c["gemm_flop_per_s"], conv.nbytes / c["memory_bytes_per_s"])
+        + c["op_overhead_s"]
+    )
+    assert model.node_cost(conv_op()) == pytest.approx(expected)
+    assert (
+        model.node_cost(OpInfo("Flatten", input_shapes=((1, 512, 1, 1),)))
+        == c["op_overhead_s"]
+    )
+    assert model.edge_cost(1_000_000) == pytest.approx(
+        c["handoff_overhead_s"] + 1e6 / c["handoff_bytes_per_s"]
+    )
+    # Plausibility of the checked-in machine: a ResNet stem conv takes milliseconds, dispatch microseconds.
+    assert 1e-3 < model.node_cost(conv_op()) < 2e-2
+    assert 1e-6 < c["op_overhead_s"] < 1e-4
+
+
+def test_analytic_model_checks_constants() -> None:
+    constants = static_constants()
+    fast = AnalyticCostModel(
+        {**constants, "gemm_flop_per_s": 2 * constants["gemm_flop_per_s"]}
+    )
+    assert fast.node_cost(conv_op()) < StaticCostModel().node_cost(conv_op())
+    with pytest.raises(ValueError, match="missing"):
+        AnalyticCostModel({k: v for k, v in constants.items() if k != "op_overhead_s"})
+    with pytest.raises(ValueError, match="unknown"):
+        AnalyticCostModel({**constants, "flops": 1.0})
+    with pytest.raises(ValueError, match="out of range"):
+        AnalyticCostModel({**constants, "memory_bytes_per_s": 0.0})
+
+
+def test_op_signature_is_canonical() -> None:
+    a = OpInfo(
+        "Conv",
+        ((1, 3, 8, 8), None),
+        ("FLOAT", None),
+        ((1, 4, 8, 8),),
+        ("float32",),
+        {"pads": [1, 1, 1, 1], "group": 1},
+    )
+    b = OpInfo(
+        "Conv",
+        ((1, 3, 8, 8), None),
+        ("float32", None),
+        ((1, 4, 8, 8),),
+        ("f32",),
+        {"group": 1, "pads": [1, 1, 1, 1]},
+    )
+    assert (
+        op_signature(a)
+        == op_signature(b)
+        == "Conv(1x3x8x8:float32,?:float32)->(1x4x8x8:float32){group=1,pads=[1,1,1,1]}"
+    )
+    assert (
+        op_signature(OpInfo("Add", ((), ()), (), ((),)))
+        == "Add(scalar:float32,scalar:float32)->(scalar:float32){}"
+    )
+    assert (
+        op_signature(OpInfo("LeakyRelu", attrs={"alpha": 0.1, "mode": b"x"}))
+        == "LeakyRelu()->(){alpha=0.1,mode=x}"
+    )
+
+
+def test_load_cost_model(tmp_path: Path) -> None:
+    assert isinstance(load_cost_model("static"), StaticCostModel)
+    with pytest.warns(UserWarning, match="cost_analytic.json"):
+        assert isinstance(load_cost_model("analytic", tmp_path), StaticCostModel)
+    with pytest.warns(UserWarning, match="cost_profile.json"):
+        assert isinstance(load_cost_model("profile", tmp_path), StaticCostModel)
+    with pytest.raises(ValueError, match="static, analytic, profile"):
+        load_cost_model("magic", tmp_path)
+
+    calibrated = {**static_constants(), "op_overhead_s": 1e-3}
+    (tmp_path / ANALYTIC_CACHE_FILE).write_text(json.dumps(calibrated))
+    analytic = load_cost_model("analytic", tmp_path)
+    assert isinstance(analytic, AnalyticCostModel)
+    assert analytic.constants == calibrated
+
+    conv = conv_op()
+    (tmp_path / PROFILE_CACHE_FILE).write_text(json.dumps({op_signature(conv): 0.0042}))
+    profile = load_cost_model("profile", tmp_path)
+    assert isinstance(profile, ProfileCostModel)
+    assert profile.node_cost(conv) == 0.0042
+    relu = OpInfo("Relu", ((4,),), (F32,), ((4,),), (F32,))
+    assert profile.node_cost(relu) == analytic.node_cost(relu)
+    assert profile.edge_cost(100) == analytic.edge_cost(100)
+
+    (tmp_path / PROFILE_CACHE_FILE).write_text("{not json")
+    with pytest.raises(ValueError, match="unreadable"):
+        load_cost_model("profile", tmp_path)
+
+
+def test_a_researcher_can_replace_the_model() -> None:
+    class Flat(CostModel):
+        def node_cost(self, op: OpInfo) -> float:
+            return 1.0
+
+        def edge_cost(self, nbytes: int) -> float:
+            return 0.0
+
+    assert Flat().node_cost(conv_op()) == 1.0
+    with pytest.raises(TypeError):
+        CostModel()  # type: ignore[abstract]
