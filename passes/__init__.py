@@ -1,42 +1,48 @@
 """Ramiel's passes, one per module, registered by name for `ramiel-opt -p` and Python.
 
-Factories import their module lazily, as xDSL's own registry does, so that a tool
-pays only for the passes it runs.
+A pass is registered by one line of `PASSES`: its name and where its class lives.
+Classes are imported on first use, as in xDSL's own registry, so that a tool pays
+only for the passes it runs.
 """
 
 import dataclasses
+import importlib
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from xdsl.passes import ModulePass
 
+PASSES: dict[str, str] = {
+    "canonicalize": "ramiel.passes.canonicalize:Canonicalize",
+    "cleanup": "ramiel.passes.cleanup:Cleanup",
+    "clone": "ramiel.passes.clone:Clone",
+    "cluster": "ramiel.passes.cluster:Cluster",
+    "cluster-cp": "ramiel.passes.cluster_cp:ClusterCP",
+    "convert-dfg-to-pyemit": "ramiel.passes.convert_dfg_to_pyemit:ConvertDfgToPyemit",
+    "cse": "xdsl.transforms.common_subexpression_elimination:CommonSubexpressionElimination",
+    "dce": "xdsl.transforms.dead_code_elimination:DeadCodeElimination",
+    "fold-batchnorm": "ramiel.passes.fold_batchnorm:FoldBatchNorm",
+    "fold-constants": "ramiel.passes.fold_constants:FoldConstants",
+    "merge-clusters": "ramiel.passes.merge_clusters:MergeClusters",
+    "schedule-report": "ramiel.passes.schedule_report:ScheduleReport",
+}
+"""Each pass's name and its class, as `module:Class`."""
 
-def _canonicalize() -> type[ModulePass]:
-    from xdsl.transforms.canonicalize import CanonicalizePass
-
-    return CanonicalizePass
-
-
-def _cse() -> type[ModulePass]:
-    from xdsl.transforms.common_subexpression_elimination import (
-        CommonSubexpressionElimination,
-    )
-
-    return CommonSubexpressionElimination
+SUMMARIES: dict[str, str] = {
+    "cse": "xDSL's common subexpression elimination: merges equal constants and ops.",
+    "dce": "xDSL's dead code elimination: erases ops whose results nothing uses.",
+}
+"""One-line descriptions of passes whose class has no docstring."""
 
 
-def _dce() -> type[ModulePass]:
-    from xdsl.transforms.dead_code_elimination import DeadCodeElimination
-
-    return DeadCodeElimination
+def _load(target: str) -> type[ModulePass]:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Every pass `ramiel-opt` offers, by name."""
-    return {
-        "canonicalize": _canonicalize,
-        "cse": _cse,
-        "dce": _dce,
-    }
+    return {name: partial(_load, target) for name, target in PASSES.items()}
 
 
 def describe_passes(passes: Mapping[str, Callable[[], type[ModulePass]]]) -> str:
@@ -45,7 +51,7 @@ def describe_passes(passes: Mapping[str, Callable[[], type[ModulePass]]]) -> str
     for name in sorted(passes):
         cls = passes[name]()
         doc = (cls.__doc__ or "").strip().splitlines()
-        summary = doc[0].strip() if doc else ""
+        summary = doc[0].strip() if doc else SUMMARIES.get(name, "")
         options = [
             f"{f.name.replace('_', '-')}={_type_name(f.type)}" for f in dataclasses.fields(cls)
         ]

@@ -19,7 +19,7 @@
    b. spread by load: if more stacks than workers remain, they go, largest first,
       each to the stream where the simulated makespan is lowest; once the simulation
       budget is spent, to the least-loaded stream.
-   c. merge whole streams pairwise while that lowers the simulated makespan.
+   c. merge whole streams pairwise while that does not raise the simulated makespan.
    d. move single clusters, largest first, to another stream (or a fresh one while
       fewer streams than workers are used) when that lowers the simulated makespan.
 
@@ -198,7 +198,7 @@ class _Merger:
     def merge_streams(
         self, assignment: list[int], best: Timeline
     ) -> tuple[list[int], Timeline]:
-        """Merge the pair of streams that lowers the makespan most, until no pair does."""
+        """Merge the pair of streams that lowers the makespan most, until every merge raises it."""
         while self.simulations_left > 0:
             used = sorted(set(assignment))
             found: tuple[list[int], Timeline] | None = None
@@ -208,8 +208,11 @@ class _Merger:
                         break
                     trial = [a if s == b else s for s in assignment]
                     timeline = self.evaluate(trial)
-                    bar = (found[1] if found else best).makespan
-                    if timeline.makespan < bar * (1.0 - _REL_EPS):
+                    # A merge that keeps the makespan still pays: one thread and
+                    # its hand-offs fewer, which the cost model does not price.
+                    if timeline.makespan <= best.makespan * (1.0 + _REL_EPS) and (
+                        found is None or timeline.makespan < found[1].makespan
+                    ):
                         found = (trial, timeline)
             if found is None:
                 break
@@ -284,16 +287,18 @@ def cp(graph: TaskGraph, workers: int, *, margin: float = PARALLEL_MARGIN) -> Sc
 def should_clone(graph: TaskGraph, node: int, schedule: Schedule) -> tuple[int, ...]:
     """Streams, other than its own, that should run a private copy of `node`.
 
-    A copy on stream s replaces the hand-offs of `node`'s output to its consumers on s
+    A copy on stream s replaces the hand-off of `node`'s output to its consumers on s
     with the node's own cost plus the hand-offs of its inputs that are not on s. It is
     worth it when that is cheaper, as for shape computations on graph inputs.
     """
     home = schedule.stream_of(node)
+    # One hand-off serves every consumer on a stream, so a copy saves the
+    # largest of their edge costs, not the sum.
     saved: dict[int, float] = {}
     for w, c in zip(graph.succs(node), graph.succ_costs(node), strict=True):
         s = schedule.stream_of(w)
         if s != home:
-            saved[s] = saved.get(s, 0.0) + c
+            saved[s] = max(saved.get(s, 0.0), c)
     inputs = list(zip(graph.preds(node), graph.pred_costs(node), strict=True))
     return tuple(
         s

@@ -1,0 +1,54 @@
+"""The `cluster` pass: any registered scheduling heuristic."""
+
+import os
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import PassFailedException
+
+from ramiel.ir_graph import FunctionGraph, cost_model
+from ramiel.scheduling import (
+    DEFAULT_HEURISTIC,
+    ScheduleError,
+    available_heuristics,
+    run_heuristic,
+)
+
+
+@dataclass(frozen=True)
+class Cluster(ModulePass):
+    """Runs a registered heuristic and sets `cluster` and `stream` on every dfg op.
+
+    `cluster{heuristic=cp}` equals `cluster-cp,merge-clusters`. A heuristic from
+    a file (`ramiel-opt --load-heuristics FILE.py`) or an installed package is
+    validated (every op placed once, streams in dependency order, at most
+    `workers` streams) before its schedule is written.
+
+        %a = dfg.relu %x : ...   ->  %a = dfg.relu %x {cluster = 0 : i64, stream = 0 : i64} : ...
+    """
+
+    name = "cluster"
+
+    heuristic: str = DEFAULT_HEURISTIC
+    """The heuristic's registered name: cp, dsc, heft, serial, or a researcher's."""
+
+    workers: int = os.cpu_count() or 1
+    """The most streams that run at once (default: the machine's cores)."""
+
+    cost: str = "auto"
+    """Cost model: static, analytic, profile, or auto (profile when cached, else static)."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.heuristic not in available_heuristics():
+            known = ", ".join(available_heuristics())
+            raise PassFailedException(
+                f"unknown heuristic '{self.heuristic}': choose one of {known}"
+            )
+        graph = FunctionGraph.of(op, cost_model(self.cost))
+        try:
+            schedule = run_heuristic(self.heuristic, graph.graph, self.workers)
+        except ScheduleError as e:
+            raise PassFailedException(str(e)) from None
+        graph.write_schedule(schedule)

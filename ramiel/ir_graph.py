@@ -1,0 +1,221 @@
+"""The bridge between `dfg` IR and the scheduling core's task graphs.
+
+The clustering passes see a function as a `TaskGraph` whose nodes are its
+non-constant `dfg` ops in block order (constants are weights: every stream reads
+them, nothing hands them over), and write a schedule back as two discardable
+attributes on every `dfg` op, `cluster` and `stream`, plus the block order: ops
+are reordered so that each stream's ops appear in its execution order, which is
+what the lowering to Python keeps.
+
+    %0 = dfg.conv %x, %w {cluster = 0 : i64, stream = 0 : i64} : ...
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import cast
+
+from xdsl.dialects import func
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, TensorType, i64
+from xdsl.ir import Operation
+from xdsl.utils.exceptions import PassFailedException
+
+from ramiel.costmodel import (
+    COST_MODELS,
+    PROFILE_CACHE_FILE,
+    CostModel,
+    OpInfo,
+    load_cost_model,
+)
+from ramiel.dialects.dfg import ConstantOp, DfgOp
+from ramiel.onnx_types import dtype_name, static_shape
+from ramiel.scheduling import Edge, Node, Schedule, TaskGraph
+
+CLUSTER = "cluster"
+"""The attribute holding an op's cluster id."""
+
+STREAM = "stream"
+"""The attribute holding an op's stream (0..workers-1)."""
+
+COST_CHOICES = ("auto", *COST_MODELS)
+"""Values of the passes' `cost` option; `auto` is `profile` when its cache exists, else `static`."""
+
+
+def cache_dir() -> Path:
+    """Where calibrations and profiles are cached: `$RAMIEL_CACHE`, else `~/.cache/ramiel`."""
+    configured = os.environ.get("RAMIEL_CACHE")
+    return Path(configured) if configured else Path.home() / ".cache" / "ramiel"
+
+
+def cost_model(name: str) -> CostModel:
+    """The cost model a pass's `cost` option names."""
+    if name not in COST_CHOICES:
+        raise PassFailedException(
+            f"unknown cost model '{name}': choose one of {', '.join(COST_CHOICES)}"
+        )
+    if name == "auto":
+        name = "profile" if (cache_dir() / PROFILE_CACHE_FILE).is_file() else "static"
+    return load_cost_model(name, cache_dir())
+
+
+def op_info(op: DfgOp) -> OpInfo:
+    """What a cost model knows about `op`: its ONNX type, shapes, dtypes and attributes."""
+    inputs = op.input_values()
+    return OpInfo(
+        op_type=op.ONNX_OP_TYPE,
+        input_shapes=tuple(None if v is None else static_shape(v.type) for v in inputs),
+        input_dtypes=tuple(None if v is None else _dtype(v.type) for v in inputs),
+        output_shapes=tuple(static_shape(r.type) for r in op.results),
+        output_dtypes=tuple(_dtype(r.type) for r in op.results),
+        attrs=op.python_attributes(),
+    )
+
+
+def _dtype(t: object) -> str:
+    return dtype_name(cast(TensorType, t).get_element_type())
+
+
+def _nbytes(t: object) -> int:
+    tensor = cast(TensorType, t)
+    size = 1
+    for d in tensor.get_shape():
+        size *= d
+    element = dtype_name(tensor.get_element_type())
+    return size * (
+        1 if element in ("bool", "int8", "uint8") else int(element[-2:]) // 8
+    )
+
+
+@dataclass
+class FunctionGraph:
+    """A function's schedulable ops and their task graph (node i is `ops[i]`)."""
+
+    function: func.FuncOp
+    ops: list[DfgOp]
+    graph: TaskGraph
+
+    @staticmethod
+    def of(module: ModuleOp, model: CostModel) -> FunctionGraph:
+        """The task graph of the module's one function, costed by `model`."""
+        function = main_function(module)
+        ops = [op for op in function.body.block.ops if isinstance(op, DfgOp)]
+        index = {op: i for i, op in enumerate(ops)}
+        edges: dict[tuple[int, int], int] = {}
+        for dst, op in enumerate(ops):
+            for value in op.operands:
+                src = index.get(cast(DfgOp, value.owner))
+                if src is not None:
+                    edges[(src, dst)] = edges.get((src, dst), 0) + _nbytes(value.type)
+        graph = TaskGraph(
+            (
+                Node(_label(op), op.ONNX_OP_TYPE, model.node_cost(op_info(op)))
+                for op in ops
+            ),
+            (Edge(s, d, n, model.edge_cost(n)) for (s, d), n in sorted(edges.items())),
+        )
+        return FunctionGraph(function, ops, graph)
+
+    def attribute(self, name: str) -> list[int] | None:
+        """Each op's integer attribute `name`, or None when any op lacks it."""
+        values: list[int] = []
+        for op in self.ops:
+            attr = op.attributes.get(name)
+            if not isinstance(attr, IntegerAttr):
+                return None
+            values.append(cast(IntegerAttr, attr).value.data)
+        return values
+
+    def schedule(self) -> Schedule:
+        """The schedule the IR holds: streams from `stream`, each in block order."""
+        streams = self.attribute(STREAM)
+        if streams is None:
+            raise PassFailedException(
+                "every dfg op needs a 'stream' attribute: run a clustering pass first"
+            )
+        by_stream: dict[int, list[int]] = {}
+        for node, stream in enumerate(streams):
+            by_stream.setdefault(stream, []).append(node)
+        return Schedule(
+            [by_stream[s] for s in sorted(by_stream)], self.attribute(CLUSTER)
+        )
+
+    def write_clusters(self, clusters: Sequence[int]) -> None:
+        """Set `cluster` on every op (constants take their first user's)."""
+        for op, cluster in zip(self.ops, clusters, strict=True):
+            op.attributes[CLUSTER] = IntegerAttr(cluster, i64)
+        self._annotate_constants(CLUSTER)
+
+    def write_schedule(self, schedule: Schedule) -> None:
+        """Set `stream` (and `cluster`, when the schedule has clusters) and reorder the block."""
+        if schedule.clusters is not None:
+            self.write_clusters(schedule.clusters)
+        for stream, nodes in enumerate(schedule.streams):
+            for node in nodes:
+                self.ops[node].attributes[STREAM] = IntegerAttr(stream, i64)
+        self._annotate_constants(STREAM)
+        self._reorder(schedule)
+
+    def _annotate_constants(self, name: str) -> None:
+        index = {op: i for i, op in enumerate(self.ops)}
+        for op in self.function.body.block.ops:
+            if isinstance(op, ConstantOp):
+                users = [
+                    index[u.operation] for u in op.output.uses if u.operation in index
+                ]
+                if users:
+                    op.attributes[name] = self.ops[min(users)].attributes[name]
+
+    def _reorder(self, schedule: Schedule) -> None:
+        """Order the block as the streams run: dependencies and stream orders, lowest id first."""
+        n = len(self.ops)
+        waiting = [len(self.graph.preds(v)) for v in range(n)]
+        after: list[list[int]] = [list(self.graph.succs(v)) for v in range(n)]
+        for stream in schedule.streams:
+            for a, b in pairwise(stream):
+                after[a].append(b)
+                waiting[b] += 1
+        ready = [v for v in range(n) if waiting[v] == 0]
+        heapq.heapify(ready)
+        order: list[int] = []
+        while ready:
+            v = heapq.heappop(ready)
+            order.append(v)
+            for w in after[v]:
+                waiting[w] -= 1
+                if waiting[w] == 0:
+                    heapq.heappush(ready, w)
+        if len(order) != n:
+            raise PassFailedException(
+                "the schedule's stream orders deadlock against the data dependencies"
+            )
+        # Moving every scheduled op to the end, in order, leaves the constants first.
+        block = self.function.body.block
+        terminator = block.last_op
+        assert terminator is not None
+        for v in order:
+            op = self.ops[v]
+            op.detach()
+            block.insert_op_before(op, terminator)
+
+
+def _label(op: Operation) -> str:
+    loc = getattr(op.location, "desc", None)
+    if loc is not None:
+        return str(loc.data)
+    hint = op.results[0].name_hint if op.results else None
+    return hint or op.name
+
+
+def main_function(module: ModuleOp) -> func.FuncOp:
+    """The module's one function (the imported graph)."""
+    functions = [op for op in module.ops if isinstance(op, func.FuncOp)]
+    if len(functions) != 1:
+        raise PassFailedException(
+            f"expected one func.func in the module, found {len(functions)}"
+        )
+    return functions[0]
