@@ -1,0 +1,182 @@
+"""Measuring this machine for the `analytic` and `profile` cost models.
+
+`calibrate()` times a few micro-benchmarks (a large convolution, a large
+element-wise add, a tiny op, a hand-off between two threads) and writes the
+analytic model's constants to `cost_analytic.json`. `profile_module()` times
+each distinct op signature of a module in isolation, with exactly the torch
+call the generated code makes (the kernel table's `evaluate`), and adds it to
+`cost_profile.json`. Both run at one intra-op thread, as a stream does, and
+keep the median of several runs. A cache is only ever extended, so the same
+cache gives the same costs and the same schedules.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+
+from ramiel.costmodel import ANALYTIC_CACHE_FILE, PROFILE_CACHE_FILE, op_signature
+from ramiel.dialects.dfg import DfgOp
+from ramiel.ir_graph import main_function, op_info
+from ramiel.kernel_view import kernel_node
+
+if TYPE_CHECKING:
+    import torch
+
+_REPEATS = 15
+"""Timed runs per measurement; the median is kept."""
+
+
+def _median_seconds(run: Callable[[], object], repeats: int = _REPEATS) -> float:
+    run()  # warm-up: first calls allocate and pick kernels
+    times: list[float] = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _write_json(path: Path, data: dict[str, float]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    temporary.replace(path)
+
+
+def _read_json(path: Path) -> dict[str, float]:
+    if not path.is_file():
+        return {}
+    return {str(k): float(v) for k, v in json.loads(path.read_text()).items()}
+
+
+def calibrate(cache_dir: Path) -> dict[str, float]:
+    """Measure the analytic cost model's constants and cache them."""
+    import torch
+    import torch.nn.functional as F
+
+    with _one_thread():
+        x = torch.randn(1, 128, 28, 28)
+        w = torch.randn(128, 128, 3, 3)
+        conv = _median_seconds(lambda: F.conv2d(x, w, padding=1))
+        conv_flops = 2.0 * 128 * 28 * 28 * 128 * 9
+        a = torch.randn(4_000_000)
+        b = torch.randn(4_000_000)
+        add = _median_seconds(lambda: torch.add(a, b))
+        tiny = torch.randn(8)
+        overhead = _median_seconds(lambda: torch.relu(tiny), repeats=200)
+        small = _handoff_seconds(torch.randn(16))
+        big = torch.randn(1_000_000)
+        large = _handoff_seconds(big)
+    memory = 3 * a.numel() * a.element_size() / max(add - overhead, 1e-9)
+    constants = {
+        "gemm_flop_per_s": conv_flops / max(conv - overhead, 1e-9),
+        "vector_flop_per_s": a.numel() / max(add - overhead, 1e-9),
+        "memory_bytes_per_s": memory,
+        "op_overhead_s": overhead,
+        "handoff_overhead_s": small,
+        # The consumer reads the whole tensor on its own core after the hand-off.
+        "handoff_bytes_per_s": big.numel() * big.element_size() / (large - small)
+        if large > small
+        else memory,
+    }
+    _write_json(cache_dir / ANALYTIC_CACHE_FILE, constants)
+    return constants
+
+
+def _handoff_seconds(value: torch.Tensor) -> float:
+    """Median time for another thread to receive `value` and touch all of it."""
+    ready = threading.Event()
+    done = threading.Event()
+    box: list[torch.Tensor] = []
+    stop = False
+
+    def consumer() -> None:
+        while True:
+            ready.wait()
+            ready.clear()
+            if stop:
+                return
+            box[0].sum()
+            done.set()
+
+    thread = threading.Thread(target=consumer, daemon=True)
+    thread.start()
+
+    def once() -> None:
+        box[:] = [value]
+        ready.set()
+        done.wait()
+        done.clear()
+
+    seconds = _median_seconds(once, repeats=50)
+    stop = True
+    ready.set()
+    thread.join()
+    return seconds
+
+
+def profile_module(module: ModuleOp, cache_dir: Path) -> dict[str, float]:
+    """Time every op signature of `module` missing from the profile cache; return the cache."""
+    from ramiel.kernels import UnsupportedKernel, evaluate
+
+    path = cache_dir / PROFILE_CACHE_FILE
+    table = _read_json(path)
+    todo: dict[str, DfgOp] = {}
+    for op in main_function(module).body.block.ops:
+        if isinstance(op, DfgOp):
+            todo.setdefault(op_signature(op_info(op)), op)
+    fresh = {signature: op for signature, op in todo.items() if signature not in table}
+    if not fresh:
+        return table
+    rng = np.random.default_rng(0)
+    with _one_thread():
+        for signature, op in sorted(fresh.items()):
+            node = kernel_node(op)
+            values = [
+                None if sig is None else _sample(rng, sig, known)
+                for sig, known in zip(node.input_types, node.input_values, strict=True)
+            ]
+            try:
+                table[signature] = _median_seconds(lambda: evaluate(node, values))
+            except (UnsupportedKernel, RuntimeError, ValueError, IndexError):
+                continue  # the cost model falls back to its formulas for this op
+    _write_json(path, table)
+    return table
+
+
+def _sample(
+    rng: np.random.Generator, sig: tuple[tuple[int, ...], str], known: np.ndarray | None
+) -> torch.Tensor:
+    import torch
+
+    if known is not None:
+        return torch.from_numpy(np.array(known))
+    shape, dtype = sig
+    if dtype == "bool":
+        return torch.from_numpy(rng.random(shape) < 0.5)
+    if dtype.startswith(("int", "uint")):
+        # Small non-negative values are valid indices for Gather and friends.
+        return torch.from_numpy(rng.integers(0, 2, size=shape).astype(dtype))
+    return torch.from_numpy(rng.standard_normal(shape).astype(dtype))
