@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ramiel.dialects.dfg import ConstantOp, op_class
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp, f32
+from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, f32, i64
 from xdsl.ir import Block, Region
 
 from ramiel.costmodel import (
@@ -21,6 +20,7 @@ from ramiel.costmodel import (
     load_cost_model,
     op_signature,
 )
+from ramiel.dialects.dfg import ConstantOp, op_class
 from ramiel.ir_graph import cost_model, op_info
 from ramiel.onnx_types import tensor_type
 from ramiel.profiling import calibrate, profile_module
