@@ -23,6 +23,12 @@ def _dfg() -> Dialect:
     return Dfg
 
 
+def _pyemit() -> Dialect:
+    from ramiel.dialects.pyemit import PyEmit
+
+    return PyEmit
+
+
 def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
     """Every dialect Ramiel's IR uses, by name."""
-    return {"builtin": _builtin, "func": _func, "dfg": _dfg}
+    return {"builtin": _builtin, "func": _func, "dfg": _dfg, "pyemit": _pyemit}

@@ -1,0 +1,615 @@
+"""Ramiel's Python API; the `ramiel` command is a thin layer over it.
+
+    import ramiel
+
+    compiled = ramiel.compile("model.onnx", workers=4, out_dir="out")
+    print(compiled.summary.lines())
+    with compiled.load() as model:
+        outputs = model(*inputs)
+
+    report = ramiel.check("model.onnx", workers=4)     # serial and parallel vs onnxruntime
+    outputs = ramiel.run("out/model.py", {"data": array})
+
+`compile` takes any pass pipeline (`pipeline=`), so pipelines can be scripted;
+the default is `default_pipeline(workers)`. Errors are `RamielError`s.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
+from ramiel.errors import RamielError
+
+if TYPE_CHECKING:
+    import onnx
+    from xdsl.dialects.builtin import ModuleOp
+    from xdsl.passes import ModulePass
+
+    from ramiel.dialects.pyemit import PyModuleOp
+
+Progress = Callable[[str], None]
+"""Receives a short message as each long step starts."""
+
+LOWERING = "convert-dfg-to-pyemit"
+"""The pass that turns the scheduled `dfg` module into the program that is printed."""
+
+
+def default_pipeline(workers: int) -> str:
+    """The default pass pipeline for `workers` streams.
+
+    Clean-up, then (for several workers) clustering onto `workers` streams, then
+    the lowering to `pyemit`. One worker needs no clustering: the lowering makes
+    one stream of an unscheduled module.
+    """
+    clustering = f"cluster-cp,merge-clusters{{workers={workers}}},clone," if workers > 1 else ""
+    return f"cleanup,{clustering}{LOWERING}"
+
+
+@dataclass(frozen=True)
+class CompileSummary:
+    """What a compilation did."""
+
+    ops_before: int
+    """Operator ops (constants excluded) right after import."""
+    ops_after: int
+    """Operator ops left when the lowering started."""
+    clusters: int
+    """Distinct `cluster` values when the lowering started (0 if unclustered)."""
+    streams: int
+    """Streams of the generated code."""
+    predicted_speedup: float | None
+    """The schedule's predicted speedup, if a scheduling pass predicted one."""
+    seconds: float
+    """Wall-clock compile time."""
+
+    def lines(self) -> list[str]:
+        """The summary as the `ramiel compile` command prints it."""
+        speedup = "unknown" if self.predicted_speedup is None else f"{self.predicted_speedup:.2f}x"
+        return [
+            f"ops: {self.ops_before} imported, {self.ops_after} after clean-up",
+            f"clusters: {self.clusters}, streams: {self.streams}",
+            f"predicted speedup: {speedup}",
+            f"compile time: {self.seconds:.2f} s",
+        ]
+
+
+InputSpec = tuple[str, tuple[int, ...], str]
+"""A graph input: ONNX name, shape, numpy dtype name."""
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    """A generated model: its source, where its files are, and how it was made."""
+
+    source: str
+    """The generated Python source."""
+    path: Path
+    """The generated `.py` file."""
+    weights: Path
+    """Its weights file, beside it."""
+    inputs: tuple[InputSpec, ...]
+    """The graph inputs the model takes, in order."""
+    outputs: tuple[str, ...]
+    """The ONNX names of its outputs, in order."""
+    summary: CompileSummary
+
+    def load(self, num_threads: int | None = None) -> Any:
+        """A new instance of the generated `Model` (a `torch.nn.Module`)."""
+        return load_model_class(self.path)(num_threads=num_threads)
+
+
+def compile(
+    model: str | os.PathLike[str] | onnx.ModelProto,
+    *,
+    workers: int = 1,
+    pipeline: str | None = None,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    name: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    note: Progress | None = None,
+) -> CompiledModel:
+    """Compile an ONNX model (a path or a proto) into `out_dir/<name>.py` and its weights.
+
+    `name` defaults to the file's stem (or the graph's name, for a proto);
+    `out_dir` defaults to a new temporary folder. Existing files are overwritten
+    only if Ramiel generated them, unless `force`. Nothing is left half-written:
+    both files are written to temporary names in `out_dir` and renamed at the end.
+    """
+    from xdsl.dialects.builtin import StringAttr
+
+    from ramiel.codegen.printer import print_to_string
+    from ramiel.frontend.onnx_import import import_model
+    from ramiel.passes.convert_dfg_to_pyemit import MODEL_ATTR, PIPELINE_ATTR
+
+    start = time.perf_counter()
+    if workers < 1:
+        raise RamielError("--workers must be at least 1", f"--workers {workers}")
+    proto, where, stem = _load(model, name)
+    folder = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="ramiel-"))
+    path, weights = folder / f"{stem}.py", folder / f"{stem}{WEIGHTS_SUFFIX}"
+    if not force:
+        _refuse_to_overwrite(path, weights)
+    tell = progress or (lambda _: None)
+    tell(f"importing {where}")
+    module = import_model(proto, input_shapes, where=where, note=note)
+    spec = pipeline if pipeline is not None else default_pipeline(workers)
+    module.attributes[MODEL_ATTR] = StringAttr(stem)
+    module.attributes[PIPELINE_ATTR] = StringAttr(spec)
+    stats = _PipelineStats(_count_ops(module), tell)
+    _run_pipeline(module, spec, stats)
+    program = _program(module)
+    source = print_to_string(program)
+    tell("writing the generated code and weights")
+    _write_outputs(path, weights, source, program)
+    summary = CompileSummary(
+        ops_before=stats.ops_before,
+        ops_after=stats.ops_after,
+        clusters=stats.clusters,
+        streams=len(program.streams),
+        predicted_speedup=(
+            program.predicted_speedup.value.data if program.predicted_speedup else None
+        ),
+        seconds=time.perf_counter() - start,
+    )
+    return CompiledModel(
+        source, path, weights, _input_specs(program),
+        tuple(n.data for n in program.output_names), summary,
+    )  # fmt: skip
+
+
+def _load(
+    model: str | os.PathLike[str] | onnx.ModelProto, name: str | None
+) -> tuple[onnx.ModelProto, str, str]:
+    """The proto, where it came from (for errors) and the generated file's stem."""
+    import onnx
+
+    from ramiel.codegen.names import identifier
+    from ramiel.frontend.onnx_import import load_model
+
+    if isinstance(model, onnx.ModelProto):
+        return model, "model", name or identifier(model.graph.name or "model")
+    return load_model(model), str(model), name or Path(model).stem
+
+
+def _count_ops(module: ModuleOp) -> int:
+    from ramiel.dialects.dfg import DfgOp
+
+    return sum(isinstance(op, DfgOp) for op in module.walk())
+
+
+class _PipelineStats:
+    """Reports each pass as it starts, and counts what reaches the lowering."""
+
+    def __init__(self, ops_before: int, tell: Progress) -> None:
+        self.ops_before = ops_before
+        self.ops_after = ops_before
+        self.clusters = 0
+        self.tell = tell
+
+    def __call__(self, done: ModulePass | None, module: ModuleOp, upcoming: ModulePass | None) -> None:
+        del done
+        if upcoming is None:
+            return
+        self.tell(f"running {upcoming.name}")
+        if upcoming.name == LOWERING:
+            from ramiel.dialects.dfg import DfgOp
+
+            self.ops_after = _count_ops(module)
+            self.clusters = len(
+                {str(op.attributes["cluster"]) for op in module.walk()
+                 if isinstance(op, DfgOp) and "cluster" in op.attributes}
+            )  # fmt: skip
+            _predict_speedup(module)
+
+
+def _predict_speedup(module: ModuleOp) -> None:
+    """Record the schedule's simulated speedup for the header, when there is a schedule."""
+    from xdsl.dialects.builtin import FloatAttr, f64
+    from xdsl.utils.exceptions import PassFailedException
+
+    from ramiel.ir_graph import FunctionGraph, cost_model
+    from ramiel.passes.convert_dfg_to_pyemit import SPEEDUP_ATTR
+    from ramiel.scheduling import simulate
+
+    if SPEEDUP_ATTR in module.attributes:
+        return
+    graph = FunctionGraph.of(module, cost_model("auto"))
+    try:
+        schedule = graph.schedule()
+    except PassFailedException:
+        return  # not scheduled: one stream, nothing to predict
+    speedup = simulate(graph.graph, schedule).speedup
+    module.attributes[SPEEDUP_ATTR] = FloatAttr(speedup, f64)
+
+
+def _run_pipeline(module: ModuleOp, spec: str, stats: _PipelineStats) -> None:
+    from xdsl.context import Context
+    from xdsl.passes import PassPipeline
+    from xdsl.utils.exceptions import (
+        ArgSpecParseError,
+        DiagnosticException,
+        VerifyException,
+    )
+
+    from ramiel.dialects import get_all_dialects
+    from ramiel.passes import get_all_passes
+
+    ctx = Context()
+    for dialect, factory in get_all_dialects().items():
+        ctx.register_dialect(dialect, factory)
+    try:
+        passes = PassPipeline.parse_spec(get_all_passes(), spec, stats)
+    except (ArgSpecParseError, ValueError) as e:
+        raise RamielError(" ".join(str(e).split()), f"--pipeline {spec}") from None
+    try:
+        passes.apply(ctx, module)
+        module.verify()
+    except (DiagnosticException, VerifyException) as e:
+        raise RamielError(f"the pipeline failed: {' '.join(str(e).split())}", spec) from None
+
+
+def _program(module: ModuleOp) -> PyModuleOp:
+    from ramiel.dialects.pyemit import PyModuleOp
+
+    programs = [op for op in module.ops if isinstance(op, PyModuleOp)]
+    if len(programs) != 1:
+        raise RamielError(f"the pipeline must end with {LOWERING}", "--pipeline")
+    return programs[0]
+
+
+def _input_specs(program: PyModuleOp) -> tuple[InputSpec, ...]:
+    from ramiel.onnx_types import dtype_name, static_shape
+
+    return tuple(
+        (n.data, static_shape(t), dtype_name(t.get_element_type()))
+        for n, t in zip(program.input_names, program.input_types, strict=True)
+    )
+
+
+def _is_generated(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return f.readline().startswith(MARKER)
+    except OSError:
+        return False
+
+
+def _refuse_to_overwrite(path: Path, weights: Path) -> None:
+    """Refuse to replace files that Ramiel did not generate.
+
+    The weights file has no marker: it belongs to the `.py` beside it.
+    """
+    for target in (path, weights):
+        if target.exists() and not _is_generated(path):
+            raise RamielError(
+                "refusing to overwrite a file that Ramiel did not generate (use --force)",
+                str(target),
+            )
+
+
+def _write_outputs(path: Path, weights: Path, source: str, program: PyModuleOp) -> None:
+    """Write the source to `path` and the weights to `weights`, all or nothing."""
+    from ramiel.codegen.weights import write_weights
+
+    with _temporary(path.parent, path.stem, (".py", WEIGHTS_SUFFIX)) as (temp_path, temp_weights):
+        temp_path.write_text(source, encoding="utf-8")
+        write_weights(program, temp_weights)
+        # The `.py` last: it is what makes the pair count as generated.
+        os.replace(temp_weights, weights)
+        os.replace(temp_path, path)
+
+
+@contextmanager
+def _temporary(folder: Path, stem: str, suffixes: Sequence[str]) -> Iterator[list[Path]]:
+    """Fresh temporary files in `folder`, one per suffix, removed on exit unless renamed away.
+
+    Any OSError inside becomes a RamielError about writing the output.
+    """
+    paths: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix in suffixes:
+            path = folder / f".{stem}.{secrets.token_hex(6)}{suffix}.tmp"
+            # Created like any new file (umask permissions), unlike mkstemp's 0600.
+            path.open("x").close()
+            paths.append(path)
+        yield paths
+    except OSError as e:
+        raise RamielError(f"cannot write the output: {e.strerror}", str(folder)) from None
+    finally:
+        for p in paths:
+            p.unlink(missing_ok=True)
+
+
+# Running generated code.
+
+
+def load_model_class(path: str | os.PathLike[str]) -> Any:
+    """The `Model` class of a generated file."""
+    module = _load_generated(Path(path))
+    return module.Model
+
+
+def _load_generated(path: Path) -> Any:
+    if not path.is_file():
+        raise RamielError("no such file", str(path))
+    if not _is_generated(path):
+        raise RamielError("not a file generated by Ramiel", str(path))
+    # A distinct module name per load: two generated files may share a stem.
+    spec = importlib.util.spec_from_file_location(f"ramiel_generated_{next(_LOADS)}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_LOADS = itertools.count()
+
+
+def run(
+    path: str | os.PathLike[str],
+    inputs: Mapping[str, np.ndarray],
+    num_threads: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Run a generated model on inputs keyed by ONNX input name; outputs keyed likewise."""
+    import torch
+
+    module = _load_generated(Path(path))
+    names = [name for name, _, _ in module._INPUTS]
+    check_input_names(names, inputs, str(path))
+    tensors = [torch.from_numpy(np.array(inputs[n])) for n in names]
+    with module.Model(num_threads=num_threads) as model:
+        try:
+            return call_model(model, tensors, module._OUTPUTS)
+        except (TypeError, ValueError) as e:
+            raise RamielError(str(e), str(path)) from None
+
+
+def save_arrays(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) -> None:
+    """Save arrays to an `.npz` keyed by name; the file appears whole or not at all.
+
+    Unlike `np.savez(path, **arrays)`, any name works as a key (even `file`).
+    """
+    target = Path(path)
+    with _temporary(target.parent, target.name, (".npz",)) as (temp,):
+        with zipfile.ZipFile(temp, "w") as archive:
+            for name, array in arrays.items():
+                with archive.open(f"{name}.npy", "w") as entry:
+                    np.lib.format.write_array(entry, np.asanyarray(array), allow_pickle=False)
+        os.replace(temp, target)
+
+
+def check_input_names(names: Sequence[str], inputs: Mapping[str, object], where: str) -> None:
+    """Refuse inputs whose keys are not exactly the model's input names."""
+    missing = [repr(n) for n in names if n not in inputs]
+    extra = [repr(n) for n in sorted(set(inputs) - set(names))]
+    problems = [f"missing {', '.join(missing)}"] * bool(missing) + [
+        f"unknown {', '.join(extra)}"
+    ] * bool(extra)
+    if problems:
+        expected = ", ".join(map(repr, names))
+        raise RamielError(f"the inputs do not match the model's ({expected}): {'; '.join(problems)}", where)
+
+
+def call_model(model: Any, tensors: Sequence[Any], output_names: Sequence[str]) -> dict[str, np.ndarray]:
+    """Call a loaded generated model; its outputs as arrays keyed by ONNX name."""
+    import torch
+
+    result = model(*tensors)
+    outputs = (result,) if isinstance(result, torch.Tensor) else result
+    return {n: t.numpy() for n, t in zip(output_names, outputs, strict=True)}
+
+
+def random_inputs(specs: Sequence[InputSpec], seed: int = 0) -> dict[str, np.ndarray]:
+    """Seeded inputs: standard normal floats, small non-negative integers, random bools."""
+    rng = np.random.default_rng(seed)
+    arrays: dict[str, np.ndarray] = {}
+    for name, shape, dtype in specs:
+        if np.issubdtype(np.dtype(dtype), np.floating):
+            arrays[name] = rng.standard_normal(shape).astype(dtype)
+        elif dtype == "bool":
+            arrays[name] = rng.integers(0, 2, shape).astype(bool)
+        else:
+            arrays[name] = rng.integers(0, 4, shape).astype(dtype)
+    return arrays
+
+
+def onnxruntime_outputs(model: onnx.ModelProto, inputs: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+    """The model's outputs computed by onnxruntime on the CPU, in graph order."""
+    try:
+        import onnxruntime
+    except ImportError:
+        raise RamielError("onnxruntime is not installed", "reference") from None
+    try:
+        session = onnxruntime.InferenceSession(
+            model.SerializeToString(), providers=["CPUExecutionProvider"]
+        )
+        return [np.asarray(output) for output in session.run(None, dict(inputs))]
+    except Exception as e:  # onnxruntime raises its own exception types
+        raise RamielError(f"onnxruntime failed: {' '.join(str(e).split())}", "reference") from None
+
+
+@dataclass(frozen=True)
+class OutputError:
+    """How far one output of the generated code is from the reference."""
+
+    name: str
+    absolute: float
+    relative: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Serial and parallel generated code against onnxruntime, per output."""
+
+    workers: int
+    serial: tuple[OutputError, ...]
+    parallel: tuple[OutputError, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every output of both versions is within the project tolerance."""
+        return all(e.ok for e in (*self.serial, *self.parallel))
+
+    def lines(self) -> list[str]:
+        """The report as the `ramiel check` command prints it."""
+        lines: list[str] = []
+        for label, errors in (("serial", self.serial), (f"{self.workers} workers", self.parallel)):
+            worst_abs = max((e.absolute for e in errors), default=0.0)
+            worst_rel = max((e.relative for e in errors), default=0.0)
+            verdict = "ok" if all(e.ok for e in errors) else "MISMATCH"
+            lines.append(
+                f"{label}: max abs error {worst_abs:.3g}, max rel error {worst_rel:.3g} ({verdict})"
+            )
+            lines += [
+                f"  output {e.name!r}: abs {e.absolute:.3g}, rel {e.relative:.3g}"
+                for e in errors
+                if not e.ok
+            ]
+        return lines
+
+
+def compare(
+    outputs: Mapping[str, np.ndarray], reference: Sequence[np.ndarray]
+) -> tuple[OutputError, ...]:
+    """Each output against the reference, in order, under the project tolerance."""
+    from ramiel.numerics import max_errors, within_tolerance
+
+    errors: list[OutputError] = []
+    for (name, ours), ref in zip(outputs.items(), reference, strict=True):
+        try:
+            absolute, relative = max_errors(ours, ref)
+        except ValueError:
+            absolute = relative = float("inf")
+        errors.append(OutputError(name, absolute, relative, within_tolerance(ours, ref)))
+    return tuple(errors)
+
+
+def check(
+    model: str | os.PathLike[str] | onnx.ModelProto,
+    *,
+    workers: int = 2,
+    inputs: Mapping[str, np.ndarray] | None = None,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    pipeline: str | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+    note: Progress | None = None,
+) -> CheckReport:
+    """Compile serial and `workers`-stream code in a temporary folder, run both, compare with onnxruntime.
+
+    `inputs` defaults to `random_inputs` of the model's inputs with `seed`.
+    """
+    tell = progress or (lambda _: None)
+    proto, where, stem = _load(model, None)
+    with tempfile.TemporaryDirectory(prefix="ramiel-check-") as folder:
+        compiled = [
+            compile(
+                proto, workers=w, pipeline=pipeline, input_shapes=input_shapes,
+                out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress, note=note,
+            )
+            for w in dict.fromkeys((1, workers))
+        ]  # fmt: skip
+        names = [name for name, _, _ in compiled[0].inputs]
+        if inputs is not None:
+            check_input_names(names, inputs, "--inputs")
+        feed = dict(inputs) if inputs is not None else random_inputs(compiled[0].inputs, seed)
+        tell(f"running onnxruntime on {where}")
+        reference = onnxruntime_outputs(proto, feed)
+        results = []
+        for c in compiled:
+            tell(f"running the code for {c.summary.streams} stream(s)")
+            results.append(compare(run(c.path, feed), reference))
+    return CheckReport(workers, results[0], results[-1])
+
+
+# The demo.
+
+DEMO_MODEL = "inception_v1"
+"""The onnx wheel's light model the demo compiles (GoogLeNet)."""
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """The demo's outcome."""
+
+    check: CheckReport
+    serial_seconds: float
+    parallel_seconds: float
+    summary: CompileSummary
+
+    @property
+    def speedup(self) -> float:
+        """Median serial time over median parallel time."""
+        return self.serial_seconds / self.parallel_seconds
+
+
+def demo(
+    *, workers: int | None = None, runs: int = 7, seed: int = 0, progress: Progress | None = None
+) -> DemoReport:
+    """Compile GoogLeNet with seeded weights, check it, and time serial against parallel code."""
+    import onnx
+    import torch
+
+    from ramiel.seeding import light_model_path, seed_weights
+
+    tell = progress or (lambda _: None)
+    workers = workers or max(2, os.cpu_count() or 2)
+    tell(f"seeding the weights of {DEMO_MODEL}")
+    proto = seed_weights(onnx.load(light_model_path(DEMO_MODEL)), seed)
+    with tempfile.TemporaryDirectory(prefix="ramiel-demo-") as folder:
+        serial, parallel = (
+            compile(proto, workers=w, out_dir=Path(folder) / f"workers{w}", name="googlenet",
+                    progress=progress)
+            for w in (1, workers)
+        )  # fmt: skip
+        feed = random_inputs(serial.inputs, seed)
+        tell("running onnxruntime")
+        reference = onnxruntime_outputs(proto, feed)
+        tensors = [torch.from_numpy(feed[name]) for name, _, _ in serial.inputs]
+        with serial.load() as one, parallel.load() as many:
+            results = [
+                compare(call_model(loaded, tensors, c.outputs), reference)
+                for loaded, c in ((one, serial), (many, parallel))
+            ]
+            tell(f"timing {runs} alternating runs")
+            times: tuple[list[float], list[float]] = ([], [])
+            for _ in range(runs):
+                for loaded, timing in ((one, times[0]), (many, times[1])):
+                    begin = time.perf_counter()
+                    loaded(*tensors)
+                    timing.append(time.perf_counter() - begin)
+    return DemoReport(
+        CheckReport(workers, results[0], results[1]),
+        statistics.median(times[0]),
+        statistics.median(times[1]),
+        parallel.summary,
+    )
+
+
+def terminal_progress(stream: Any = None) -> Progress | None:
+    """A progress callback printing to stderr when it is a terminal, else None."""
+    out = stream or sys.stderr
+    if not out.isatty():
+        return None
+    return lambda message: print(f"ramiel: {message}...", file=out, flush=True)

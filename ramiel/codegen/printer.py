@@ -1,0 +1,338 @@
+"""The Python printer of `pyemit` modules: one op, one statement.
+
+A module with one stream prints straight-line code in `Model.forward`:
+
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        _check_inputs(inputs, _INPUTS)
+        w = self._weights
+        x = inputs[0]
+        r = torch.relu(x)  # Relu relu1
+        y = r * w["b"]
+        return y
+
+With several, each stream is a method that the pasted runtime runs on its own
+thread, and `send`/`recv`/`output` become calls on the runtime's `_StreamCall`:
+
+    def _stream_1(self, call: _StreamCall) -> None:
+        w = self._weights
+        r = call.recv(0)
+        s = r * w["b"]
+        call.send(1, s)
+
+Everything that comes from the model is escaped before it reaches the source:
+names go through `Namer`, strings through `literal`, comments through `comment`.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import sys
+from collections.abc import Iterable, Sequence
+from functools import singledispatchmethod
+from typing import IO
+
+from xdsl.ir import Operation, SSAValue
+from xdsl.utils.base_printer import BasePrinter
+from xdsl.utils.identity import identity
+
+from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
+from ramiel.codegen.names import Namer
+from ramiel.dialects.pyemit import (
+    CallOp,
+    InputOp,
+    OutputOp,
+    PyModuleOp,
+    RecvOp,
+    SendOp,
+    StreamOp,
+    WeightOp,
+    fill_template,
+)
+from ramiel.onnx_types import dtype_name, static_shape
+
+# Names of the generated code's own locals and classes; model names avoid them.
+_LOCALS = ("self", "inputs", "call", "w", "Model")
+
+
+def literal(text: str) -> str:
+    """`text` as an ASCII Python string literal (quotes, newlines and all escaped)."""
+    quoted = ascii(text)
+    # ascii() quotes with ' unless that needs escapes; without a " inside, " reads better.
+    return f'"{quoted[1:-1]}"' if '"' not in text and quoted[0] == "'" else quoted
+
+
+def comment(text: str) -> str:
+    """`text` made safe for a `#` comment: one line of ASCII, escapes visible."""
+    return ascii(text)[1:-1]
+
+
+def _shape_text(shape: Sequence[int]) -> str:
+    return "x".join(map(str, shape)) or "scalar"
+
+
+def _tuple(items: Iterable[str]) -> str:
+    items = list(items)
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _sorted_imports(lines: Iterable[str]) -> list[str]:
+    """Import lines grouped and ordered as isort does: stdlib, then torch."""
+
+    def key(line: str) -> tuple[bool, bool, str]:
+        module = line.split()[1]
+        third_party = module.split(".")[0] not in sys.stdlib_module_names
+        return (third_party, line.startswith("from "), module)
+
+    ordered = sorted(dict.fromkeys(lines), key=key)
+    grouped: list[str] = []
+    for previous, line in zip([None, *ordered], ordered, strict=False):
+        if previous is not None and key(previous)[0] != key(line)[0]:
+            grouped.append("")
+        grouped.append(line)
+    return grouped
+
+
+def _top_level_names(source: str) -> set[str]:
+    """The names a module's source defines or imports at its top level."""
+    names: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def _mentions(source: str, name: str) -> bool:
+    """Whether Python `source` refers to `name`."""
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(ast.parse(source)))
+
+
+class PythonPrinter(BasePrinter[str]):
+    """Prints a `pyemit.module` as a Python file (see the module docstring)."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        super().__init__(stream, encode=identity, indent_num_spaces=4)
+        self._reserved: set[str] = set(_LOCALS)
+        self._namer = Namer()
+        self._names: dict[SSAValue, str] = {}
+        self._parallel = False
+
+    def line(self, text: str = "") -> None:
+        """Print one line at the current indentation (an empty line has none)."""
+        indent = " " * (self._indent * self.indent_num_spaces) if text else ""
+        self.print_string(f"{indent}{text}\n", indent=0)
+
+    def value(self, value: SSAValue) -> str:
+        """The Python expression of a value: its name, or the weights lookup."""
+        owner = value.owner
+        if isinstance(owner, WeightOp):
+            return f"w[{literal(owner.weight_name.data)}]"
+        return self._names[value]
+
+    def define(self, value: SSAValue) -> str:
+        """A fresh name for a value defined in the current function."""
+        name = self._namer.fresh(value.name_hint)
+        self._names[value] = name
+        return name
+
+    @singledispatchmethod
+    def print(self, op: Operation) -> None:
+        raise NotImplementedError(f"Printing of '{op.name}' as Python is not implemented.")
+
+    @print.register
+    def _(self, op: PyModuleOp) -> None:
+        from ramiel import runtime
+        from ramiel.kernels import helper_source
+
+        streams = op.streams
+        self._parallel = len(streams) > 1
+        calls = [c for c in op.walk() if isinstance(c, CallOp)]
+        helpers = sorted({h.data for c in calls for h in c.helpers})
+        code = "\n\n\n".join(
+            part
+            for part in (runtime.source(self._parallel), helper_source(helpers).strip())
+            if part
+        )
+        imports = [*runtime.imports(self._parallel), "from pathlib import Path", "import torch"]
+        expressions = [fill_template(c.expr.data, ["v"] * len(c.args)) for c in calls]
+        if any(_mentions(text, "F") for text in (code, *expressions)):
+            imports.append("import torch.nn.functional as F")
+        imports = ["from __future__ import annotations", "", *_sorted_imports(imports)]
+        self._reserved |= _top_level_names("\n".join((*imports, code)))
+        self._print_header(op)
+        for text in ("", *imports, "", "", *code.rstrip("\n").split("\n"), "", ""):
+            self.line(text)
+        self._print_tables(op)
+        self._print_model(op, streams)
+
+    def _print_header(self, op: PyModuleOp) -> None:
+        streams = len(op.streams)
+        speedup = op.predicted_speedup
+        inputs = ", ".join(
+            f"{n.data} ({_shape_text(static_shape(t))} {dtype_name(t.get_element_type())})"
+            for n, t in zip(op.input_names, op.input_types, strict=True)
+        )
+        lines = [
+            f"Model: {op.model_name.data}",
+            f"Pipeline: {op.pipeline.data or '(none)'}",
+            f"Streams: {streams}",
+            "Predicted speedup: "
+            + ("unknown" if speedup is None else f"{speedup.value.data:.2f}x"),
+            f"Generated with torch {op.torch_version.data}",
+            f"Inputs: {inputs or '(none)'}",
+            f"Outputs: {', '.join(n.data for n in op.output_names)}",
+        ]
+        self.line(f"{MARKER}; do not edit.")
+        for text in lines:
+            self.line(f"# {comment(text)}")
+        self.line("#")
+        self.line(f"# Model() loads the weights from the {WEIGHTS_SUFFIX} file of the same name")
+        self.line("# beside this file; Model()(*inputs) runs it on torch tensors given in the")
+        self.line("# order above.")
+
+    def _print_tables(self, op: PyModuleOp) -> None:
+        specs = [
+            _tuple(
+                [
+                    literal(n.data),
+                    _tuple(map(str, static_shape(t))) if static_shape(t) else "()",
+                    f"torch.{dtype_name(t.get_element_type())}",
+                ]
+            )
+            for n, t in zip(op.input_names, op.input_types, strict=True)
+        ]
+        self.line(f"_INPUTS = {_tuple(specs) if specs else '()'}")
+        self.line(f"_OUTPUTS = {_tuple(literal(n.data) for n in op.output_names)}")
+        splats = [
+            f"{literal(w.weight_name.data)}: "
+            + (_tuple(map(str, static_shape(w.result.type))) if static_shape(w.result.type) else "()")
+            for w in op.weights
+            if w.is_splat()
+        ]
+        self.line(f"_SPLATS: dict[str, tuple[int, ...]] = {{{', '.join(splats)}}}")
+        self.line()
+        self.line()
+
+    def _print_model(self, op: PyModuleOp, streams: list[StreamOp]) -> None:
+        outputs = len(op.output_names)
+        result = "torch.Tensor" if outputs == 1 else "tuple[torch.Tensor, ...]"
+        self.line("class Model(torch.nn.Module):")
+        with self.indented():
+            self.line(f'"""The compiled model, on {len(streams)} stream{"s" if self._parallel else ""}."""')
+            self.line()
+            self.line("def __init__(self, num_threads: int | None = None) -> None:")
+            with self.indented():
+                self.line("super().__init__()")
+                self.line("path = Path(__file__).with_suffix(" + literal(WEIGHTS_SUFFIX) + ")")
+                self.line("self._weights = _load_weights(str(path), _SPLATS)")
+                if self._parallel:
+                    functions = ", ".join(f"self._stream_{s.index.value.data}" for s in streams)
+                    self.line("self._runtime = _StreamRuntime(")
+                    with self.indented():
+                        self.line(f"[{functions}],")
+                        self.line(f"num_slots={op.num_slots()},")
+                        self.line(f"num_outputs={outputs},")
+                        self.line("num_threads=num_threads,")
+                    self.line(")")
+                else:
+                    self.line("if num_threads is not None:")
+                    with self.indented():
+                        self.line("torch.set_num_threads(num_threads)")
+            self.line()
+            self.line(f"def forward(self, *inputs: torch.Tensor) -> {result}:")
+            with self.indented():
+                self.line("_check_inputs(inputs, _INPUTS)")
+                if self._parallel:
+                    self.line("outputs = self._runtime.run(inputs)")
+                    self.line("return outputs[0]" if outputs == 1 else "return tuple(outputs)")
+                else:
+                    self._print_body(streams[0])
+            self.line()
+            self.line("def close(self) -> None:")
+            with self.indented():
+                if self._parallel:
+                    self.line('"""Stop the stream threads; the model cannot run afterwards."""')
+                    self.line("self._runtime.close()")
+                else:
+                    self.line('"""Nothing to stop: the model runs on the caller\'s thread."""')
+            self.line()
+            self.line("def __enter__(self) -> Model:")
+            with self.indented():
+                self.line("return self")
+            self.line()
+            self.line("def __exit__(self, *exc_info: object) -> None:")
+            with self.indented():
+                self.line("self.close()")
+            if self._parallel:
+                for stream in streams:
+                    self.line()
+                    self.print(stream)
+
+    @print.register
+    def _(self, op: StreamOp) -> None:
+        self.line(f"def _stream_{op.index.value.data}(self, call: _StreamCall) -> None:")
+        with self.indented():
+            self._print_body(op)
+
+    def _print_body(self, stream: StreamOp) -> None:
+        """The statements of one stream, in a fresh naming scope."""
+        self._namer = Namer(self._reserved)
+        self._names = {}
+        ops = list(stream.body.block.ops)
+        if any(isinstance(o.owner, WeightOp) for op in ops for o in op.operands):
+            self.line("w = self._weights")
+        for op in ops:
+            self.print(op)
+        if not self._parallel:
+            returned = sorted(
+                (op for op in ops if isinstance(op, OutputOp)), key=lambda o: o.index.value.data
+            )
+            self.line("return " + ", ".join(self.value(o.value) for o in returned))
+        elif not ops:
+            self.line("pass")
+
+    @print.register
+    def _(self, op: InputOp) -> None:
+        source = "call.inputs" if self._parallel else "inputs"
+        self.line(f"{self.define(op.result)} = {source}[{op.index.value.data}]")
+
+    @print.register
+    def _(self, op: CallOp) -> None:
+        args = [self.value(a) for a in op.args]
+        # Unused results of a multi-result call (Split's, MaxPool's indices) are `_`.
+        several = len(op.outputs) > 1
+        targets = ", ".join(
+            "_" if several and not r.uses else self.define(r) for r in op.outputs
+        )
+        note = f"  # {comment(op.comment.data)}" if op.comment is not None else ""
+        self.line(f"{targets} = {fill_template(op.expr.data, args)}{note}")
+
+    @print.register
+    def _(self, op: SendOp) -> None:
+        self.line(f"call.send({op.slot.value.data}, {self.value(op.value)})")
+
+    @print.register
+    def _(self, op: RecvOp) -> None:
+        self.line(f"{self.define(op.result)} = call.recv({op.slot.value.data})")
+
+    @print.register
+    def _(self, op: OutputOp) -> None:
+        if self._parallel:
+            self.line(f"call.output({op.index.value.data}, {self.value(op.value)})")
+
+
+def print_python(program: PyModuleOp, output: IO[str]) -> None:
+    """Print `program` as a Python file to `output`."""
+    PythonPrinter(output).print(program)
+
+
+def print_to_string(program: PyModuleOp) -> str:
+    """`program` as the text of a Python file."""
+    output = io.StringIO()
+    print_python(program, output)
+    return output.getvalue()

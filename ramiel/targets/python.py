@@ -1,0 +1,45 @@
+"""The `python` target: a `pyemit` module as a Python file, and its weights.
+
+    ramiel-opt model.onnx -p 'cleanup,convert-dfg-to-pyemit' -t 'python{weights=model.weights.pt}' -o model.py
+
+The printed file loads its weights from `<its name>.weights.pt` beside it, so
+give `weights` that name. Without `weights`, only the source is printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.utils.target import Target
+
+from ramiel.errors import RamielError
+
+
+@dataclass(frozen=True)
+class PythonTarget(Target):
+    """Print the module's `pyemit.module` as Python and save its weights."""
+
+    name = "python"
+
+    weights: str | None = None
+    """Where to save the weights (`torch.save`); none are saved when absent."""
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from ramiel.codegen.printer import print_python
+        from ramiel.codegen.weights import write_weights
+        from ramiel.dialects.pyemit import PyModuleOp
+
+        del ctx
+        programs = [op for op in module.ops if isinstance(op, PyModuleOp)]
+        if len(programs) != 1:
+            raise RamielError(
+                f"the python target needs exactly one pyemit.module, found {len(programs)}; "
+                "run convert-dfg-to-pyemit first",
+                "-t python",
+            )
+        print_python(programs[0], output)
+        if self.weights:
+            write_weights(programs[0], self.weights)

@@ -1,0 +1,139 @@
+"""The Python API: compile, load, scripted pipelines, check; the light models end to end."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from onnx import TensorProto, helper
+
+import ramiel
+from ramiel import api
+from ramiel.codegen import MARKER
+from ramiel.errors import RamielError
+from ramiel.numerics import assert_close
+from tests.models.light import LIGHT_MODELS, seeded_light_model_path
+from tests.unit.test_codegen import branches_model, diamond_model
+
+
+def test_default_pipeline() -> None:
+    assert api.default_pipeline(1) == "cleanup,convert-dfg-to-pyemit"
+    assert api.default_pipeline(4) == (
+        "cleanup,cluster-cp,merge-clusters{workers=4},clone,convert-dfg-to-pyemit"
+    )
+
+
+def test_compile_writes_a_loadable_model(tmp_path: Path) -> None:
+    model = diamond_model()
+    compiled = ramiel.compile(model, out_dir=tmp_path, name="diamond")
+    assert compiled.path == tmp_path / "diamond.py"
+    assert compiled.weights == tmp_path / "diamond.weights.pt"
+    assert compiled.path.read_text() == compiled.source
+    assert compiled.source.startswith(MARKER)
+    assert [name for name, _, _ in compiled.inputs] == ["x", "y"]
+    assert compiled.outputs == ("p", "q", "d")
+    assert compiled.summary.streams == 1
+    assert compiled.summary.ops_before == 8
+    feed = api.random_inputs(compiled.inputs)
+    reference = api.onnxruntime_outputs(model, feed)
+    with compiled.load() as m:
+        outputs = m(*(torch.from_numpy(a) for a in feed.values()))
+    for ours, ref, name in zip(outputs, reference, compiled.outputs, strict=True):
+        assert_close(ours, ref, name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["diamond.py", "diamond.weights.pt"]
+
+
+def test_compile_without_out_dir_uses_a_fresh_folder() -> None:
+    compiled = api.compile(diamond_model())
+    assert compiled.path.is_file()
+    assert compiled.weights.is_file()
+
+
+def test_pipelines_can_be_scripted(tmp_path: Path) -> None:
+    compiled = api.compile(diamond_model(), out_dir=tmp_path, pipeline="convert-dfg-to-pyemit")
+    assert compiled.summary.ops_after == compiled.summary.ops_before
+    assert "Pipeline: convert-dfg-to-pyemit" in compiled.source
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "message"),
+    [
+        ("no-such-pass", "no-such-pass"),
+        ("cleanup", "the pipeline must end with convert-dfg-to-pyemit"),
+    ],
+)
+def test_bad_pipelines_are_user_errors(tmp_path: Path, pipeline: str, message: str) -> None:
+    with pytest.raises(RamielError, match=message):
+        api.compile(diamond_model(), out_dir=tmp_path, pipeline=pipeline)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_input_shapes_fix_symbolic_dimensions(tmp_path: Path) -> None:
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", "c"])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["n", "c"])
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    compiled = api.compile(model, out_dir=tmp_path, input_shapes={"x": [2, 5]})
+    assert compiled.inputs == (("x", (2, 5), "float32"),)
+
+
+def test_parallel_default_pipeline_matches_onnxruntime() -> None:
+    report = api.check(diamond_model(), workers=2)
+    assert report.ok, report.lines()
+
+
+def test_two_streams_end_to_end(tmp_path: Path) -> None:
+    pipeline = (
+        "cleanup,cluster-cp{cost=static},merge-clusters{workers=2 cost=static},clone,"
+        "convert-dfg-to-pyemit"
+    )
+    compiled = api.compile(branches_model(), workers=2, pipeline=pipeline, out_dir=tmp_path)
+    assert compiled.summary.streams == 2
+    assert compiled.summary.predicted_speedup is not None
+    assert compiled.summary.predicted_speedup > 1.0
+    assert "call.send(0, stem)" in compiled.source
+    report = api.check(branches_model(), workers=2, pipeline=pipeline)
+    assert report.ok, report.lines()
+
+
+def test_compiling_twice_gives_identical_files(tmp_path: Path) -> None:
+    first = api.compile(diamond_model(), workers=2, out_dir=tmp_path / "one", name="d")
+    second = api.compile(diamond_model(), workers=2, out_dir=tmp_path / "two", name="d")
+    assert first.path.read_bytes() == second.path.read_bytes()
+    assert first.weights.read_bytes() == second.weights.read_bytes()
+
+
+def test_save_arrays_takes_any_name(tmp_path: Path) -> None:
+    arrays = {"file": np.zeros(2), "allow_pickle": np.ones(3), "a b'c": np.arange(4)}
+    api.save_arrays(tmp_path / "o.npz", arrays)
+    with np.load(tmp_path / "o.npz") as saved:
+        assert sorted(saved.files) == sorted(arrays)
+        assert np.array_equal(saved["a b'c"], np.arange(4))
+    assert [p.name for p in tmp_path.iterdir()] == ["o.npz"]
+
+
+def test_import_ramiel_is_cheap() -> None:
+    code = "import sys, ramiel; print(sorted(m for m in ('torch', 'xdsl', 'onnx') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert ramiel.compile is api.compile
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("name", LIGHT_MODELS)
+def test_light_models_match_onnxruntime(tmp_path: Path, name: str) -> None:
+    model = onnx.load(seeded_light_model_path(name))
+    feed = reference = None
+    for workers in (1, 2, 4):
+        compiled = api.compile(model, workers=workers, out_dir=tmp_path / str(workers), name=name)
+        if feed is None:
+            feed = api.random_inputs(compiled.inputs)
+            reference = api.onnxruntime_outputs(model, feed)
+        assert reference is not None
+        errors = api.compare(api.run(compiled.path, feed), reference)
+        assert all(e.ok for e in errors), (workers, errors)

@@ -1,0 +1,155 @@
+"""The `ramiel` command: compile, check, run; overwriting, errors, npz keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import helper
+
+from ramiel.codegen import MARKER
+from ramiel.tools.ramiel_cli import main
+from tests.unit.test_codegen import diamond_model
+
+
+def _ramiel(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command in-process: exit status, stdout, stderr."""
+    try:
+        main([str(a) for a in args])
+        status = 0
+    except SystemExit as e:
+        status = int(e.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def model_file(tmp_path: Path) -> Path:
+    path = tmp_path / "diamond.onnx"
+    onnx.save(diamond_model(), path)
+    return path
+
+
+def test_compile_writes_the_model_and_a_summary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path
+) -> None:
+    status, out, err = _ramiel(capsys, "compile", model_file, "-o", tmp_path / "out", "--workers", "1")
+    assert status == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["diamond.py", "diamond.weights.pt"]
+    assert "ops: 8 imported" in out
+    assert "streams: 1" in out
+    assert "compile time:" in out
+    assert err == ""
+
+
+def test_compile_overwrites_only_generated_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / "diamond.py"
+    mine.write_text("print('my own file')\n")
+    status, _, err = _ramiel(capsys, "compile", model_file, "-o", out, "--workers", "1")
+    assert status == 1
+    assert err == f"ramiel: error: refusing to overwrite a file that Ramiel did not generate (use --force) ({mine})\n"
+    assert mine.read_text() == "print('my own file')\n"
+    assert sorted(p.name for p in out.iterdir()) == ["diamond.py"]
+
+    status, _, err = _ramiel(capsys, "compile", model_file, "-o", out, "--workers", "1", "--force")
+    assert status == 0, err
+    assert mine.read_text().startswith(MARKER)
+    status, _, err = _ramiel(capsys, "compile", model_file, "-o", out, "--workers", "1")
+    assert status == 0, err
+
+
+def test_a_failed_compile_leaves_nothing_behind(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    x = helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [2])
+    graph = helper.make_graph([helper.make_node("Hardmax", ["x"], ["y"])], "g", [x], [x])
+    path = tmp_path / "bad.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]), path)
+    out = tmp_path / "out"
+    out.mkdir()
+    status, _, err = _ramiel(capsys, "compile", path, "-o", out)
+    assert status == 1
+    assert err.startswith("ramiel: error: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert list(out.iterdir()) == []
+
+
+def test_missing_model_is_a_one_line_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = _ramiel(capsys, "compile", tmp_path / "nope.onnx", "-o", tmp_path / "out")
+    assert status == 1
+    assert err.startswith("ramiel: error: cannot read the model")
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_compares_with_onnxruntime(capsys: pytest.CaptureFixture[str], model_file: Path) -> None:
+    status, out, err = _ramiel(capsys, "check", model_file, "--workers", "2")
+    assert status == 0, err
+    assert out.startswith("serial: max abs error ")
+    assert "2 workers: max abs error " in out
+
+
+def test_check_reads_inputs_from_npz(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path
+) -> None:
+    rng = np.random.default_rng(1)
+    inputs = tmp_path / "in.npz"
+    np.savez(inputs, x=rng.standard_normal((1, 3, 6, 6), dtype=np.float32), y=np.ones((1, 2, 6, 6), np.float32))
+    status, _, err = _ramiel(capsys, "check", model_file, "--workers", "2", "--inputs", inputs)
+    assert status == 0, err
+
+
+def test_run_reads_and_writes_npz_by_onnx_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path
+) -> None:
+    _ramiel(capsys, "compile", model_file, "-o", tmp_path / "out", "--workers", "1")
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((1, 3, 6, 6), dtype=np.float32)
+    y = rng.standard_normal((1, 2, 6, 6), dtype=np.float32)
+    np.savez(tmp_path / "in.npz", x=x, y=y)
+    status, out, err = _ramiel(
+        capsys, "run", tmp_path / "out" / "diamond.py", "--inputs", tmp_path / "in.npz", "-o", tmp_path / "o.npz"
+    )
+    assert status == 0, err
+    assert out == f"wrote p, q, d to {tmp_path / 'o.npz'}\n"
+    with np.load(tmp_path / "o.npz") as result:
+        assert sorted(result.files) == ["d", "p", "q"]
+        assert result["p"].shape == (1, 2, 6, 6)
+
+    np.savez(tmp_path / "bad.npz", x=x, z=y)
+    status, _, err = _ramiel(
+        capsys, "run", tmp_path / "out" / "diamond.py", "--inputs", tmp_path / "bad.npz", "-o", tmp_path / "o2.npz"
+    )
+    assert status == 1
+    assert "missing 'y'; unknown 'z'" in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "o2.npz").exists()
+
+
+def test_run_refuses_files_it_did_not_generate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    other = tmp_path / "other.py"
+    other.write_text("import os\n")
+    np.savez(tmp_path / "in.npz", x=np.zeros(1))
+    status, _, err = _ramiel(capsys, "run", other, "--inputs", tmp_path / "in.npz", "-o", tmp_path / "o.npz")
+    assert status == 1
+    assert err == f"ramiel: error: not a file generated by Ramiel ({other})\n"
+
+
+def test_bad_arguments_exit_with_usage(capsys: pytest.CaptureFixture[str], model_file: Path) -> None:
+    status, _, err = _ramiel(capsys, "compile", model_file, "-o", "x", "--workers", "0")
+    assert status == 2
+    assert "expected a positive integer" in err
+
+
+@pytest.mark.heavy
+def test_demo_checks_and_times_googlenet(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _ramiel(capsys, "demo", "--workers", "2", "--runs", "1")
+    assert status == 0, err
+    assert out.startswith("GoogLeNet (inception_v1, seeded weights) on 2 workers:")
+    assert "streams: 2" in out
+    assert "(ok)" in out
+    assert "speedup" in out.splitlines()[-1]

@@ -1,0 +1,170 @@
+"""`ramiel`: compile ONNX models into parallel PyTorch code, check and run them.
+
+    ramiel compile model.onnx -o out --workers 4     # out/model.py, out/model.weights.pt
+    ramiel check model.onnx --workers 4              # serial and parallel vs onnxruntime
+    ramiel run out/model.py --inputs in.npz -o out.npz
+    ramiel demo                                      # GoogLeNet, checked and timed
+
+Each command is a thin layer over `ramiel.api`. Errors print one line,
+`ramiel: error: <what> (<where>)`, and exit with status 1. Progress goes to
+stderr when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from ramiel.errors import RamielError, run_reporting
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _default_workers() -> int:
+    return max(2, os.cpu_count() or 2)
+
+
+def _note(message: str) -> None:
+    print(f"ramiel: note: {message}", file=sys.stderr)
+
+
+def _shapes(specs: Sequence[str]) -> dict[str, list[int]]:
+    from ramiel.frontend.onnx_import import parse_input_shape
+
+    return dict(parse_input_shape(s) for s in specs)
+
+
+def _read_npz(path: str) -> dict[str, np.ndarray]:
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError) as e:
+        raise RamielError(f"cannot read the inputs: {e}", path) from None
+
+
+def _compile(args: argparse.Namespace) -> None:
+    from ramiel import api
+
+    compiled = api.compile(
+        args.model,
+        workers=args.workers,
+        pipeline=args.pipeline,
+        input_shapes=_shapes(args.input_shape),
+        out_dir=args.output,
+        force=args.force,
+        progress=api.terminal_progress(),
+        note=_note,
+    )
+    print(f"wrote {compiled.path} and {compiled.weights.name}")
+    for line in compiled.summary.lines():
+        print(f"  {line}")
+
+
+def _check(args: argparse.Namespace) -> None:
+    from ramiel import api
+
+    report = api.check(
+        args.model,
+        workers=args.workers,
+        inputs=_read_npz(args.inputs) if args.inputs else None,
+        input_shapes=_shapes(args.input_shape),
+        pipeline=args.pipeline,
+        progress=api.terminal_progress(),
+        note=_note,
+    )
+    for line in report.lines():
+        print(line)
+    if not report.ok:
+        raise RamielError("outputs differ from onnxruntime beyond the tolerance", args.model)
+
+
+def _run(args: argparse.Namespace) -> None:
+    from ramiel import api
+
+    outputs = api.run(args.model, _read_npz(args.inputs), num_threads=args.threads)
+    api.save_arrays(args.output, outputs)
+    print(f"wrote {', '.join(outputs)} to {args.output}")
+
+
+def _demo(args: argparse.Namespace) -> None:
+    from ramiel import api
+
+    report = api.demo(workers=args.workers, runs=args.runs, progress=api.terminal_progress())
+    print(f"GoogLeNet ({api.DEMO_MODEL}, seeded weights) on {report.check.workers} workers:")
+    for line in (*report.summary.lines(), *report.check.lines()):
+        print(f"  {line}")
+    print(
+        f"  median time: serial {report.serial_seconds * 1e3:.1f} ms, "
+        f"parallel {report.parallel_seconds * 1e3:.1f} ms: speedup {report.speedup:.2f}x"
+    )
+    if not report.check.ok:
+        raise RamielError("outputs differ from onnxruntime beyond the tolerance", "demo")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ramiel",
+        description="Compile ONNX models into readable, parallel PyTorch code.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("model", metavar="MODEL.onnx")
+        sub.add_argument(
+            "--workers", type=_positive, default=_default_workers(),
+            help="streams of the parallel code (default: the machine's cores, at least 2)",
+        )  # fmt: skip
+        sub.add_argument("--pipeline", help="pass pipeline (default: clean-up, clustering, lowering)")
+        sub.add_argument(
+            "--input-shape", action="append", default=[], metavar="NAME=DIMS",
+            help="fix the shape of a graph input, e.g. data=1x3x224x224 (repeatable)",
+        )  # fmt: skip
+
+    compile_cmd = commands.add_parser("compile", help="compile a model into OUTDIR")
+    common(compile_cmd)
+    compile_cmd.add_argument("-o", "--output", required=True, metavar="OUTDIR")
+    compile_cmd.add_argument(
+        "--force", action="store_true", help="overwrite files that Ramiel did not generate"
+    )
+    compile_cmd.set_defaults(handler=_compile)
+
+    check_cmd = commands.add_parser("check", help="compare generated code with onnxruntime")
+    common(check_cmd)
+    check_cmd.add_argument("--inputs", metavar="FILE.npz", help="inputs (default: seeded random)")
+    check_cmd.set_defaults(handler=_check)
+
+    run_cmd = commands.add_parser("run", help="run a compiled model on inputs from an .npz")
+    run_cmd.add_argument("model", metavar="MODEL.py")
+    run_cmd.add_argument("--inputs", required=True, metavar="IN.npz")
+    run_cmd.add_argument("-o", "--output", required=True, metavar="OUT.npz")
+    run_cmd.add_argument("--threads", type=_positive, help="intra-op threads")
+    run_cmd.set_defaults(handler=_run)
+
+    demo_cmd = commands.add_parser("demo", help="compile, check and time GoogLeNet")
+    demo_cmd.add_argument("--workers", type=_positive, help="streams (default: the machine's cores)")
+    demo_cmd.add_argument("--runs", type=_positive, default=7, help="timed runs of each version")
+    demo_cmd.set_defaults(handler=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `ramiel` console script."""
+    args = _parser().parse_args(argv)
+    run_reporting(lambda: args.handler(args))
+
+
+if __name__ == "__main__":
+    main()
