@@ -71,7 +71,9 @@ class SqueezeExcite(nn.Module):
 class Classifier(nn.Sequential):
     """Global average pool, flatten, optional dropout, and a linear layer."""
 
-    def __init__(self, features: int, classes: int = 1000, dropout: float = 0.0) -> None:
+    def __init__(
+        self, features: int, classes: int = 1000, dropout: float = 0.0
+    ) -> None:
         layers: list[nn.Module] = [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
         if dropout:
             layers.append(nn.Dropout(dropout))
@@ -180,7 +182,9 @@ def inception_a(cin: int, pool: int) -> Branches:
         _conv3(cin, 64, 1),
         nn.Sequential(_conv3(cin, 48, 1), _conv3(48, 64, 5, padding=2)),
         nn.Sequential(
-            _conv3(cin, 64, 1), _conv3(64, 96, 3, padding=1), _conv3(96, 96, 3, padding=1)
+            _conv3(cin, 64, 1),
+            _conv3(64, 96, 3, padding=1),
+            _conv3(96, 96, 3, padding=1),
         ),
         _avg_pool_branch(cin, pool),
     )
@@ -191,7 +195,9 @@ def inception_b(cin: int) -> Branches:
     return Branches(
         _conv3(cin, 384, 3, stride=2),
         nn.Sequential(
-            _conv3(cin, 64, 1), _conv3(64, 96, 3, padding=1), _conv3(96, 96, 3, stride=2)
+            _conv3(cin, 64, 1),
+            _conv3(64, 96, 3, padding=1),
+            _conv3(96, 96, 3, stride=2),
         ),
         nn.MaxPool2d(3, 2),
     )
@@ -229,7 +235,8 @@ def inception_d(cin: int) -> Branches:
 
 def _split_1x3_3x1(cin: int) -> Branches:
     return Branches(
-        _conv3(cin, 384, (1, 3), padding=(0, 1)), _conv3(cin, 384, (3, 1), padding=(1, 0))
+        _conv3(cin, 384, (1, 3), padding=(0, 1)),
+        _conv3(cin, 384, (3, 1), padding=(1, 0)),
     )
 
 
@@ -286,7 +293,9 @@ class Fire(nn.Module):
         super().__init__()
         self.squeeze = nn.Sequential(nn.Conv2d(cin, squeeze, 1), nn.ReLU())
         self.expand1 = nn.Sequential(nn.Conv2d(squeeze, expand, 1), nn.ReLU())
-        self.expand3 = nn.Sequential(nn.Conv2d(squeeze, expand, 3, padding=1), nn.ReLU())
+        self.expand3 = nn.Sequential(
+            nn.Conv2d(squeeze, expand, 3, padding=1), nn.ReLU()
+        )
 
     def forward(self, x: Tensor) -> Tensor:
         s = self.squeeze(x)
@@ -441,7 +450,9 @@ class MobileNetV3Small(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        layers: list[nn.Module] = [ConvBNAct(3, 16, 3, 2, 1, act=nn.Hardswish(), eps=1e-3)]
+        layers: list[nn.Module] = [
+            ConvBNAct(3, 16, 3, 2, 1, act=nn.Hardswish(), eps=1e-3)
+        ]
         cin = 16
         for kernel, expand, cout, se, hswish, stride in self.CONFIG:
             act = nn.Hardswish if hswish else nn.ReLU
@@ -477,7 +488,9 @@ class MBConv(nn.Module):
         if expand_ratio != 1:
             layers.append(ConvBNAct(cin, hidden, 1, act=SiLU(), eps=1e-3))
         layers += [
-            ConvBNAct(hidden, hidden, kernel, stride, kernel // 2, hidden, SiLU(), 1e-3),
+            ConvBNAct(
+                hidden, hidden, kernel, stride, kernel // 2, hidden, SiLU(), 1e-3
+            ),
             SqueezeExcite(hidden, max(1, cin // 4), SiLU(), nn.Sigmoid()),
             ConvBNAct(hidden, cout, 1, eps=1e-3),
         ]
@@ -734,7 +747,15 @@ class SepConv(nn.Sequential):
         for s in (stride, 1):
             layers += [
                 nn.ReLU(),
-                nn.Conv2d(channels, channels, kernel, s, kernel // 2, groups=channels, bias=False),
+                nn.Conv2d(
+                    channels,
+                    channels,
+                    kernel,
+                    s,
+                    kernel // 2,
+                    groups=channels,
+                    bias=False,
+                ),
                 nn.Conv2d(channels, channels, 1, bias=False),
                 nn.BatchNorm2d(channels),
             ]
@@ -748,8 +769,9 @@ def _cell_op(op: str, channels: int, stride: int) -> nn.Module:
         return nn.AvgPool2d(3, stride, 1, count_include_pad=False)
     if op == "max":
         return nn.MaxPool2d(3, stride, 1)
-    assert op == "id" and stride == 1
-    return nn.Identity()
+    if op == "id" and stride == 1:
+        return nn.Identity()
+    raise ValueError(f"no cell op {op!r} with stride {stride}")
 
 
 # Each combination is (op, input, op, input) summed; input 0 is the cell before the
@@ -776,7 +798,12 @@ class NASCell(nn.Module):
     """NASNet-A style cell: five two-op combinations of two inputs, concatenated."""
 
     def __init__(
-        self, prev_prev: int, prev: int, channels: int, reduction: bool, prev_reduced: bool
+        self,
+        prev_prev: int,
+        prev: int,
+        channels: int,
+        reduction: bool,
+        prev_reduced: bool,
     ) -> None:
         super().__init__()
         # After a reduction the older input is twice as large spatially.
@@ -786,7 +813,9 @@ class NASCell(nn.Module):
             nn.BatchNorm2d(channels),
         )
         self.pre1 = nn.Sequential(
-            nn.ReLU(), nn.Conv2d(prev, channels, 1, bias=False), nn.BatchNorm2d(channels)
+            nn.ReLU(),
+            nn.Conv2d(prev, channels, 1, bias=False),
+            nn.BatchNorm2d(channels),
         )
         spec = REDUCTION_CELL if reduction else NORMAL_CELL
         self.inputs = [(a, b) for _, a, _, b in spec]
@@ -967,12 +996,16 @@ IMAGE = [(1, 3, 224, 224)]
 ZOO: dict[str, ModelSpec] = {
     "googlenet": ModelSpec(GoogLeNet, IMAGE, "Inception-v1 with BatchNorm, 224x224"),
     "inception_v3": ModelSpec(
-        InceptionV3, [(1, 3, 299, 299)], "Inception-v3 A-E blocks with 1x7/7x1 convs, 299x299"
+        InceptionV3,
+        [(1, 3, 299, 299)],
+        "Inception-v3 A-E blocks with 1x7/7x1 convs, 299x299",
     ),
     "squeezenet": ModelSpec(SqueezeNet, IMAGE, "SqueezeNet 1.1 with Fire modules"),
     "resnet18": ModelSpec(ResNet18, IMAGE, "ResNet-18"),
     "mobilenet_v3_small": ModelSpec(
-        MobileNetV3Small, IMAGE, "MobileNetV3-Small: hardswish, hardsigmoid SE, depthwise"
+        MobileNetV3Small,
+        IMAGE,
+        "MobileNetV3-Small: hardswish, hardsigmoid SE, depthwise",
     ),
     "efficientnet_b0": ModelSpec(
         EfficientNetB0, IMAGE, "EfficientNet-B0: MBConv with x*sigmoid(x) and SE"
@@ -987,10 +1020,14 @@ ZOO: dict[str, ModelSpec] = {
         "4-layer post-norm encoder, d_model 256, 4 explicit heads, erf GELU",
     ),
     "nasnet_cells": ModelSpec(
-        NASNetCells, IMAGE, "NASNet-like cells with five parallel separable-conv/pool pairs"
+        NASNetCells,
+        IMAGE,
+        "NASNet-like cells with five parallel separable-conv/pool pairs",
     ),
     "randwire": ModelSpec(
-        RandWire, IMAGE, "RandWire-like 32-node Watts-Strogatz DAG of ReLU-conv-BN nodes"
+        RandWire,
+        IMAGE,
+        "RandWire-like 32-node Watts-Strogatz DAG of ReLU-conv-BN nodes",
     ),
     "two_tower": ModelSpec(
         TwoTower, IMAGE, "Two ResNet-18 towers on one input, concatenated, linear head"
