@@ -21,27 +21,36 @@ present one is written `_`. Properties equal to their ONNX default are not print
 Discardable attributes (`cluster`, `stream`) share the attribute dictionary.
 
 Verification: every operand and result is a static tensor of a supported element
-type; element types satisfy the schema's type constraints; and ONNX's own shape
+type; element types satisfy the schema's type constraints; ONNX's own shape
 inference (`onnx.shape_inference.infer_node_outputs`, about 10 microseconds a
-node) must agree with the result types, using the values of small integer
-constants for data-dependent shapes such as Reshape's.
+node) must agree with the result types, using the values of small constants for
+data-dependent shapes such as Reshape's; and a few rules ONNX's inference does
+not check (Conv channels and bias, normalisation parameter shapes, Gemm's C,
+Reshape's element count) are checked here.
 
-Weights: `dfg.constant` holds small tensors inline as `dense<...>`. Larger ones
-hold a `#dfg.resource<key : type>` whose bytes live in the dialect's resource
-store and print once, as hex, in the `{-# dialect_resources: {dfg: ...} #-}`
-section at the end of the module, so the op text stays readable. A key is the
-tensor's sanitised name plus a digest of its bytes: equal keys mean equal bytes,
-so the store never renames a key (xDSL's builtin store does, which loses data
-when the same text is parsed twice in a process). Splat tensors (every element
-equal, like the weights of the onnx light models) stay inline as `dense<v>`
-with a one-element buffer whatever their size.
+Weights: `dfg.constant` holds small tensors inline as `dense<...>`; a splat (every
+element equal) stays inline as `dense<v>` with a one-element buffer whatever its
+size. Other tensors hold a `#dfg.resource<key : type>` whose bytes live in the
+dialect's resource store and print once, as hex, in the
+`{-# dialect_resources: {dfg: ...} #-}` section at the end of the module, so the
+op text stays readable.
+
+The resource store is content-addressed: a key is the tensor's sanitised name, an
+underscore, and the first 8 bytes of the BLAKE2b hash of its bytes in hex
+(`conv1_w_0_5f0c2a9e1b7d3c4a`). Keys are never renamed. Equal keys mean equal
+bytes, so parsing the same module twice in one process, or two models sharing a
+tensor, is harmless, and a parsed blob whose bytes do not match its key is a
+parse error. (xDSL's builtin store renames a key it already holds while the
+attribute keeps the old one, silently losing the data.) The store is
+process-wide and only grows; equal bytes under different names are kept once.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar, TypeVar, cast
 
 import numpy as np
@@ -49,6 +58,7 @@ import onnx
 from onnx import defs, helper, numpy_helper, shape_inference
 from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
 from xdsl.dialects.builtin import (
+    AnyDenseElement,
     ArrayAttr,
     BytesAttr,
     DenseArrayBase,
@@ -61,7 +71,14 @@ from xdsl.dialects.builtin import (
     i32,
 )
 from xdsl.interfaces import HasFolderInterface
-from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, SSAValue
+from xdsl.ir import (
+    Attribute,
+    Dialect,
+    Operation,
+    OpResult,
+    ParametrizedAttribute,
+    SSAValue,
+)
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     AttrSizedResultSegments,
@@ -80,7 +97,7 @@ from xdsl.irdl import (
     var_result_def,
 )
 from xdsl.irdl.operations import IRDLOption
-from xdsl.parser import AttrParser, Parser, UnresolvedOperand
+from xdsl.parser import AttrParser, Parser, UnresolvedOperand, attribute_parser
 from xdsl.printer import Printer
 from xdsl.traits import ConstantLike, Pure
 from xdsl.utils.exceptions import VerifyException
@@ -115,7 +132,7 @@ INLINE_CONSTANT_LIMIT = 16
 """Constants with at most this many elements print inline as `dense<...>`."""
 
 _SHAPE_DATA_LIMIT = 1024
-"""Integer constants up to this size feed ONNX shape inference as values."""
+"""Constants up to this size feed ONNX shape inference as values (shapes, scales)."""
 
 _T = TypeVar("_T")
 _Single = defs.OpSchema.FormalParameterOption.Single
@@ -140,21 +157,27 @@ def sanitize_identifier(name: str) -> str:
 class ResourceStore(OpAsmDialectInterface):
     """The bytes of `#dfg.resource` constants, keyed by name and content digest.
 
-    Keys are never renamed: a key names its content, so seeing it twice (the same
-    module parsed twice, or two models sharing a tensor) means the same bytes.
+    A key is `<name>_<digest>`, where the digest is the first 8 bytes of the
+    BLAKE2b hash of the bytes, in hex. Keys name their content, so they are never
+    renamed: seeing a key twice (the same module parsed twice, two models sharing
+    a tensor) means seeing the same bytes, and parsing a blob whose key does not
+    match its bytes is an error. Equal bytes under different names are stored once.
+    The store lives as long as the process and only grows.
     """
 
     _blobs: dict[str, bytes]
+    _by_digest: dict[str, bytes]
 
     def __init__(self) -> None:
         super().__init__()
         self._blobs = {}
+        self._by_digest = {}
 
     def add(self, name_hint: str, data: bytes) -> str:
         """Store `data` and return its key."""
-        digest = hashlib.blake2b(data, digest_size=8).hexdigest()
+        digest = resource_digest(data)
         key = f"{sanitize_identifier(name_hint)}_{digest}"
-        self._blobs[key] = data
+        self._blobs[key] = self._by_digest.setdefault(digest, data)
         return key
 
     def get(self, key: str) -> bytes | None:
@@ -165,9 +188,19 @@ class ResourceStore(OpAsmDialectInterface):
         return key
 
     def parse_resource(self, key: str, val: str) -> None:
-        if not val.startswith("0x") or len(val) < 10:
+        if not val.startswith("0x") or len(val) < 2 + 2 * _HEADER_BYTES:
             raise ValueError(f"resource '{key}' must be a hex blob with an alignment header")
-        self._blobs[key] = bytes.fromhex(val[10:])
+        try:
+            data = bytes.fromhex(val[2 + 2 * _HEADER_BYTES :])
+        except ValueError:
+            raise ValueError(f"resource '{key}' is not valid hex") from None
+        digest = resource_digest(data)
+        if not key.endswith("_" + digest):
+            raise ValueError(
+                f"resource key '{key}' does not name its content: keys end in '_{digest}', "
+                "the BLAKE2b-64 digest of the bytes"
+            )
+        self._blobs[key] = self._by_digest.setdefault(digest, data)
 
     def lookup(self, key: str) -> str | None:
         data = self._blobs.get(key)
@@ -177,8 +210,14 @@ class ResourceStore(OpAsmDialectInterface):
         return {key: blob for key in sorted(keys) if (blob := self.lookup(key))}
 
 
+def resource_digest(data: bytes) -> str:
+    """The content part of a resource key: BLAKE2b with an 8-byte digest, in hex."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
 # MLIR blobs start with their alignment as a little-endian 32-bit integer.
-_ALIGNMENT_HEADER = (16).to_bytes(4, "little").hex()
+_HEADER_BYTES = 4
+_ALIGNMENT_HEADER = (16).to_bytes(_HEADER_BYTES, "little").hex()
 
 RESOURCES = ResourceStore()
 """The process-wide store of `#dfg.resource` bytes."""
@@ -208,10 +247,16 @@ class ResourceAttr(ParametrizedAttribute):
             printer.print_attribute(self.type)
 
     def verify(self) -> None:
+        if RESOURCES.get(self.key.data) is not None:
+            self.verify_data()
+        # Otherwise the blob section, parsed after the ops, may still provide it.
+
+    def verify_data(self) -> None:
+        """Check that the store holds bytes for this key, as many as the type needs."""
         data = RESOURCES.get(self.key.data)
         if data is None:
-            return  # The blob section is parsed after the ops that refer to it.
-        expected = int(np.prod(self.type.get_shape())) * _itemsize(self.type)
+            raise VerifyException(f"resource '{self.key.data}' has no data")
+        expected = self.type.element_count() * _itemsize(self.type)
         if len(data) != expected:
             raise VerifyException(
                 f"resource '{self.key.data}' holds {len(data)} bytes, "
@@ -249,14 +294,14 @@ class DfgOp(IRDLOperation):
     ONNX_OUTPUTS: ClassVar[_Params]
 
     @classmethod
-    def build(
+    def build(  # pyright: ignore[reportIncompatibleMethodOverride]
         cls,
         inputs: Sequence[SSAValue | None],
-        result_types: Sequence[Attribute],
+        result_types: Sequence[Attribute | None],
         properties: Mapping[str, Attribute] | None = None,
         attributes: Mapping[str, Attribute] | None = None,
     ) -> DfgOp:
-        """The op with ONNX-ordered `inputs` (None for an absent optional input)."""
+        """The op with ONNX-ordered `inputs` and `result_types` (None for an absent optional one)."""
         operands, sizes = _group(cls.ONNX_INPUTS, list(inputs))
         props = dict(properties or {})
         if _needs_segments(cls.ONNX_INPUTS):
@@ -276,28 +321,20 @@ class DfgOp(IRDLOperation):
 
         A variadic input contributes all its values.
         """
-        values: list[SSAValue | None] = []
-        for (name, option), group in zip(
-            self.ONNX_INPUTS, self._operand_groups(), strict=True
-        ):
-            del name
-            if option == _Variadic:
-                values.extend(group)
-            else:
-                values.append(group[0] if group else None)
-        return values
+        return _flatten_groups(self.ONNX_INPUTS, self._operand_groups())
+
+    def output_values(self) -> list[SSAValue | None]:
+        """The results in ONNX output order, None for an absent optional output.
+
+        A variadic output contributes all its values.
+        """
+        return _flatten_groups(self.ONNX_OUTPUTS, self._result_groups())
 
     def _operand_groups(self) -> list[list[SSAValue]]:
-        groups: list[list[SSAValue]] = []
-        for name, _ in self.ONNX_INPUTS:
-            value = getattr(self, name)
-            if value is None:
-                groups.append([])
-            elif isinstance(value, SSAValue):
-                groups.append([value])
-            else:
-                groups.append(list(cast(Sequence[SSAValue], value)))
-        return groups
+        return [_as_group(getattr(self, name)) for name, _ in self.ONNX_INPUTS]
+
+    def _result_groups(self) -> list[list[SSAValue]]:
+        return [_as_group(getattr(self, name)) for name, _ in self.ONNX_OUTPUTS]
 
     def onnx_attributes(self) -> dict[str, Attribute]:
         """The ONNX attributes of this op, ONNX's defaults filled in."""
@@ -309,6 +346,14 @@ class DfgOp(IRDLOperation):
             if value is not None:
                 attrs[name] = value
         return attrs
+
+    def explicit_attributes(self) -> dict[str, Attribute]:
+        """The ONNX attributes that differ from ONNX's defaults (what a node spells out)."""
+        return {
+            k: v
+            for k, v in self.properties.items()
+            if k in self.ONNX_SCHEMA.attributes and v != _schema_default(self.ONNX_SCHEMA, k)
+        }
 
     def python_attributes(self) -> dict[str, object]:
         """The ONNX attributes as plain Python values (what the kernel table takes)."""
@@ -323,6 +368,7 @@ class DfgOp(IRDLOperation):
             lambda: _parse_optional_slot(parser),
             lambda: parser.expect(lambda: _parse_optional_slot(parser), "operand or '_' expected"),
         ) or []
+        operands_end = parser.pos
         attrs = parser.parse_optional_attr_dict()
         parser.parse_punctuation(":")
         func_type = parser.parse_function_type()
@@ -335,7 +381,7 @@ class DfgOp(IRDLOperation):
         try:
             return cls.build(inputs, func_type.outputs.data, props, discardable)
         except VerifyException as e:
-            parser.raise_error(str(e), start, parser.pos)
+            parser.raise_error(str(e), start, max(operands_end - 1, start + 1))
 
     def print(self, printer: Printer) -> None:
         slots = self.input_values()
@@ -347,15 +393,11 @@ class DfgOp(IRDLOperation):
                 slots,
                 lambda v: printer.print_string("_") if v is None else printer.print_operand(v),
             )
-        shown = {
-            k: v
-            for k, v in self.properties.items()
-            if k not in ("operandSegmentSizes", "resultSegmentSizes")
-            and v != _schema_default(self.ONNX_SCHEMA, k)
-        }
-        printer.print_op_attributes(shown | dict(self.attributes))
+        printer.print_op_attributes(self.explicit_attributes() | dict(self.attributes))
         printer.print_string(" : ")
-        printer.print_operation_type(self)
+        # Not print_operation_type: with --print-debuginfo it prints the location,
+        # which xDSL prints again after a custom-format op.
+        printer.print_function_type(self.operand_types, self.result_types)
 
     # Verification.
 
@@ -367,8 +409,20 @@ class DfgOp(IRDLOperation):
                         f"{kind} #{i} must be a statically shaped tensor of a supported "
                         f"element type, got {v.type}"
                     )
+        self._verify_result_gaps()
         self._verify_type_constraints()
         self._verify_inferred_types()
+        if (check := _SHAPE_CHECKS.get(self.ONNX_OP_TYPE)) is not None:
+            check(self, [None if v is None else static_shape(v.type) for v in self.input_values()])
+
+    def _verify_result_gaps(self) -> None:
+        # The custom syntax lists result types in order, so an absent optional
+        # result cannot be followed by a present one.
+        results = self.output_values()
+        while results and results[-1] is None:
+            results.pop()
+        if None in results:
+            raise VerifyException("an absent optional result cannot precede a present one")
 
     def _verify_type_constraints(self) -> None:
         bound: dict[str, Attribute] = {}
@@ -396,18 +450,6 @@ class DfgOp(IRDLOperation):
                         f"got {bound[type_str]} and {element}"
                     )
 
-    def _result_groups(self) -> list[list[SSAValue]]:
-        groups: list[list[SSAValue]] = []
-        for name, _ in self.ONNX_OUTPUTS:
-            value = getattr(self, name)
-            if value is None:
-                groups.append([])
-            elif isinstance(value, SSAValue):
-                groups.append([value])
-            else:
-                groups.append(list(cast(Sequence[SSAValue], value)))
-        return groups
-
     def _verify_inferred_types(self) -> None:
         input_names: list[str] = []
         input_types: dict[str, onnx.TypeProto] = {}
@@ -422,9 +464,14 @@ class DfgOp(IRDLOperation):
             input_types[name] = helper.make_tensor_type_proto(
                 onnx_of_element_type(t.get_element_type()), static_shape(t)
             )
-            if (value := _small_int_constant(v)) is not None:
+            if (value := _small_constant(v)) is not None:
                 input_data[name] = numpy_helper.from_array(value, name)
-        outputs = [f"o{i}" for i in range(len(self.results))]
+        results = self.output_values()
+        outputs = ["" if r is None else f"o{i}" for i, r in enumerate(results)]
+        while input_names and not input_names[-1]:
+            input_names.pop()
+        while outputs and not outputs[-1]:
+            outputs.pop()
         node = helper.make_node(self.ONNX_OP_TYPE, input_names, outputs)
         node.attribute.extend(
             onnx_of_attribute(k, v)
@@ -438,7 +485,9 @@ class DfgOp(IRDLOperation):
         except Exception as e:
             message = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
             raise VerifyException(f"invalid {self.ONNX_OP_TYPE}: {message}") from None
-        for name, result in zip(outputs, self.results, strict=True):
+        for name, result in zip(outputs, results, strict=False):
+            if not isinstance(result, OpResult):
+                continue
             type_proto = inferred.get(name)
             if type_proto is None or not type_proto.tensor_type.HasField("shape"):
                 continue
@@ -463,6 +512,25 @@ class DfgOp(IRDLOperation):
                     f"result #{result.index} has shape {'x'.join(map(str, shape)) or 'scalar'}, "
                     f"but {self.ONNX_OP_TYPE} gives {inferred_shape or 'scalar'}"
                 )
+
+
+def _as_group(value: object) -> list[SSAValue]:
+    """The values of one ONNX parameter's operand or result definition."""
+    if value is None:
+        return []
+    if isinstance(value, SSAValue):
+        return [value]
+    return list(cast(Sequence[SSAValue], value))
+
+
+def _flatten_groups(params: _Params, groups: list[list[SSAValue]]) -> list[SSAValue | None]:
+    values: list[SSAValue | None] = []
+    for (_, option), group in zip(params, groups, strict=True):
+        if option == _Variadic:
+            values.extend(group)
+        else:
+            values.append(group[0] if group else None)
+    return values
 
 
 class _Absent:
@@ -529,14 +597,142 @@ _PROPERTY_BASES: dict[defs.OpSchema.AttrType, type[Attribute]] = {
 }
 
 
-def _small_int_constant(value: SSAValue) -> np.ndarray | None:
+# Shape rules that ONNX's shape inference does not check.
+
+_Shapes = list[tuple[int, ...] | None]
+
+
+def _shape_text(shape: Sequence[int] | None) -> str:
+    return "absent" if shape is None else "x".join(map(str, shape)) or "scalar"
+
+
+def _expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise VerifyException(message)
+
+
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether `shape` broadcasts to `target` one way (numpy rules)."""
+    if len(shape) > len(target):
+        return False
+    return all(s in (1, t) for s, t in zip(reversed(shape), reversed(target), strict=False))
+
+
+def _int_property(op: DfgOp, name: str, default: int) -> int:
+    value = op.onnx_attributes().get(name)
+    return value.value.data if isinstance(value, IntegerAttr) else default
+
+
+def _check_conv(op: DfgOp, shapes: _Shapes) -> None:
+    x, w, *rest = shapes
+    assert x is not None
+    assert w is not None
+    group = _int_property(op, "group", 1)
+    _expect(
+        x[1] == w[1] * group,
+        f"input has {x[1]} channels, but the weight expects {w[1]} x {group} (group)",
+    )
+    _expect(w[0] % group == 0, f"{w[0]} output channels do not split into {group} groups")
+    bias = rest[0] if rest else None
+    _expect(bias is None or bias == (w[0],), f"bias has shape {_shape_text(bias)}, not {w[0]}")
+
+
+def _check_conv_transpose(op: DfgOp, shapes: _Shapes) -> None:
+    x, w, *rest = shapes
+    assert x is not None
+    assert w is not None
+    group = _int_property(op, "group", 1)
+    _expect(x[1] == w[0], f"input has {x[1]} channels, but the weight expects {w[0]}")
+    bias = rest[0] if rest else None
+    channels = w[1] * group
+    _expect(
+        bias is None or bias == (channels,), f"bias has shape {_shape_text(bias)}, not {channels}"
+    )
+
+
+def _check_instance_norm(op: DfgOp, shapes: _Shapes) -> None:
+    x, scale, bias = shapes
+    assert x is not None
+    for name, shape in (("scale", scale), ("bias", bias)):
+        _expect(shape == (x[1],), f"{name} has shape {_shape_text(shape)}, not {x[1]}")
+
+
+def _check_layer_norm(op: DfgOp, shapes: _Shapes) -> None:
+    x, scale, *rest = shapes
+    assert x is not None
+    assert scale is not None
+    axis = _int_property(op, "axis", -1)
+    normalised = x[axis % len(x) :] if x else ()
+    for name, shape in (("scale", scale), ("bias", rest[0] if rest else None)):
+        _expect(
+            shape is None or _broadcasts_to(shape, normalised),
+            f"{name} of shape {_shape_text(shape)} does not broadcast to the normalised "
+            f"shape {_shape_text(normalised)}",
+        )
+
+
+def _check_gemm(op: DfgOp, shapes: _Shapes) -> None:
+    c = shapes[2] if len(shapes) > 2 else None
+    if c is None:
+        return
+    result = static_shape(op.results[0].type)
+    _expect(
+        _broadcasts_to(c, result),
+        f"C of shape {_shape_text(c)} does not broadcast to {_shape_text(result)}",
+    )
+
+
+def _check_element_count(op: DfgOp, shapes: _Shapes) -> None:
+    source = shapes[0]
+    assert source is not None
+    result = static_shape(op.results[0].type)
+    _expect(
+        int(np.prod(source)) == int(np.prod(result)),
+        f"{op.ONNX_OP_TYPE} of {int(np.prod(source))} elements cannot give "
+        f"{int(np.prod(result))}",
+    )
+
+
+_SHAPE_CHECKS: dict[str, Callable[[DfgOp, _Shapes], None]] = {
+    "Conv": _check_conv,
+    "ConvTranspose": _check_conv_transpose,
+    "InstanceNormalization": _check_instance_norm,
+    "LayerNormalization": _check_layer_norm,
+    "Gemm": _check_gemm,
+    "Reshape": _check_element_count,
+    "Flatten": _check_element_count,
+}
+
+
+def _compact_splat(value: DenseIntOrFPElementsAttr) -> DenseIntOrFPElementsAttr:
+    """`value` with one element if all are equal (xDSL parses `dense<v>` into all of them)."""
+    if len(value) <= 1:
+        return value
+    flat = dense_to_numpy(value).reshape(-1)
+    if not _all_bytes_equal(flat):
+        return value
+    itemsize = len(value.data.data) // len(value)
+    return DenseIntOrFPElementsAttr(value.type, BytesAttr(value.data.data[:itemsize]))
+
+
+def _all_bytes_equal(flat: np.ndarray) -> bool:
+    """Whether every element of a 1-D array has the same bytes (so -0.0 != 0.0)."""
+    raw = np.ascontiguousarray(flat).view(f"u{flat.dtype.itemsize}")
+    return bool((raw == raw[0]).all())
+
+
+def _small_constant(value: SSAValue) -> np.ndarray | None:
+    """The value of a small constant operand, for data-dependent shape inference."""
     owner = value.owner
     if not isinstance(owner, ConstantOp):
         return None
     t = cast(TensorType, value.type)
-    if not isinstance(t.get_element_type(), IntegerType) or t.element_count() > _SHAPE_DATA_LIMIT:
+    if t.element_count() > _SHAPE_DATA_LIMIT:
         return None
-    return owner.numpy()
+    try:
+        return owner.numpy()
+    except VerifyException:  # a resource without data: the constant reports it
+        return None
 
 
 def _params(formal: Sequence[defs.OpSchema.FormalParameter]) -> _Params:
@@ -606,7 +802,9 @@ class ConstantOp(IRDLOperation, HasFolderInterface):
     def of_array(array: np.ndarray, name_hint: str = "const") -> ConstantOp:
         """The constant holding `array`: inline when small or a splat, else a resource."""
         flat = array.reshape(-1)
-        if array.size > INLINE_CONSTANT_LIMIT and array.size and (flat == flat[0]).all():
+        if array.size > 1 and _all_bytes_equal(flat):
+            # Stored as one element, as xDSL parses `dense<v>`, so that equal
+            # values are equal attributes.
             splat = dense_attr(flat[:1])
             value: DenseIntOrFPElementsAttr | ResourceAttr = DenseIntOrFPElementsAttr(
                 TensorType(splat.get_element_type(), list(array.shape)), splat.data
@@ -620,14 +818,19 @@ class ConstantOp(IRDLOperation, HasFolderInterface):
         return ConstantOp(value)
 
     def numpy(self) -> np.ndarray:
-        """The constant's value (read-only, without copying the bytes)."""
+        """The constant's value (read-only, without copying the bytes).
+
+        A splat is a broadcast view of its one element.
+        """
         value = self.value
         if isinstance(value, DenseIntOrFPElementsAttr):
             return dense_to_numpy(value)
         data = RESOURCES.get(value.key.data)
         if data is None:
             raise VerifyException(f"resource '{value.key.data}' has no data")
-        return dense_to_numpy(DenseIntOrFPElementsAttr(value.type, BytesAttr(data)))
+        return dense_to_numpy(
+            DenseIntOrFPElementsAttr(cast(TensorType[AnyDenseElement], value.type), BytesAttr(data))
+        )
 
     def is_splat(self) -> bool:
         """Whether the value is stored as one repeated element."""
@@ -639,11 +842,12 @@ class ConstantOp(IRDLOperation, HasFolderInterface):
 
     @classmethod
     def parse(cls, parser: Parser) -> ConstantOp:
+        start = parser.pos
         value = parser.parse_attribute()
         if not isinstance(value, DenseIntOrFPElementsAttr | ResourceAttr):
-            parser.raise_error("expected a dense<...> or #dfg.resource<...> value")
+            parser.raise_error("expected a dense<...> or #dfg.resource<...> value", start, parser.pos)
         attrs = parser.parse_optional_attr_dict()
-        op = ConstantOp(value)
+        op = ConstantOp(_compact_splat(value) if isinstance(value, DenseIntOrFPElementsAttr) else value)
         op.attributes.update(attrs)
         return op
 
@@ -662,9 +866,30 @@ class ConstantOp(IRDLOperation, HasFolderInterface):
             raise VerifyException(
                 f"value type {self.value.type} does not match result type {self.output.type}"
             )
-        if isinstance(self.value, ResourceAttr) and RESOURCES.get(self.value.key.data) is None:
-            raise VerifyException(f"resource '{self.value.key.data}' has no data")
+        if isinstance(self.value, ResourceAttr):
+            self.value.verify_data()
+        elif len(self.value) not in (1, self.output.type.element_count()):
+            raise VerifyException(
+                f"dense value holds {len(self.value)} elements, but "
+                f"{self.output.type} needs {self.output.type.element_count()} (or 1, a splat)"
+            )
 
+
+def _memoise_dense_literal_constraint() -> None:
+    """Make xDSL's parser build the type constraint of `dense<...>` literals once.
+
+    xDSL 0.75 rebuilds `base(RankedStructure[...])` for every dense literal it
+    parses, about a millisecond each: most of the time of parsing a module with a
+    few thousand inline constants. The constraint depends only on its (hashable)
+    argument, so the `base` that the attribute parser calls is memoised.
+    """
+    if hasattr(attribute_parser.base, "__wrapped__"):  # pyright: ignore[reportPrivateImportUsage]
+        return
+    memoised = functools.cache(attribute_parser.base)  # pyright: ignore[reportPrivateImportUsage]
+    attribute_parser.base = memoised  # pyright: ignore[reportPrivateImportUsage]
+
+
+_memoise_dense_literal_constraint()
 
 OPS: dict[str, type[DfgOp]] = {op_type: _define_op(op_type) for op_type in OPERATORS}
 """The `dfg` op class of each supported ONNX operator."""

@@ -8,10 +8,12 @@ attribute values; this module is the one place that translates between them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 from onnx import AttributeProto, TensorProto, helper, numpy_helper
 from xdsl.dialects.builtin import (
+    AnyDenseElement,
     AnyFloat,
     ArrayAttr,
     BytesAttr,
@@ -111,16 +113,18 @@ def static_shape(t: Attribute) -> tuple[int, ...]:
 def dense_attr(array: np.ndarray) -> DenseIntOrFPElementsAttr:
     """A dense elements attribute holding `array`'s bytes (fast even for weights)."""
     element = element_type_of_numpy(array.dtype)
-    stored = array.astype(np.int8) if array.dtype == np.bool_ else array
+    # xDSL stores i1 true as all ones (-1), as it parses `dense<true>`; the same
+    # bytes make equal values equal attributes.
+    stored = -array.astype(np.int8) if array.dtype == np.bool_ else array
     return DenseIntOrFPElementsAttr(
-        TensorType(element, list(array.shape)),
+        cast(TensorType[AnyDenseElement], TensorType(element, list(array.shape))),
         BytesAttr(np.ascontiguousarray(stored).tobytes()),
     )
 
 
 def dense_to_numpy(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
     """The value of a dense elements attribute as a numpy array of its own shape."""
-    t = attr.get_type()
+    t = cast(TensorType, attr.get_type())
     element = t.get_element_type()
     shape = static_shape(t)
     raw_dtype = np.int8 if element == IntegerType(1) else numpy_dtype(element)
@@ -167,7 +171,7 @@ def python_of_attribute(attr: Attribute) -> AttrValue:
         case StringAttr():
             return attr.data
         case DenseArrayBase():
-            values = attr.get_values()
+            values = cast(DenseArrayBase[IntegerType | AnyFloat], attr).get_values()  # pyright: ignore[reportAttributeAccessIssue, reportUnknownVariableType]
             if isinstance(attr.elt_type, AnyFloat):
                 return [float(v) for v in values]
             return [int(v) for v in values]

@@ -3,10 +3,18 @@
     ramiel-opt model.onnx                        # print the imported dfg module
     ramiel-opt in.mlir -p cleanup,cluster{workers=2}
     ramiel-opt --cluster-cp in.mlir              # cluster-cp,merge-clusters,clone
+    cat in.mlir | ramiel-opt                     # no file: read IR from stdin
 
-All of xdsl-opt's flags keep working. Unlike xDSL's driver, a parse or
-verification error prints its diagnostic without a Python traceback and exits
-with status 1, and `-o FILE` is written only when the whole run succeeds.
+All of xdsl-opt's flags keep working. Unlike xDSL's driver:
+
+- a mistake in what the user gave (a bad model, option or pass name, an unwritable
+  output) prints one line, `ramiel: error: <what> (<where>)`, and exits with 1;
+- a parse or verification error in IR text prints its diagnostic (location, the
+  source line, the message) without a Python traceback and exits with 1; under
+  `--verify-diagnostics` it is printed and the run goes on, as in xDSL;
+- `-o FILE` is written only when the whole run succeeds, so a failed run neither
+  creates nor truncates it;
+- an input with no operation is an empty module, as in MLIR.
 """
 
 from __future__ import annotations
@@ -14,13 +22,30 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from io import StringIO
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from io import BytesIO, StringIO
+from itertools import accumulate
+from pathlib import Path
 from typing import IO
 
+from xdsl.context import Context
+from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Attribute, Dialect, Operation
+from xdsl.parser import Parser
 from xdsl.passes import ModulePass
-from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.printer import Printer
+from xdsl.targets.mlir import MLIRTarget
+from xdsl.utils.arg_spec import parse_pipeline, parse_spec
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    ParseError,
+    VerifyException,
+)
+from xdsl.utils.lexer import Span
+from xdsl.utils.mlir_lexer import MLIRTokenKind
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from ramiel.errors import RamielError, report
@@ -28,6 +53,118 @@ from ramiel.errors import RamielError, report
 
 def _cluster_cp_pipeline(workers: int) -> str:
     return f"cluster-cp,merge-clusters{{workers={workers}}},clone"
+
+
+class LocatedVerifyException(VerifyException):
+    """A verification error of parsed IR, shown at the op's place in the source."""
+
+
+class LocatingParser(Parser):
+    """An MLIR parser that remembers where each operation starts in the source.
+
+    `verify_module` then reports the first op that fails verification the way a
+    parse error is reported: file, line and column, the source line, the message.
+    """
+
+    def __init__(self, ctx: Context, input: str | bytes, name: str, line_offset: int = 0) -> None:
+        super().__init__(ctx, input, name)
+        self.line_offset = line_offset
+        self.op_starts: dict[Operation, int] = {}
+
+    def parse_operation(self) -> Operation:
+        start = self._current_token.span.start
+        op = super().parse_operation()
+        self.op_starts[op] = start
+        return op
+
+    def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
+        if self._current_token.kind == MLIRTokenKind.EOF:
+            return ModuleOp([])  # MLIR reads an empty input as an empty module
+        return super().parse_module(allow_implicit_module)
+
+    def verify_module(self, module: ModuleOp) -> None:
+        """Verify `module`; on failure, raise at the first op that fails, outer ops first."""
+        try:
+            module.verify()
+        except VerifyException as error:
+            for op in module.walk():
+                try:
+                    op.verify(verify_nested_ops=False)
+                except VerifyException as e:
+                    raise LocatedVerifyException(self._located(op, str(e))) from None
+            # A rule about blocks: blame the innermost op with regions that fails.
+            failing = [op for op in module.walk() if op.regions and not _verifies(op)]
+            raise LocatedVerifyException(
+                self._located(failing[-1], str(error)) if failing else str(error)
+            ) from None
+
+    def _located(self, op: Operation, message: str) -> str:
+        start = self.op_starts.get(op)
+        text = f"'{op.name}' op {message}"
+        if start is None:  # the implicit module
+            return text
+        source = self.lexer.input
+        end = min(source.get_end_of_line(start), start + 200)  # the op's first line
+        span = Span(start, max(end, start + 1), source, self.line_offset)
+        return span.print_with_context(text).rstrip()
+
+
+class ResourcePrinter(Printer):
+    """xDSL's printer, with each dialect resource on its own line, as MLIR prints them.
+
+    (xDSL 0.75 prints all entries of a dialect on one line.)
+    """
+
+    def print_metadata(self, dialects: Iterable[Dialect]) -> None:
+        interfaces = {
+            d.name: interface
+            for d in dialects
+            if (interface := d.get_interface(OpAsmDialectInterface)) is not None
+        }
+        sections: dict[str, dict[str, str]] = {}
+        for name, keys in self._dialect_resources.items():
+            interface = interfaces.get(name)
+            if interface is not None and (resources := interface.build_resources(keys)):
+                sections[name] = resources
+        if not sections:
+            return
+        lines = ["", "", "{-#", "  dialect_resources: {"]
+        for i, (name, resources) in enumerate(sections.items()):
+            lines.append(f"    {name}: {{")
+            entries = sorted(resources.items())
+            lines += [
+                f'      {key}: "{blob}"' + ("," if j < len(entries) - 1 else "")
+                for j, (key, blob) in enumerate(entries)
+            ]
+            lines.append("    }" + ("," if i < len(sections) - 1 else ""))
+        lines += ["  }", "#-}"]
+        self.print_string("\n".join(lines), indent=0)
+
+
+@dataclass(frozen=True)
+class RamielMLIRTarget(MLIRTarget):
+    """xDSL's `mlir` target, printing resources with `ResourcePrinter`."""
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        if self.syntax_highlight:
+            return super().emit(ctx, module, output)
+        printer = ResourcePrinter(
+            stream=output,
+            print_generic_format=self.print_generic_format,
+            print_properties_as_attributes=self.print_properties_as_attributes,
+            print_debuginfo=self.print_debuginfo,
+        )
+        printer.print_op(module)
+        printer.print_metadata(ctx.loaded_dialects)
+        print("\n", file=output)
+
+
+def _verifies(op: Operation) -> bool:
+    try:
+        op.verify()
+    except VerifyException:
+        return False
+    return True
 
 
 class RamielOptMain(xDSLOptMain):
@@ -57,17 +194,26 @@ class RamielOptMain(xDSLOptMain):
         from ramiel.targets import get_all_targets
 
         self.available_targets.update(get_all_targets())
+        self.available_targets["mlir"] = lambda: RamielMLIRTarget
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)
         arg_parser.formatter_class = argparse.RawDescriptionHelpFormatter
-        arg_parser.epilog = _passes_help(self.available_passes)
+        # The pass list loads every pass class: only for --help.
+        format_help = arg_parser.format_help
+
+        def format_help_with_passes() -> str:
+            arg_parser.epilog = _passes_help(self.available_passes)
+            return format_help()
+
+        arg_parser.format_help = format_help_with_passes
         arg_parser.add_argument(
             "--input-shape",
             action="append",
             default=[],
             metavar="NAME=DIMS",
-            help="fix the shape of an ONNX graph input, e.g. data=1x3x224x224 (repeatable)",
+            help="fix the shape of an ONNX graph input, e.g. data=1x3x224x224 (repeatable; "
+            "the last '=' separates the name)",
         )
         arg_parser.add_argument(
             "--cluster-cp",
@@ -89,6 +235,7 @@ class RamielOptMain(xDSLOptMain):
         )
 
     def setup_pipeline(self) -> None:
+        self._check_output_folder()
         if self.args.cluster_cp:
             if self.args.workers < 1:
                 raise RamielError("--workers must be at least 1", f"--workers {self.args.workers}")
@@ -99,21 +246,74 @@ class RamielOptMain(xDSLOptMain):
 
             for path in self.args.load_heuristics:
                 load_heuristics_file(path)
-        super().setup_pipeline()
+        where = f"-p {self.args.passes}"
+        try:
+            unknown = [
+                p.name for p in parse_pipeline(self.args.passes) if p.name not in self.available_passes
+            ]
+        except ArgSpecParseError as e:
+            raise RamielError(f"bad pass pipeline: {_one_line(e)}", where) from None
+        if unknown:
+            known = ", ".join(sorted(self.available_passes))
+            raise RamielError(f"unknown pass '{unknown[0]}' (passes: {known})", where)
+        try:
+            super().setup_pipeline()
+        except (ValueError, ArgSpecParseError) as e:
+            raise RamielError(f"bad pass pipeline: {_one_line(e)}", where) from None
+
+    def _check_output_folder(self) -> None:
+        path = self.args.output_file
+        if path is None:
+            return
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise RamielError("the output file's folder does not exist", path)
+        if Path(path).is_dir():
+            raise RamielError("the output file is a folder", path)
+
+    def prepare_input(self) -> tuple[list[tuple[IO[bytes], int]], str]:
+        # As xDSL's, but the format is the one -f names, else the file extension.
+        stream, extension = self.get_input_stream()
+        key = parse_spec(self.args.frontend).name if self.args.frontend else extension
+        if key not in self.available_frontends:
+            stream.close()
+            known = ", ".join(sorted(self.available_frontends))
+            raise RamielError(
+                f"unknown input format '{key}' (known: {known}; choose one with -f)",
+                self.get_input_name(),
+            )
+        if not self.args.split_input_file or key == "onnx":
+            return [(stream, 0)], extension
+        pieces = stream.read().split(b"// -----")
+        stream.close()
+        offsets = accumulate([0, *(p.count(b"\n") for p in pieces[:-1])])
+        return [(BytesIO(p), o) for p, o in zip(pieces, offsets, strict=True)], extension
 
     def parse_chunk(
         self, chunk: IO[bytes], file_extension: str, start_offset: int = 0
     ) -> ModuleOp | None:
-        if (self.args.frontend or file_extension) != "onnx":
+        key = parse_spec(self.args.frontend or file_extension).name
+        if key == "onnx":
+            return self._import_onnx(chunk)
+        if key != "mlir":
             return super().parse_chunk(chunk, file_extension, start_offset)
-        from ramiel.frontend.onnx_import import import_file, parse_input_shape
+        parser = LocatingParser(self.ctx, chunk.read(), self.get_input_name(), start_offset)
+        module = parser.parse_module(not self.args.no_implicit_module)
+        if not self.args.disable_verify:
+            parser.verify_module(module)
+        return module
+
+    def _import_onnx(self, chunk: IO[bytes]) -> ModuleOp:
+        from ramiel.frontend.onnx_import import import_bytes, parse_input_shape
 
         shapes = dict(parse_input_shape(s) for s in self.args.input_shape)
+        path = self.args.input_file
+        folder = Path(path).parent if path is not None else Path.cwd()
         self.ctx.get_dialect("dfg")  # loads it, so its resources print
-        return import_file(self.args.input_file, shapes, note=_note)
+        return import_bytes(chunk.read(), self.get_input_name(), folder, shapes, _note)
 
     def prepare_output(self) -> IO[str]:
-        # Collected and written by `main` once the whole run has succeeded.
+        # Collected and written by `run_to_completion` once the whole run has succeeded.
         self._output = _Collected()
         return self._output
 
@@ -129,12 +329,15 @@ class RamielOptMain(xDSLOptMain):
         text = self._output.getvalue()
         if self.args.output_file is None:
             sys.stdout.write(text)
+            sys.stdout.flush()
             return
         try:
             with open(self.args.output_file, "w") as f:
                 f.write(text)
         except OSError as e:
-            raise RamielError(f"cannot write the output: {e.strerror}", self.args.output_file) from None
+            raise RamielError(
+                f"cannot write the output: {e.strerror}", self.args.output_file
+            ) from None
 
 
 class _Collected(StringIO):
@@ -142,6 +345,10 @@ class _Collected(StringIO):
 
     def close(self) -> None:
         pass
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
 
 
 def _note(message: str) -> None:
@@ -155,18 +362,18 @@ def _passes_help(passes: Mapping[str, Callable[[], type[ModulePass]]]) -> str:
 
 
 def main(args: Sequence[str] | None = None) -> None:
-    """Entry point of the `ramiel-opt` console script."""
+    """Entry point of the `ramiel-opt` console script (and of in-process runs)."""
+    post_init = Attribute.__post_init__  # --disable-verify replaces it process-wide
     try:
         RamielOptMain(description="Ramiel's modular optimizer driver", args=args).run_to_completion()
     except RamielError as e:
         report(e)
-    except (ParseError, DiagnosticException, VerifyException) as e:
+    except (ParseError, DiagnosticException) as e:
         print(str(e).rstrip(), file=sys.stderr)
         raise SystemExit(1) from None
-    except ValueError as e:
-        # xDSL raises ValueError for bad pipelines and unknown file extensions.
-        print(f"ramiel: error: {e} (command line)", file=sys.stderr)
-        raise SystemExit(1) from None
+    finally:
+        Attribute.__post_init__ = post_init
+
 
 if __name__ == "__main__":
     main()

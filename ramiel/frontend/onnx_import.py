@@ -13,23 +13,38 @@
 Function arguments are the graph inputs that are not initializers, in graph order;
 each argument and result keeps its ONNX name in a `dfg.name` attribute, each value
 its (sanitised) tensor name as SSA name, and each op its node name as location.
-Models older than opset `NORMALISED_OPSET` are first converted with
-`onnx.version_converter`, which moves attributes to inputs the way the newest
-operator forms (the `dfg` ops) expect. Shapes come from the model and
-`onnx.shape_inference`, with symbolic dimensions fixed by the caller.
+
+Before anything else the graph is checked: every operator must have a `dfg` op
+(errors name the node and the model's opset), every input must be defined, and
+there must be no cycle. Models older than opset `NORMALISED_OPSET` are then
+converted with `onnx.version_converter`, which moves attributes to inputs the way
+the newest operator forms (the `dfg` ops) expect. Two old forms the converter
+cannot handle are normalised by hand first: opset-6 legacy broadcasting along an
+`axis` (the second operand gets trailing unit dimensions) and the opset-1
+comparison operators (`Equal`, `Greater`, `Less`), whose form is the newest one
+once their `broadcast` attribute is gone; old Dropout masks, whose meaning the
+converter changes, are dropped when unused and refused otherwise. A converter
+failure names the node that causes it.
+
+Shapes come from the model and `onnx.shape_inference`, with symbolic dimensions
+fixed by the caller; where ONNX's data propagation stops short, the small
+tensors computed from constants and static shapes are evaluated so that every
+shape is static (see `_infer_types`). Weights stay out of the converter's and
+shape inference's copies of the model.
 """
 
 from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import onnx
-from google.protobuf.message import DecodeError
-from onnx import numpy_helper, shape_inference, version_converter
+from google.protobuf.message import DecodeError, Message
+from onnx import helper, numpy_helper, shape_inference, version_converter
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
     ArrayAttr,
@@ -61,6 +76,25 @@ MIN_OPSET = 6
 NAME_ATTR = "dfg.name"
 """The argument/result attribute that keeps a graph input's or output's ONNX name."""
 
+_CONVERTED_AWAY: dict[str, int] = {"Upsample": 10}
+"""Operators without a `dfg` op that the version converter rewrites into supported
+ones (`Upsample` becomes `Resize`), with the first opset where it no longer does."""
+
+_LEGACY_BROADCAST = ("Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "Less")
+"""Operators with opset-6 `broadcast`/`axis` attributes."""
+
+_NO_ADAPTER = ("Equal", "Greater", "Less")
+"""Operators whose opset-1 form the version converter cannot convert."""
+
+_PASSTHROUGH_DOMAIN = "ramiel.passthrough"
+"""The domain that hides `_NO_ADAPTER` nodes from the version converter."""
+
+_INFERENCE_DATA_LIMIT = 1024
+"""Initializers up to this size take part in shape inference with their values."""
+
+
+# Loading.
+
 
 def load_model(path: str | os.PathLike[str]) -> onnx.ModelProto:
     """Read an ONNX file and its external data, refusing data outside its folder."""
@@ -70,20 +104,24 @@ def load_model(path: str | os.PathLike[str]) -> onnx.ModelProto:
             data = f.read()
     except OSError as e:
         raise RamielError(f"cannot read the model: {e.strerror}", where) from None
+    return load_model_bytes(data, where, Path(path).parent)
+
+
+def load_model_bytes(data: bytes, where: str, folder: str | os.PathLike[str]) -> onnx.ModelProto:
+    """Parse a serialised model; external data files are looked up in `folder`."""
     model = _parse_model(data, where)
-    base = Path(path).resolve().parent
+    base = Path(folder).resolve()
     for tensor in _external_tensors(model):
         location = next((e.value for e in tensor.external_data if e.key == "location"), "")
         target = (base / location).resolve()
-        if os.path.isabs(location) or not target.is_relative_to(base):
+        shown = str(Path(folder) / location)
+        if not location or os.path.isabs(location) or not target.is_relative_to(base):
             raise RamielError(
                 f"external data of tensor '{tensor.name}' points outside the model's folder",
-                location,
+                location or where,
             )
         if not target.is_file():
-            raise RamielError(
-                f"missing external data file for tensor '{tensor.name}'", location
-            )
+            raise RamielError(f"missing external data file for tensor '{tensor.name}'", shown)
     try:
         onnx.load_external_data_for_model(model, str(base))
     except (OSError, ValueError) as e:
@@ -110,6 +148,9 @@ def _external_tensors(model: onnx.ModelProto) -> list[onnx.TensorProto]:
     return [t for t in tensors if t.data_location == onnx.TensorProto.EXTERNAL]
 
 
+# Import.
+
+
 def import_model(
     model: onnx.ModelProto,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
@@ -117,42 +158,424 @@ def import_model(
     where: str = "model",
     note: Callable[[str], None] | None = None,
 ) -> ModuleOp:
-    """The `dfg` module of an ONNX model (with its weights loaded).
+    """The `dfg` module of an ONNX model (with its weights loaded); `model` is not changed.
 
     `input_shapes` fixes graph inputs' shapes by name; otherwise a symbolic
     leading (batch) dimension becomes 1, reported through `note`, and any other
     symbolic dimension is an error.
     """
-    model = _normalise_opset(model, where)
+    owned = onnx.ModelProto()
+    owned.CopyFrom(model)
+    return _import_owned(owned, input_shapes, where, note)
+
+
+def import_file(
+    path: str | os.PathLike[str],
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> ModuleOp:
+    """Load and import an `.onnx` file."""
+    return _import_owned(load_model(path), input_shapes, str(path), note)
+
+
+def import_bytes(
+    data: bytes,
+    where: str,
+    folder: str | os.PathLike[str],
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> ModuleOp:
+    """Import a serialised model (`where` names it in errors; external data is in `folder`)."""
+    return _import_owned(load_model_bytes(data, where, folder), input_shapes, where, note)
+
+
+def _import_owned(
+    model: onnx.ModelProto,
+    input_shapes: Mapping[str, Sequence[int]] | None,
+    where: str,
+    note: Callable[[str], None] | None,
+) -> ModuleOp:
+    """Import a model this module may change."""
+    opset = _check_opset(model, where)
+    ordered = _check_graph(model.graph, opset, where)
+    del model.graph.node[:]
+    model.graph.node.extend(ordered)
+    model = _normalise_opset(model, opset, where)
+    _name_skipped_outputs(model.graph)
     _fix_input_shapes(model, dict(input_shapes or {}), where, note or (lambda _: None))
-    model = _infer_shapes(model, where)
-    return _Importer(model, where).module()
+    types = _infer_types(model, where)
+    return _Importer(model, types, opset, where).module()
 
 
-def _default_opset(model: onnx.ModelProto) -> int:
+def _default_opset(model: onnx.ModelProto) -> int | None:
     for entry in model.opset_import:
         if entry.domain in ("", "ai.onnx"):
             return entry.version
-    return 0
+    return None
 
 
-def _normalise_opset(model: onnx.ModelProto, where: str) -> onnx.ModelProto:
+def _check_opset(model: onnx.ModelProto, where: str) -> int:
     opset = _default_opset(model)
     newest = onnx.defs.onnx_opset_version()
+    if opset is None:
+        raise RamielError("the model imports no default-domain (ai.onnx) opset", where)
     if not MIN_OPSET <= opset <= newest:
         raise RamielError(
             f"unsupported opset {opset}: Ramiel imports opsets {MIN_OPSET} to {newest}", where
         )
+    return opset
+
+
+def _node_label(node: onnx.NodeProto) -> str:
+    return node.name or (node.output[0] if node.output else node.op_type)
+
+
+def _node_where(where: str, node: onnx.NodeProto) -> str:
+    return f"{where}, node '{_node_label(node)}'"
+
+
+def _check_graph(graph: onnx.GraphProto, opset: int, where: str) -> list[onnx.NodeProto]:
+    """The graph's nodes in topological order, after checking their operators."""
+    for node in graph.node:
+        if node.domain not in ("", "ai.onnx"):
+            raise RamielError(
+                f"unsupported operator {node.domain}.{node.op_type} (opset {opset})",
+                _node_where(where, node),
+            )
+        supported = node.op_type in OPS or node.op_type == "Constant"
+        if not supported and opset < _CONVERTED_AWAY.get(node.op_type, 0):
+            supported = True
+        if not supported:
+            raise RamielError(
+                f"unsupported operator {node.op_type} at opset {opset}", _node_where(where, node)
+            )
+    defined = {i.name for i in graph.input} | {t.name for t in graph.initializer}
+    return _topological_nodes(graph.node, defined, where)
+
+
+def _topological_nodes(
+    nodes: Sequence[onnx.NodeProto], defined: set[str], where: str
+) -> list[onnx.NodeProto]:
+    """`nodes` in an order where every input is defined before use.
+
+    ONNX requires topological order, but some exporters do not keep it. Kahn's
+    algorithm, taking the lowest node index first, keeps the graph's own order
+    whenever it is valid; a cycle, an input that nothing defines or a tensor
+    defined twice is an error.
+    """
+    available = defined | {""}
+    producer: dict[str, int] = {}
+    for index, node in enumerate(nodes):
+        for name in node.output:
+            if not name:
+                continue
+            if name in producer or name in defined:
+                raise RamielError(f"tensor '{name}' is defined twice", _node_where(where, node))
+            producer[name] = index
+    waiting_on: list[int] = []
+    consumers: dict[int, list[int]] = {}
+    for index, node in enumerate(nodes):
+        needed = {producer[i] for i in node.input if i not in available and i in producer}
+        undefined = [i for i in node.input if i not in available and i not in producer]
+        if undefined:
+            raise RamielError(f"input '{undefined[0]}' is never defined", _node_where(where, node))
+        waiting_on.append(len(needed))
+        for p in needed:
+            consumers.setdefault(p, []).append(index)
+    ready = [i for i, count in enumerate(waiting_on) if count == 0]
+    heapq.heapify(ready)
+    ordered: list[onnx.NodeProto] = []
+    while ready:
+        index = heapq.heappop(ready)
+        ordered.append(nodes[index])
+        for consumer in consumers.get(index, []):
+            waiting_on[consumer] -= 1
+            if waiting_on[consumer] == 0:
+                heapq.heappush(ready, consumer)
+    if len(ordered) != len(nodes):
+        stuck = sorted(_node_label(n) for i, n in enumerate(nodes) if waiting_on[i] > 0)
+        raise RamielError(f"the graph has a cycle through {', '.join(stuck[:4])}", where)
+    return ordered
+
+
+# Opset normalisation.
+
+
+def _normalise_opset(model: onnx.ModelProto, opset: int, where: str) -> onnx.ModelProto:
     if opset >= NORMALISED_OPSET:
         return model
+    if opset < 7:
+        _normalise_legacy_broadcast(model, where)
+    if opset < 12:
+        _drop_dropout_masks(model, opset, where)
+    hidden = _hide_from_converter(model, opset)
+    light, large, added = _without_large_initializers(model)
     try:
-        return version_converter.convert_version(model, NORMALISED_OPSET)
+        converted = version_converter.convert_version(light, NORMALISED_OPSET)
     except Exception as e:  # the converter raises bare RuntimeErrors and others
-        detail = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        culprit = _failing_node(light, opset)
+        if culprit is not None:
+            node, detail = culprit
+            raise RamielError(
+                f"cannot convert {node.op_type} from opset {opset} to {NORMALISED_OPSET}: "
+                f"{detail}",
+                _node_where(where, node),
+            ) from None
         raise RamielError(
-            f"cannot convert the model from opset {opset} to {NORMALISED_OPSET}: {detail}",
+            f"cannot convert the model from opset {opset} to {NORMALISED_OPSET}: "
+            f"{_converter_message(e)}",
             where,
         ) from None
+    converted = _with_initializers(converted, large, added)
+    if hidden:
+        for node in converted.graph.node:
+            if node.domain == _PASSTHROUGH_DOMAIN:
+                node.domain = ""
+        kept = [o for o in converted.opset_import if o.domain != _PASSTHROUGH_DOMAIN]
+        del converted.opset_import[:]
+        converted.opset_import.extend(kept)
+    return converted
+
+
+def _converter_message(error: Exception) -> str:
+    """The converter's message without its source location and assertion text."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return re.sub(r"^.*?(Assertion `.*?` failed: |\w+Error: )", "", text)
+
+
+def _failing_node(model: onnx.ModelProto, opset: int) -> tuple[onnx.NodeProto, str] | None:
+    """The first node that the converter cannot convert on its own, and why.
+
+    The converter says what failed but not where; converting each node alone, with
+    the types shape inference knows for its inputs, finds it.
+    """
+    try:
+        inferred = shape_inference.infer_shapes(model)
+    except Exception:
+        inferred = model
+    graph = inferred.graph
+    declared = {v.name: v for v in (*graph.input, *graph.value_info, *graph.output)}
+    initializers = {t.name: t for t in graph.initializer}
+    for node in graph.node:
+        if node.domain not in ("", "ai.onnx"):
+            continue
+        names = [i for i in node.input if i]
+        inputs = [declared[i] for i in names if i in declared and i not in initializers]
+        if len(inputs) + sum(i in initializers for i in names) < len(names):
+            continue  # an input of unknown type: the single-node model would fail for that
+        single = helper.make_model(
+            helper.make_graph(
+                [node],
+                "node",
+                inputs,
+                [declared.get(o) or helper.make_empty_tensor_value_info(o) for o in node.output if o],
+                [initializers[i] for i in names if i in initializers],
+            ),
+            opset_imports=[helper.make_opsetid("", opset)],
+        )
+        single.ir_version = model.ir_version
+        try:
+            version_converter.convert_version(single, NORMALISED_OPSET)
+        except Exception as e:
+            return node, _converter_message(e)
+    return None
+
+
+def _attribute(node: onnx.NodeProto, name: str) -> onnx.AttributeProto | None:
+    return next((a for a in node.attribute if a.name == name), None)
+
+
+def _remove_attributes(node: onnx.NodeProto, names: Iterable[str]) -> None:
+    kept = [a for a in node.attribute if a.name not in set(names)]
+    del node.attribute[:]
+    node.attribute.extend(kept)
+
+
+def _normalise_legacy_broadcast(model: onnx.ModelProto, where: str) -> None:
+    """Rewrite opset-6 `broadcast=1, axis=k` into plain trailing broadcasting.
+
+    `B` is aligned with `A` starting at dimension `axis`; giving `B` trailing unit
+    dimensions (an opset-1 `Unsqueeze`) makes it align from the end, which is what
+    numpy-style broadcasting and the version converter expect.
+    """
+    legacy = [
+        n
+        for n in model.graph.node
+        if n.op_type in _LEGACY_BROADCAST and _attribute(n, "axis") is not None
+    ]
+    if not legacy:
+        return
+    ranks = _ranks(model)
+    nodes: list[onnx.NodeProto] = []
+    for node in model.graph.node:
+        axis_attr = _attribute(node, "axis")
+        broadcast = _attribute(node, "broadcast")
+        if node not in legacy or axis_attr is None:
+            nodes.append(node)
+            continue
+        if broadcast is None or broadcast.i == 0:
+            _remove_attributes(node, ["axis"])
+            nodes.append(node)
+            continue
+        a, b = node.input[0], node.input[1]
+        rank_a, rank_b = ranks.get(a), ranks.get(b)
+        if rank_a is None or rank_b is None:
+            raise RamielError(
+                f"cannot normalise the legacy broadcasting of {node.op_type}: the rank of "
+                f"'{a if rank_a is None else b}' is unknown",
+                _node_where(where, node),
+            )
+        axis = axis_attr.i + rank_a if axis_attr.i < 0 else axis_attr.i
+        trailing = rank_a - axis - rank_b
+        if axis < 0 or trailing < 0:
+            raise RamielError(
+                f"{node.op_type} broadcasts a rank-{rank_b} operand at axis {axis_attr.i} "
+                f"of a rank-{rank_a} one",
+                _node_where(where, node),
+            )
+        if trailing:
+            aligned = f"{b}__aligned_{_node_label(node)}"
+            nodes.append(
+                helper.make_node(
+                    "Unsqueeze", [b], [aligned], axes=list(range(rank_b, rank_b + trailing))
+                )
+            )
+            node.input[1] = aligned
+        _remove_attributes(node, ["axis"])
+        nodes.append(node)
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+
+
+def _drop_dropout_masks(model: onnx.ModelProto, opset: int, where: str) -> None:
+    """Remove unused `mask` outputs of old Dropouts; refuse used ones.
+
+    Before opset 10 the mask has the data's type, and until opset 12 its value in
+    inference mode is not defined (runtimes differ); the converter turns it into
+    the newer boolean mask regardless. A graph that reads it cannot be imported
+    faithfully.
+    """
+    used = {name for node in model.graph.node for name in node.input}
+    used |= {value.name for value in model.graph.output}
+    for node in model.graph.node:
+        if node.op_type != "Dropout" or len(node.output) < 2 or not node.output[1]:
+            continue
+        if node.output[1] in used:
+            raise RamielError(
+                f"the mask output of Dropout at opset {opset} is not supported (its "
+                "inference-mode value is defined from opset 12)",
+                _node_where(where, node),
+            )
+        del node.output[1:]
+
+
+def _ranks(model: onnx.ModelProto) -> dict[str, int]:
+    """The known rank of each tensor of the (old-opset) model."""
+    light, _, _ = _without_large_initializers(model)
+    try:
+        inferred = shape_inference.infer_shapes(light)
+    except Exception:  # fall back to what the model itself declares
+        inferred = light
+    ranks = {t.name: len(t.dims) for t in model.graph.initializer}
+    for value in (*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output):
+        tensor = value.type.tensor_type
+        if tensor.HasField("shape"):
+            ranks[value.name] = len(tensor.shape.dim)
+    return ranks
+
+
+def _hide_from_converter(model: onnx.ModelProto, opset: int) -> bool:
+    """Move nodes the converter has no adapter for into a private domain."""
+    if opset >= 7:
+        return False
+    hidden = False
+    for node in model.graph.node:
+        if node.op_type in _NO_ADAPTER:
+            _remove_attributes(node, ["broadcast", "axis"])
+            node.domain = _PASSTHROUGH_DOMAIN
+            hidden = True
+    if hidden:
+        model.opset_import.append(helper.make_opsetid(_PASSTHROUGH_DOMAIN, 1))
+    return hidden
+
+
+def _without_large_initializers(
+    model: onnx.ModelProto,
+) -> tuple[onnx.ModelProto, list[onnx.TensorProto], set[str]]:
+    """A copy of `model` whose large initializers are typed graph inputs instead.
+
+    ONNX's converter and shape inference copy the whole model through
+    serialisation; leaving out the weights makes them take milliseconds instead
+    of about a second for a 100 MB model. Small initializers keep their values,
+    which shape inference uses for data-dependent shapes. Returns the copy, the
+    initializers left out, and the names of the graph inputs added for them.
+    """
+    graph = model.graph
+    large = [t for t in graph.initializer if _element_count(t) > _INFERENCE_DATA_LIMIT]
+    if not large:
+        return model, [], set()
+    light = onnx.ModelProto()
+    for field, value in model.ListFields():  # everything but the graph
+        if field.name == "graph":
+            continue
+        if isinstance(value, Message):
+            getattr(light, field.name).CopyFrom(value)
+        elif isinstance(value, str | bytes | int | float):
+            setattr(light, field.name, value)
+        else:
+            getattr(light, field.name).extend(value)
+    large_names = {t.name for t in large}
+    declared = {i.name for i in graph.input}
+    light.graph.name = graph.name
+    light.graph.node.extend(graph.node)
+    light.graph.input.extend(graph.input)
+    light.graph.output.extend(graph.output)
+    light.graph.value_info.extend(graph.value_info)
+    light.graph.initializer.extend(t for t in graph.initializer if t.name not in large_names)
+    added = [t for t in large if t.name not in declared]
+    light.graph.input.extend(
+        helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)) for t in added
+    )
+    return light, large, {t.name for t in added}
+
+
+def _with_initializers(
+    model: onnx.ModelProto, large: list[onnx.TensorProto], added: set[str]
+) -> onnx.ModelProto:
+    """Undo `_without_large_initializers` on (a converted) `model`."""
+    if not large:
+        return model
+    inputs = [i for i in model.graph.input if i.name not in added]
+    del model.graph.input[:]
+    model.graph.input.extend(inputs)
+    model.graph.initializer.extend(large)
+    return model
+
+
+def _element_count(tensor: onnx.TensorProto) -> int:
+    return int(np.prod(tensor.dims)) if tensor.dims else 1
+
+
+def _name_skipped_outputs(graph: onnx.GraphProto) -> None:
+    """Name the absent optional outputs that precede a present one.
+
+    A `dfg` op lists its results in order, so it cannot skip one in the middle
+    (LayerNormalization's `Mean` when only `InvStdDev` is used); the skipped
+    output gets a name, and so a type, and becomes an unused result.
+    """
+    taken = {o for n in graph.node for o in n.output} | {i.name for i in graph.input}
+    for node in graph.node:
+        last = max((i for i, o in enumerate(node.output) if o), default=-1)
+        for index in range(last):
+            if not node.output[index]:
+                name = f"{_node_label(node)}__unused_{index}"
+                while name in taken:
+                    name += "_"
+                taken.add(name)
+                node.output[index] = name
+
+
+# Shapes.
 
 
 def _fix_input_shapes(
@@ -161,24 +584,32 @@ def _fix_input_shapes(
     where: str,
     note: Callable[[str], None],
 ) -> None:
-    graph_inputs = {i.name: i for i in model.graph.input}
+    initializers = {t.name for t in model.graph.initializer}
+    graph_inputs = {i.name: i for i in model.graph.input if i.name not in initializers}
     for name in input_shapes:
         if name not in graph_inputs:
-            raise RamielError(f"--input-shape names no graph input '{name}'", where)
-    initializers = {t.name for t in model.graph.initializer}
-    for value in model.graph.input:
-        if value.name in initializers:
-            continue
+            known = ", ".join(f"'{n}'" for n in graph_inputs) or "none"
+            raise RamielError(
+                f"--input-shape names no graph input '{name}' (inputs: {known})", where
+            )
+    for value in graph_inputs.values():
         tensor = value.type.tensor_type
         dims = tensor.shape.dim
         if value.name in input_shapes:
             shape = list(input_shapes[value.name])
-            if len(shape) != len(dims) and len(dims) > 0:
+            if len(shape) != len(dims) and tensor.HasField("shape"):
                 raise RamielError(
                     f"--input-shape gives {len(shape)} dimensions for input '{value.name}' "
                     f"of rank {len(dims)}",
                     where,
                 )
+            for index, (dim, size) in enumerate(zip(dims, shape, strict=False)):
+                if dim.HasField("dim_value") and dim.dim_value > 0 and dim.dim_value != size:
+                    raise RamielError(
+                        f"--input-shape gives size {size} to dimension {index} of input "
+                        f"'{value.name}', which is {dim.dim_value}",
+                        where,
+                    )
             tensor.shape.ClearField("dim")
             for d in shape:
                 tensor.shape.dim.add().dim_value = d
@@ -198,38 +629,170 @@ def _fix_input_shapes(
             )
 
 
-def _infer_shapes(model: onnx.ModelProto, where: str) -> onnx.ModelProto:
+def _infer_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypeProto]:
+    """The type of every tensor of `model`, from ONNX shape inference.
+
+    ONNX's data propagation follows shape arithmetic only through some operators
+    (not `Div`, for one), so exporters' `Shape -> Gather -> Add -> Div -> Slice`
+    chains can leave shapes unknown. When they do, the tensors that only depend
+    on constants and on now-static shapes are evaluated (they are small) and
+    inference runs again with their values, until every shape is static or
+    nothing more can be evaluated. The graph itself is not changed: folding is
+    left to the passes.
+    """
+    light, _, _ = _without_large_initializers(model)
+    evaluated: dict[str, np.ndarray] = {}
+    types: dict[str, onnx.TypeProto] = {}
+    for _ in range(_MAX_INFERENCE_ROUNDS):
+        types = _inferred_types(light, where)
+        if _all_static(light.graph, types):
+            break
+        values = _evaluate_constant_tensors(light, types)
+        if not values:
+            break
+        evaluated.update(values)
+        light = _with_values(light, values)
+    for name, value in evaluated.items():
+        types[name] = helper.make_tensor_type_proto(
+            helper.np_dtype_to_tensor_dtype(value.dtype), list(value.shape)
+        )
+    return types
+
+
+_MAX_INFERENCE_ROUNDS = 8
+
+_SIZE_PRESERVING = frozenset(
+    ("Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Add", "Sub", "Mul", "Div", "Mod",
+     "Pow", "Neg", "Abs", "Equal", "Less", "Greater", "Where", "Max", "Min", "Sum", "Cast",
+     "Reshape", "Identity", "Flatten", "Transpose", "Sqrt", "Reciprocal", "Clip")
+)  # fmt: skip
+"""Operators whose output is no larger than the broadcast of their inputs, so that
+evaluating them on small inputs is cheap whatever shape inference says."""
+
+
+def _inferred_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypeProto]:
     try:
-        return shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+        inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     except Exception as e:  # onnx raises InferenceError, ValidationError, RuntimeError
         detail = " ".join(str(e).split())
         raise RamielError(f"shape inference failed: {detail}", where) from None
+    graph = inferred.graph
+    return {v.name: v.type for v in (*graph.value_info, *graph.input, *graph.output)}
+
+
+def _static_shape(types: Mapping[str, onnx.TypeProto], name: str) -> list[int] | None:
+    proto = types.get(name)
+    if proto is None or not proto.HasField("tensor_type"):
+        return None
+    tensor = proto.tensor_type
+    if not tensor.HasField("shape") or not all(d.HasField("dim_value") for d in tensor.shape.dim):
+        return None
+    return [d.dim_value for d in tensor.shape.dim]
+
+
+def _all_static(graph: onnx.GraphProto, types: Mapping[str, onnx.TypeProto]) -> bool:
+    return all(
+        _static_shape(types, name) is not None for node in graph.node for name in node.output if name
+    )
+
+
+def _evaluate_constant_tensors(
+    model: onnx.ModelProto, types: Mapping[str, onnx.TypeProto]
+) -> dict[str, np.ndarray]:
+    """Values of the small node outputs that depend only on constants and static shapes."""
+    graph = model.graph
+    small = {t.name: t for t in graph.initializer if _element_count(t) <= _INFERENCE_DATA_LIMIT}
+    available = set(small)
+    nodes: list[onnx.NodeProto] = []
+    for node in graph.node:
+        inputs = [i for i in node.input if i]
+        if node.op_type == "Shape":
+            shape = _static_shape(types, node.input[0])
+            if shape is None:
+                continue
+            start = _attribute(node, "start")
+            end = _attribute(node, "end")
+            dims = shape[(start.i if start else 0) : (end.i if end else len(shape))]
+            value = numpy_helper.from_array(np.array(dims, np.int64))
+            nodes.append(helper.make_node("Constant", [], [node.output[0]], value=value))
+        elif node.op_type == "Constant" or (
+            all(i in available for i in inputs)
+            and all(_is_small(types, o, node.op_type) for o in node.output if o)
+        ):
+            nodes.append(node)
+        else:
+            continue
+        available.update(o for o in node.output if o)
+    outputs = [o for n in nodes for o in n.output if o and o not in small]
+    if not outputs:
+        return {}
+    used = {i for n in nodes for i in n.input}
+    subgraph = helper.make_graph(
+        nodes,
+        "constants",
+        [],
+        [helper.make_empty_tensor_value_info(o) for o in outputs],
+        [t for name, t in small.items() if name in used],
+    )
+    evaluator_model = helper.make_model(subgraph, opset_imports=list(model.opset_import))
+    try:
+        from onnx.reference import ReferenceEvaluator
+
+        results = ReferenceEvaluator(evaluator_model).run(None, {})
+    except Exception:  # leave the shapes unknown; the import reports them
+        return {}
+    return {
+        name: np.asarray(value)
+        for name, value in zip(outputs, results, strict=True)
+        if np.asarray(value).size <= _INFERENCE_DATA_LIMIT
+    }
+
+
+def _is_small(types: Mapping[str, onnx.TypeProto], name: str, op_type: str) -> bool:
+    shape = _static_shape(types, name)
+    if shape is None:
+        return op_type in _SIZE_PRESERVING
+    return int(np.prod(shape)) <= _INFERENCE_DATA_LIMIT
+
+
+def _with_values(model: onnx.ModelProto, values: Mapping[str, np.ndarray]) -> onnx.ModelProto:
+    """A copy of (a light) `model` where the nodes computing `values` are initializers."""
+    result = onnx.ModelProto()
+    result.CopyFrom(model)
+    nodes = [n for n in result.graph.node if not all(o in values for o in n.output if o)]
+    del result.graph.node[:]
+    result.graph.node.extend(nodes)
+    result.graph.initializer.extend(numpy_helper.from_array(v, k) for k, v in values.items())
+    return result
+
+
+# Building the module.
 
 
 class _Importer:
-    """Builds the `dfg` function of one shape-inferred, normalised ONNX graph."""
+    """Builds the `dfg` function of one normalised ONNX graph."""
 
-    def __init__(self, model: onnx.ModelProto, where: str) -> None:
+    def __init__(
+        self, model: onnx.ModelProto, types: dict[str, onnx.TypeProto], opset: int, where: str
+    ) -> None:
         self.graph = model.graph
+        self.types = types
+        self.opset = opset
         self.where = where
-        self.opset = _default_opset(model)
         self.values: dict[str, SSAValue] = {}
-        self.types: dict[str, onnx.TypeProto] = {
-            v.name: v.type
-            for v in (*self.graph.value_info, *self.graph.input, *self.graph.output)
-        }
 
     def module(self) -> ModuleOp:
         initializers = {t.name for t in self.graph.initializer}
         inputs = [i for i in self.graph.input if i.name not in initializers]
-        arg_types = [self._tensor_type(i.name, "graph input") for i in inputs]
+        arg_types = [self._tensor_type(i.name, "graph input", self.where) for i in inputs]
         block = Block(arg_types=arg_types)
         for arg, value in zip(block.args, inputs, strict=True):
             arg.name_hint = sanitize_identifier(value.name)
             self.values[value.name] = arg
         for tensor in self.graph.initializer:
-            self._add_constant(block, tensor.name, _array(tensor, self.where))
-        for node in _topological_nodes(self.graph, set(self.values), self.where):
+            self._add_constant(block, tensor.name, _array(tensor, self.where), self.where)
+        defined = set(self.values)
+        for node in _topological_nodes(self.graph.node, defined, self.where):
             self._add_node(block, node)
         outputs: list[SSAValue] = []
         for value in self.graph.output:
@@ -251,64 +814,57 @@ class _Importer:
             raise RamielError(f"the model is inconsistent: {e}", self.where) from None
         return module
 
-    def _tensor_type(self, name: str, what: str) -> TensorType:
+    def _tensor_type(self, name: str, what: str, where: str) -> TensorType:
         proto = self.types.get(name)
         if proto is None or not proto.HasField("tensor_type"):
-            raise RamielError(f"no type known for {what} '{name}'", self.where)
+            raise RamielError(f"no type known for {what} '{name}'", where)
         tensor = proto.tensor_type
+        try:
+            element = element_type_of_onnx(tensor.elem_type)
+        except UnsupportedType as e:
+            raise RamielError(f"{e} of {what} '{name}'", where) from None
         if not tensor.HasField("shape") or any(
             not d.HasField("dim_value") for d in tensor.shape.dim
         ):
             raise RamielError(
                 f"cannot infer a static shape for {what} '{name}'; fix the input shapes "
                 "with --input-shape",
-                self.where,
+                where,
             )
-        try:
-            element = element_type_of_onnx(tensor.elem_type)
-        except UnsupportedType as e:
-            raise RamielError(f"{e} of {what} '{name}'", self.where) from None
         return tensor_type([d.dim_value for d in tensor.shape.dim], element)
 
-    def _add_constant(self, block: Block, name: str, array: np.ndarray) -> None:
+    def _add_constant(self, block: Block, name: str, array: np.ndarray, where: str) -> None:
         try:
             op = ConstantOp.of_array(array, name)
         except UnsupportedType as e:
-            raise RamielError(f"{e} of tensor '{name}'", self.where) from None
+            raise RamielError(f"{e} of tensor '{name}'", where) from None
         op.output.name_hint = sanitize_identifier(name)
         block.add_op(op)
         self.values[name] = op.output
 
     def _add_node(self, block: Block, node: onnx.NodeProto) -> None:
-        label = node.name or (node.output[0] if node.output else node.op_type)
-        where = f"node '{label}'"
-        if node.domain not in ("", "ai.onnx"):
-            raise RamielError(
-                f"unsupported operator {node.domain}.{node.op_type}", where
-            )
+        label = _node_label(node)
+        where = _node_where(self.where, node)
         if node.op_type == "Constant":
-            self._add_constant(block, node.output[0], _constant_value(node, where))
+            self._add_constant(block, node.output[0], _constant_value(node, where), where)
             return
         op_class = OPS.get(node.op_type)
-        if op_class is None:
-            raise RamielError(
-                f"unsupported operator {node.op_type} at opset {self.opset}", where
-            )
+        if op_class is None or node.domain not in ("", "ai.onnx"):
+            raise RamielError(f"unsupported operator {node.op_type} at opset {self.opset}", where)
         properties: dict[str, Attribute] = {}
         for attr in node.attribute:
             if attr.name not in op_class.ONNX_SCHEMA.attributes:
-                raise RamielError(
-                    f"unsupported attribute '{attr.name}' of {node.op_type}", where
-                )
+                raise RamielError(f"unsupported attribute '{attr.name}' of {node.op_type}", where)
             try:
                 properties[attr.name] = attribute_of_onnx(attr)
             except UnsupportedType as e:
                 raise RamielError(str(e), where) from None
         inputs = [self.values[name] if name else None for name in node.input]
         outputs = list(node.output)
+        while outputs and not outputs[-1]:
+            outputs.pop()
         result_types = [
-            self._tensor_type(name, "tensor") if name else self._unused_type(node, i)
-            for i, name in enumerate(outputs)
+            self._tensor_type(name, "tensor", where) if name else None for name in outputs
         ]
         try:
             op = op_class.build(inputs, result_types, properties)
@@ -316,16 +872,11 @@ class _Importer:
             raise RamielError(f"malformed {node.op_type}: {e}", where) from None
         op.location = NameLoc(StringAttr(label), NoneAttr())
         block.add_op(op)
-        for name, result in zip(outputs, op.results, strict=True):
-            if name:
+        # output_values() also lists absent trailing optional outputs.
+        for name, result in zip(outputs, op.output_values(), strict=False):
+            if name and result is not None:
                 result.name_hint = sanitize_identifier(name)
                 self.values[name] = result
-
-    def _unused_type(self, node: onnx.NodeProto, index: int) -> TensorType:
-        # A skipped optional output before a used one: its type is never needed
-        # by ONNX, so give it the first output's type when the op allows that.
-        del index
-        return self._tensor_type(node.output[0], "tensor")
 
 
 def _names(values: Sequence[onnx.ValueInfoProto]) -> ArrayAttr[DictionaryAttr]:
@@ -333,6 +884,10 @@ def _names(values: Sequence[onnx.ValueInfoProto]) -> ArrayAttr[DictionaryAttr]:
 
 
 def _array(tensor: onnx.TensorProto, where: str) -> np.ndarray:
+    try:
+        element_type_of_onnx(tensor.data_type)
+    except UnsupportedType as e:
+        raise RamielError(f"{e} of tensor '{tensor.name}'", where) from None
     try:
         return numpy_helper.to_array(tensor)
     except Exception as e:
@@ -345,7 +900,7 @@ def _constant_value(node: onnx.NodeProto, where: str) -> np.ndarray:
         raise RamielError("a Constant node needs exactly one value attribute", where)
     match attr.name:
         case "value":
-            return numpy_helper.to_array(attr.t)
+            return _array(attr.t, where)
         case "value_float":
             return np.array(attr.f, dtype=np.float32)
         case "value_floats":
@@ -354,54 +909,10 @@ def _constant_value(node: onnx.NodeProto, where: str) -> np.ndarray:
             return np.array(attr.i, dtype=np.int64)
         case "value_ints":
             return np.array(list(attr.ints), dtype=np.int64)
+        case "value_string" | "value_strings":
+            raise RamielError(f"unsupported element type string of tensor '{node.output[0]}'", where)
         case _:
             raise RamielError(f"unsupported Constant attribute '{attr.name}'", where)
-
-
-def _topological_nodes(
-    graph: onnx.GraphProto, defined: set[str], where: str
-) -> list[onnx.NodeProto]:
-    """The graph's nodes in an order where every input is defined before use.
-
-    ONNX requires topological order, but some exporters do not keep it. Kahn's
-    algorithm, taking the lowest node index first, keeps the graph's own order
-    whenever it is valid; a cycle or an input that nothing defines is an error.
-    """
-    available = defined | {t.name for t in graph.initializer} | {""}
-    producer = {o: i for i, n in enumerate(graph.node) for o in n.output if o}
-    waiting_on: list[int] = []
-    consumers: dict[int, list[int]] = {}
-    for index, node in enumerate(graph.node):
-        needed = {producer[i] for i in node.input if i not in available and i in producer}
-        undefined = [i for i in node.input if i not in available and i not in producer]
-        if undefined:
-            raise RamielError(f"input '{undefined[0]}' is never defined", where)
-        waiting_on.append(len(needed))
-        for p in needed:
-            consumers.setdefault(p, []).append(index)
-    ready = [i for i, count in enumerate(waiting_on) if count == 0]
-    heapq.heapify(ready)
-    ordered: list[onnx.NodeProto] = []
-    while ready:
-        index = heapq.heappop(ready)
-        ordered.append(graph.node[index])
-        for consumer in consumers.get(index, []):
-            waiting_on[consumer] -= 1
-            if waiting_on[consumer] == 0:
-                heapq.heappush(ready, consumer)
-    if len(ordered) != len(graph.node):
-        stuck = [n.name or n.output[0] for i, n in enumerate(graph.node) if waiting_on[i] > 0]
-        raise RamielError(f"the graph has a cycle through {', '.join(sorted(stuck)[:4])}", where)
-    return ordered
-
-
-def import_file(
-    path: str | os.PathLike[str],
-    input_shapes: Mapping[str, Sequence[int]] | None = None,
-    note: Callable[[str], None] | None = None,
-) -> ModuleOp:
-    """Load and import an `.onnx` file."""
-    return import_model(load_model(path), input_shapes, where=str(path), note=note)
 
 
 def parse_input_shape(spec: str) -> tuple[str, list[int]]:
@@ -417,9 +928,13 @@ def parse_input_shape(spec: str) -> tuple[str, list[int]]:
 
 
 __all__ = [
+    "MIN_OPSET",
     "NAME_ATTR",
+    "NORMALISED_OPSET",
+    "import_bytes",
     "import_file",
     "import_model",
     "load_model",
+    "load_model_bytes",
     "parse_input_shape",
 ]

@@ -1,0 +1,117 @@
+"""Run a `dfg` module by turning it back into ONNX (newest opset) for onnxruntime.
+
+A test oracle only: each `dfg` op becomes the ONNX node of its operator, with the
+op's properties as attributes and each `dfg.constant` as an initializer, so the
+numbers of an imported module can be compared with those of the original model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import helper, numpy_helper
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp, TensorType
+from xdsl.ir import SSAValue
+
+from ramiel.dialects.dfg import ConstantOp, DfgOp
+from ramiel.onnx_types import onnx_of_attribute, onnx_of_element_type
+
+NEWEST_ORT_OPSET = 21
+"""The opset the oracle model declares (dfg ops are forms onnxruntime knows there)."""
+
+
+def to_onnx(module: ModuleOp, opset: int = NEWEST_ORT_OPSET) -> onnx.ModelProto:
+    """The ONNX model computing what `module`'s `main` function computes."""
+    function = next(op for op in module.ops if isinstance(op, func.FuncOp))
+    names: dict[SSAValue, str] = {}
+    inputs: list[onnx.ValueInfoProto] = []
+    for i, arg in enumerate(function.body.block.args):
+        names[arg] = f"arg{i}"
+        inputs.append(_value_info(f"arg{i}", arg.type))
+    nodes: list[onnx.NodeProto] = []
+    initializers: list[onnx.TensorProto] = []
+    outputs: list[onnx.ValueInfoProto] = []
+    for index, op in enumerate(function.body.block.ops):
+        if isinstance(op, ConstantOp):
+            names[op.output] = f"c{index}"
+            initializers.append(numpy_helper.from_array(op.numpy().copy(), f"c{index}"))
+        elif isinstance(op, DfgOp):
+            results = op.output_values()
+            for r, result in enumerate(results):
+                if result is not None:
+                    names[result] = f"v{index}_{r}"
+            node = helper.make_node(
+                op.ONNX_OP_TYPE,
+                _trimmed(["" if v is None else names[v] for v in op.input_values()]),
+                _trimmed(["" if v is None else names[v] for v in results]),
+            )
+            node.attribute.extend(
+                onnx_of_attribute(k, v) for k, v in op.explicit_attributes().items()
+            )
+            nodes.append(node)
+        elif isinstance(op, func.ReturnOp):
+            for r, value in enumerate(op.operands):
+                out = f"out{r}"
+                nodes.append(helper.make_node("Identity", [names[value]], [out]))
+                outputs.append(_value_info(out, value.type))
+        else:
+            raise ValueError(f"unexpected op {op.name}")
+    graph = helper.make_graph(nodes, "dfg", inputs, outputs, initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 10
+    return model
+
+
+def _trimmed(names: list[str]) -> list[str]:
+    """`names` without trailing empty names (absent trailing optional values)."""
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
+def _value_info(name: str, t: object) -> onnx.ValueInfoProto:
+    assert isinstance(t, TensorType)
+    return helper.make_tensor_value_info(
+        name, onnx_of_element_type(t.get_element_type()), list(t.get_shape())
+    )
+
+
+def run_model(model: onnx.ModelProto, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """`model`'s outputs on `inputs` (real graph inputs, in order), with onnxruntime."""
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = ort.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+    feeds = {i.name: x for i, x in zip(session.get_inputs(), inputs, strict=True)}
+    return [np.asarray(o) for o in session.run(None, feeds)]
+
+
+def run_dfg(module: ModuleOp, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """`module`'s outputs on `inputs`."""
+    return run_model(to_onnx(module), inputs)
+
+
+def random_inputs(model: onnx.ModelProto, seed: int = 0) -> list[np.ndarray]:
+    """Seeded inputs for the real graph inputs of `model` (positive floats, small ints)."""
+    rng = np.random.default_rng(seed)
+    initializers = {t.name for t in model.graph.initializer}
+    arrays: list[np.ndarray] = []
+    for value in model.graph.input:
+        if value.name in initializers:
+            continue
+        tensor = value.type.tensor_type
+        shape = tuple(d.dim_value for d in tensor.shape.dim)
+        dtype = helper.tensor_dtype_to_np_dtype(tensor.elem_type)
+        if dtype == np.bool_:
+            arrays.append(rng.integers(0, 2, shape).astype(np.bool_))
+        elif np.issubdtype(dtype, np.integer):
+            arrays.append(rng.integers(1, 5, shape).astype(dtype))
+        else:
+            arrays.append(rng.uniform(0.25, 2.0, shape).astype(dtype))
+    return arrays
