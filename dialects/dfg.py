@@ -146,9 +146,16 @@ def dfg_name(op_type: str) -> str:
 
 
 def sanitize_identifier(name: str) -> str:
-    """`name` as an MLIR bare identifier: invalid characters become `_`."""
+    """`name` as an MLIR bare identifier: invalid characters become `_`.
+
+    A name must start with a letter or `_`, and xDSL drops a `_<digits>` tail
+    from SSA names as a uniquing suffix, so a name that is only underscores and
+    digits (ONNX tensors named `0`, `1`, ...) gets a leading `v` to stay non-empty.
+    """
     cleaned = re.sub(r"[^A-Za-z0-9_$.]", "_", name)
-    return cleaned if re.match(r"[A-Za-z_]", cleaned) else "_" + cleaned
+    if not re.match(r"[A-Za-z_]", cleaned) or re.fullmatch(r"[_\d]*", cleaned):
+        return "v" + cleaned
+    return cleaned
 
 
 # Resources.

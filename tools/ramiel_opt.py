@@ -42,6 +42,7 @@ from xdsl.utils.exceptions import (
     ArgSpecParseError,
     DiagnosticException,
     ParseError,
+    PassFailedException,
     VerifyException,
 )
 from xdsl.utils.lexer import Span
@@ -368,6 +369,9 @@ def main(args: Sequence[str] | None = None) -> None:
         RamielOptMain(description="Ramiel's modular optimizer driver", args=args).run_to_completion()
     except RamielError as e:
         report(e)
+    except PassFailedException as e:
+        # A pass that refuses its input has no source location to point at.
+        report(RamielError(str(e), "pass pipeline"))
     except (ParseError, DiagnosticException) as e:
         print(str(e).rstrip(), file=sys.stderr)
         raise SystemExit(1) from None

@@ -604,7 +604,7 @@ def _fix_input_shapes(
                     where,
                 )
             for index, (dim, size) in enumerate(zip(dims, shape, strict=False)):
-                if dim.HasField("dim_value") and dim.dim_value > 0 and dim.dim_value != size:
+                if dim.HasField("dim_value") and dim.dim_value != size:
                     raise RamielError(
                         f"--input-shape gives size {size} to dimension {index} of input "
                         f"'{value.name}', which is {dim.dim_value}",
@@ -615,8 +615,8 @@ def _fix_input_shapes(
                 tensor.shape.dim.add().dim_value = d
             continue
         for index, dim in enumerate(dims):
-            if dim.HasField("dim_value") and dim.dim_value > 0:
-                continue
+            if dim.HasField("dim_value"):
+                continue  # a static size; 0 is a real, empty dimension
             symbol = dim.dim_param or "?"
             if index == 0:
                 dim.dim_value = 1

@@ -123,7 +123,10 @@ class Test_definitions:
 
     def test_sanitize_identifier(self) -> None:
         assert sanitize_identifier("gpu_0/conv1_w:0") == "gpu_0_conv1_w_0"
-        assert sanitize_identifier("1relu") == "_1relu"
+        assert sanitize_identifier("1relu") == "v1relu"
+        # Only digits and underscores would print as an empty SSA name.
+        assert sanitize_identifier("0") == "v0"
+        assert sanitize_identifier("_1") == "v_1"
         assert sanitize_identifier("a.b$c") == "a.b$c"
 
 
