@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO, StringIO
 from itertools import accumulate
@@ -30,12 +30,10 @@ from pathlib import Path
 from typing import IO
 
 from xdsl.context import Context
-from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Attribute, Dialect, Operation
+from xdsl.ir import Attribute, Operation
 from xdsl.parser import Parser
 from xdsl.passes import ModulePass
-from xdsl.printer import Printer
 from xdsl.targets.mlir import MLIRTarget
 from xdsl.utils.arg_spec import parse_pipeline, parse_spec
 from xdsl.utils.exceptions import (
@@ -50,6 +48,7 @@ from xdsl.utils.mlir_lexer import MLIRTokenKind
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from ramiel.errors import RamielError, report
+from ramiel.ir_text import ResourcePrinter
 
 
 def _cluster_cp_pipeline(workers: int) -> str:
@@ -108,38 +107,6 @@ class LocatingParser(Parser):
         end = min(source.get_end_of_line(start), start + 200)  # the op's first line
         span = Span(start, max(end, start + 1), source, self.line_offset)
         return span.print_with_context(text).rstrip()
-
-
-class ResourcePrinter(Printer):
-    """xDSL's printer, with each dialect resource on its own line, as MLIR prints them.
-
-    (xDSL 0.75 prints all entries of a dialect on one line.)
-    """
-
-    def print_metadata(self, dialects: Iterable[Dialect]) -> None:
-        interfaces = {
-            d.name: interface
-            for d in dialects
-            if (interface := d.get_interface(OpAsmDialectInterface)) is not None
-        }
-        sections: dict[str, dict[str, str]] = {}
-        for name, keys in self._dialect_resources.items():
-            interface = interfaces.get(name)
-            if interface is not None and (resources := interface.build_resources(keys)):
-                sections[name] = resources
-        if not sections:
-            return
-        lines = ["", "", "{-#", "  dialect_resources: {"]
-        for i, (name, resources) in enumerate(sections.items()):
-            lines.append(f"    {name}: {{")
-            entries = sorted(resources.items())
-            lines += [
-                f'      {key}: "{blob}"' + ("," if j < len(entries) - 1 else "")
-                for j, (key, blob) in enumerate(entries)
-            ]
-            lines.append("    }" + ("," if i < len(sections) - 1 else ""))
-        lines += ["  }", "#-}"]
-        self.print_string("\n".join(lines), indent=0)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import time
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from onnx import defs
-from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
@@ -24,11 +22,9 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.ir import Block, Region
-from xdsl.parser import Parser
 from xdsl.utils.exceptions import ParseError, VerifyException
 from xdsl.utils.test_value import create_ssa_value
 
-from ramiel.dialects import get_all_dialects
 from ramiel.dialects.dfg import (
     INLINE_CONSTANT_LIMIT,
     OPERATORS,
@@ -43,32 +39,14 @@ from ramiel.dialects.dfg import (
     resource_digest,
     sanitize_identifier,
 )
-from ramiel.tools.ramiel_opt import ResourcePrinter
+from ramiel.ir_text import parse_module as parse
+from ramiel.ir_text import print_module
 
 OPS_MLIR = Path(__file__).parents[1] / "filecheck" / "dialects" / "dfg" / "ops.mlir"
 
 
 def tensor(*shape: int, element: object = f32) -> TensorType:
     return TensorType(element, list(shape))  # pyright: ignore[reportArgumentType]
-
-
-def context() -> Context:
-    ctx = Context()
-    for name, factory in get_all_dialects().items():
-        ctx.register_dialect(name, factory)
-    return ctx
-
-
-def parse(text: str) -> ModuleOp:
-    return Parser(context(), text).parse_module()
-
-
-def print_module(module: ModuleOp) -> str:
-    stream = io.StringIO()
-    printer = ResourcePrinter(stream=stream)
-    printer.print_op(module)
-    printer.print_metadata([Dfg])
-    return stream.getvalue()
 
 
 def blake2b64(data: bytes) -> str:

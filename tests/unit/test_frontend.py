@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,13 +13,10 @@ from onnx.reference import ReferenceEvaluator
 from onnxruntime.capi.onnxruntime_pybind11_state import (
     NotImplemented as OrtNotImplemented,
 )
-from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.parser import Parser
 
-from ramiel.dialects import get_all_dialects
-from ramiel.dialects.dfg import ConstantOp, Dfg, DfgOp
+from ramiel.dialects.dfg import ConstantOp, DfgOp
 from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import (
     NAME_ATTR,
@@ -30,7 +26,8 @@ from ramiel.frontend.onnx_import import (
     load_model,
     parse_input_shape,
 )
-from ramiel.tools.ramiel_opt import ResourcePrinter
+from ramiel.ir_text import parse_module as parse
+from ramiel.ir_text import print_module
 from tests.unit.dfg_eval import random_inputs, run_dfg, run_model
 from tests.unit.op_cases import CASES, F32, I64, NEWEST, Case, make_model, x
 
@@ -53,21 +50,6 @@ def dfg_ops(module: ModuleOp, op_type: str | None = None) -> list[DfgOp]:
 
 def result_types(module: ModuleOp) -> tuple[str, ...]:
     return tuple(str(t) for t in main_function(module).function_type.outputs.data)
-
-
-def print_module(module: ModuleOp) -> str:
-    stream = io.StringIO()
-    printer = ResourcePrinter(stream=stream)
-    printer.print_op(module)
-    printer.print_metadata([Dfg])
-    return stream.getvalue()
-
-
-def parse(text: str) -> ModuleOp:
-    ctx = Context()
-    for name, factory in get_all_dialects().items():
-        ctx.register_dialect(name, factory)
-    return Parser(ctx, text).parse_module()
 
 
 def original_outputs(case: Case, inputs: list[np.ndarray]) -> list[np.ndarray]:

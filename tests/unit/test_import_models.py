@@ -6,20 +6,17 @@ with real weights must also compute what onnxruntime computes on the original.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
-from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.parser import Parser
 
-from ramiel.dialects import get_all_dialects
-from ramiel.dialects.dfg import Dfg, DfgOp
+from ramiel.dialects.dfg import DfgOp
 from ramiel.frontend.onnx_import import import_file
-from ramiel.tools.ramiel_opt import ResourcePrinter
+from ramiel.ir_text import parse_module as parse
+from ramiel.ir_text import print_module
 from tests.models.export import EXPORTERS, Exporter, export_model, reference_inputs
 from tests.models.light import (
     LIGHT_MODELS,
@@ -29,21 +26,6 @@ from tests.models.light import (
 )
 from tests.models.zoo import ZOO
 from tests.unit.dfg_eval import run_dfg, run_model
-
-
-def print_module(module: ModuleOp) -> str:
-    stream = io.StringIO()
-    printer = ResourcePrinter(stream=stream)
-    printer.print_op(module)
-    printer.print_metadata([Dfg])
-    return stream.getvalue()
-
-
-def parse(text: str) -> ModuleOp:
-    ctx = Context()
-    for name, factory in get_all_dialects().items():
-        ctx.register_dialect(name, factory)
-    return Parser(ctx, text).parse_module()
 
 
 def check_round_trip(module: ModuleOp) -> None:

@@ -6,11 +6,9 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.parser import Parser
 
-from ramiel.dialects import get_all_dialects
+from ramiel.ir_text import parse_module
 from ramiel.scheduling import available_heuristics, format_table
 from ramiel.workbench import compare_modules, show, task_graph
 
@@ -28,10 +26,7 @@ func.func @main(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
 
 
 def _diamond() -> ModuleOp:
-    ctx = Context()
-    for name, factory in get_all_dialects().items():
-        ctx.register_dialect(name, factory)
-    return Parser(ctx, DIAMOND).parse_module()
+    return parse_module(DIAMOND)
 
 
 def test_task_graph_has_one_node_per_operator_op() -> None:
