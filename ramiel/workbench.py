@@ -11,6 +11,7 @@ entry points), so a researcher's heuristic is compared exactly like `cp`.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,9 @@ from pathlib import Path
 
 from xdsl.dialects.builtin import ModuleOp
 
+from ramiel.frontend.onnx_import import import_file
 from ramiel.ir_graph import FunctionGraph, cost_model
+from ramiel.passes.cleanup import run_cleanup
 from ramiel.scheduling import (
     CompareRow,
     TaskGraph,
@@ -28,6 +31,13 @@ from ramiel.scheduling import (
     simulate,
     to_dot,
 )
+
+
+def prepare(path: str | os.PathLike[str]) -> ModuleOp:
+    """An ONNX file imported and cleaned up, as the clustering passes see it."""
+    module = import_file(path)
+    run_cleanup(module)
+    return module
 
 
 def task_graph(module: ModuleOp, cost: str = "auto") -> TaskGraph:
