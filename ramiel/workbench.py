@@ -86,3 +86,4 @@ def show(
         subprocess.run([dot, "-Tsvg", str(dot_path), "-o", str(svg_path)], check=True)
         written.insert(1, svg_path)
     return written
+
