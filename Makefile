@@ -22,6 +22,10 @@ test: setup
 	$(BIN)/lit -q tests/filecheck
 	$(BIN)/pytest -q tests/unit
 
+# Benchmarks time code: run them on a quiet machine. RAMIEL_BENCH_REPEAT sets the rounds.
+bench: setup
+	$(BIN)/python -m ramiel.bench docs/bench.md
+
 lint: setup
 	$(BIN)/ruff check .
 	# pyright follows the package-dir mapping only through a strict editable install.

@@ -318,6 +318,11 @@ class WeightOp(IRDLOperation):
 
         %conv1_w = pyemit.weight "conv1_w" = #dfg.resource<conv1_w_5f0c2a9e1b7d3c4a : tensor<64x3x7x7xf32>>
         %scale = pyemit.weight "scale" = dense<2.000000e+00> : tensor<64xf32>
+        %w = pyemit.weight "w" = dense<1.0> : tensor<8x4x3x3xf32> {prepare = "prepack_conv2d({0}, (1, 1), (1, 1), (1, 1), 1, (1, 4, 8, 8))", helpers = ["prepack_conv2d"]}
+
+    `prepare`, when present, is an expression template over the loaded tensor
+    (`{0}`) whose value replaces it once, at load; `helpers` names the helper
+    functions it calls.
     """
 
     name = "pyemit.weight"
@@ -326,15 +331,23 @@ class WeightOp(IRDLOperation):
     """The key of the tensor in the weights file."""
     value = prop_def(WeightValue)
     """The tensor's value."""
+    prepare = opt_prop_def(StringAttr)
+    """What loading does to the tensor: an expression template over `{0}`."""
+    helpers = opt_prop_def(ArrayAttr[StringAttr])
+    """The helper functions `prepare` calls, if any."""
     result = result_def(TensorType)
 
     traits = traits_def(HasParent(PyModuleOp))
 
-    def __init__(self, weight_name: str, value: WeightValue) -> None:
-        super().__init__(
-            properties={"weight_name": StringAttr(weight_name), "value": value},
-            result_types=[value.type],
-        )
+    def __init__(
+        self, weight_name: str, value: WeightValue, prepare: str | None = None, helpers: Sequence[str] = ()
+    ) -> None:
+        properties: dict[str, Attribute] = {"weight_name": StringAttr(weight_name), "value": value}
+        if prepare is not None:
+            properties["prepare"] = StringAttr(prepare)
+        if helpers:
+            properties["helpers"] = ArrayAttr([StringAttr(h) for h in sorted(helpers)])
+        super().__init__(properties=properties, result_types=[value.type])
 
     @classmethod
     def parse(cls, parser: Parser) -> WeightOp:
@@ -344,16 +357,20 @@ class WeightOp(IRDLOperation):
         value = parser.parse_attribute()
         if not isinstance(value, WeightValue):
             parser.raise_error("expected a dense<...> or #dfg.resource<...> value", pos, parser.pos)
-        op = cls(weight_name, value)
-        op.attributes.update(parser.parse_optional_attr_dict())
-        return op
+        props, discardable = _split_attributes(cls, parser.parse_optional_attr_dict())
+        return cls.create(
+            properties={"weight_name": StringAttr(weight_name), "value": value} | props,
+            attributes=discardable,
+            result_types=[value.type],
+        )
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
         printer.print_string_literal(self.weight_name.data)
         printer.print_string(" = ")
         printer.print_attribute(self.value)
-        printer.print_op_attributes(self.attributes)
+        shown = {k: v for k, v in self.properties.items() if k in ("prepare", "helpers")}
+        printer.print_op_attributes(shown | dict(self.attributes))
 
     def numpy(self) -> np.ndarray:
         """The weight's value (read-only; a splat is a broadcast view of one element)."""
@@ -374,6 +391,11 @@ class WeightOp(IRDLOperation):
             raise VerifyException(
                 f"value type {self.value.type} does not match result type {self.result.type}"
             )
+        helpers = self.helpers or ArrayAttr(())
+        if self.prepare is not None:
+            _verify_template(self.prepare.data, 1, helpers)
+        elif helpers.data:
+            raise VerifyException("helpers without a prepare expression")
 
 
 @irdl_op_definition
@@ -627,21 +649,24 @@ class CallOp(IRDLOperation):
     def verify_(self) -> None:
         if not self.outputs:
             raise VerifyException("a call has at least one result")
-        used = {int(i) for i in PLACEHOLDER.findall(self.expr.data)}
-        if any(i >= len(self.args) for i in used):
-            raise VerifyException(
-                f"expression refers to operand {max(used)}, but the call has {len(self.args)}"
-            )
-        if len(used) != len(self.args):
-            unused = min(set(range(len(self.args))) - used)
-            raise VerifyException(f"operand {unused} does not appear in the expression")
-        try:
-            ast.parse(fill_template(self.expr.data, [f"v{i}" for i in range(len(self.args))]), mode="eval")
-        except SyntaxError as e:
-            raise VerifyException(f"the expression is not a Python expression: {e.msg}") from None
-        for helper in self.helpers:
-            if not helper.data.isidentifier():
-                raise VerifyException(f"helper name '{helper.data}' is not an identifier")
+        _verify_template(self.expr.data, len(self.args), self.helpers)
+
+
+def _verify_template(expr: str, arity: int, helpers: ArrayAttr[StringAttr]) -> None:
+    """An expression template uses each of its `arity` operands, parses, and names helpers properly."""
+    used = {int(i) for i in PLACEHOLDER.findall(expr)}
+    if any(i >= arity for i in used):
+        raise VerifyException(f"expression refers to operand {max(used)}, but the call has {arity}")
+    if len(used) != arity:
+        unused = min(set(range(arity)) - used)
+        raise VerifyException(f"operand {unused} does not appear in the expression")
+    try:
+        ast.parse(fill_template(expr, [f"v{i}" for i in range(arity)]), mode="eval")
+    except SyntaxError as e:
+        raise VerifyException(f"the expression is not a Python expression: {e.msg}") from None
+    for helper in helpers:
+        if not helper.data.isidentifier():
+            raise VerifyException(f"helper name '{helper.data}' is not an identifier")
 
 
 def fill_template(expr: str, args: Sequence[str]) -> str:

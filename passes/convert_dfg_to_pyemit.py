@@ -36,6 +36,14 @@ into its expression (such as Reshape's shape), and ops whose results only fed
 such folded inputs are dropped. Graph outputs are set at the end of the stream
 that computes them (stream 0 for inputs and weights).
 
+Kernel fast paths (each a pass option, all on by default): a 2-D float32
+convolution is computed by the `conv2d` helper, fused with the activation that
+alone reads its result (`fuse`), with its weight reordered for oneDNN at load
+(`prepack`: `pyemit.weight {prepare = ...}`); a graph with such convolutions keeps
+its 4-D float tensors channels-last, converting inputs on entry and outputs on
+exit (`channels_last`); an activation or arithmetic op whose first input nothing
+else reads writes over it (`inplace`).
+
 Header facts come from the module's discardable attributes: `ramiel.model`,
 `ramiel.pipeline` and `ramiel.predicted_speedup` (set by the compile driver;
 absent ones give the defaults below, and one stream's speedup is 1).
@@ -44,9 +52,11 @@ absent ones give the defaults below, and one stream's speedup is 1).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from xdsl.context import Context
 from xdsl.dialects import func
@@ -78,6 +88,14 @@ from ramiel.dialects.pyemit import (
 )
 from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import NAME_ATTR
+from ramiel.kernel_view import kernel_node
+from ramiel.onnx_types import dtype_name
+
+if TYPE_CHECKING:
+    from ramiel.kernels import KernelCall, KernelNode
+
+# `ramiel.kernels` imports torch (seconds): it is imported when a module is lowered,
+# not when the pass is registered.
 
 MODEL_ATTR = "ramiel.model"
 """Module attribute naming the model (default: `main`)."""
@@ -91,12 +109,29 @@ STREAM_ATTR = "stream"
 # Kernel inputs are emitted as these atoms, then turned into `{i}` placeholders.
 _ATOM = re.compile(r"\b_in(\d+)_\b")
 
+CHANNELS_LAST = "{0}.contiguous(memory_format=torch.channels_last)"
+"""How a 4-D tensor is made channels-last."""
+CONTIGUOUS = "{0}.contiguous()"
+"""How a channels-last output is given back in the default layout."""
+
 
 @dataclass(frozen=True)
 class ConvertDfgToPyemit(ModulePass):
     """Lower the scheduled `dfg` function `@main` to a `pyemit.module`, one stream function per stream."""
 
     name = "convert-dfg-to-pyemit"
+
+    channels_last: bool = True
+    """Keep 4-D float tensors channels-last in graphs with 2-D float32 convolutions."""
+
+    fuse: bool = True
+    """Compute 2-D float32 convolutions with the `conv2d` helper, fused with their activation."""
+
+    prepack: bool = True
+    """Reorder the weights of `conv2d` convolutions for oneDNN once, at load (with `fuse`)."""
+
+    inplace: bool = True
+    """Let an op whose first input nothing else reads write its result over it."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         del ctx
@@ -105,7 +140,7 @@ class ConvertDfgToPyemit(ModulePass):
         )
         if main is None:
             raise RamielError("no func.func @main to lower", "convert-dfg-to-pyemit")
-        program = _Lowering(main, op).program()
+        program = _Lowering(main, op, self).program()
         op.body.block.insert_op_after(program, main)
         op.body.block.erase_op(main)
 
@@ -133,25 +168,37 @@ def _names(attrs: ArrayAttr[DictionaryAttr] | None, count: int, prefix: str) -> 
 
 @dataclass
 class _Kernel:
-    """A live op's kernel call: the template and the ONNX inputs it reads."""
+    """A live op's kernel call: the template, the values it reads, and the weights it wants prepared."""
 
     expr: str
     helpers: frozenset[str]
     inputs: list[SSAValue]
+    comment: str | None = None
+    prepare: dict[SSAValue, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    """Load-time preparation (template over `{0}`, helpers) wanted for constant inputs."""
+    conv2d: bool = False
+    """Whether the op is a 2-D convolution that `conv2d` can compute (fast on channels-last tensors)."""
 
 
 class _Lowering:
     """Builds the `pyemit.module` of one `dfg` function."""
 
-    def __init__(self, main: func.FuncOp, module: ModuleOp) -> None:
+    def __init__(self, main: func.FuncOp, module: ModuleOp, options: ConvertDfgToPyemit) -> None:
         self.main = main
         self.module = module
+        self.options = options
         self.block = main.body.block
         terminator = self.block.last_op
         assert isinstance(terminator, func.ReturnOp)
         self.returned: list[SSAValue] = list(terminator.arguments)
         self.kernels = self._kernels()
         self.stream_of = self._streams()
+        if options.inplace:
+            self._write_in_place()
+        self.channels_last = options.channels_last and any(k.conv2d for k in self.kernels.values())
+        if not self.channels_last:
+            for kernel in self.kernels.values():
+                kernel.prepare = {w: p for w, p in kernel.prepare.items() if p[0] != CHANNELS_LAST}
 
     # Analysis.
 
@@ -166,10 +213,82 @@ class _Lowering:
                 raise RamielError(f"cannot lower '{op.name}' to Python", _label(op))
             if not any(r in live for r in op.results):
                 continue
-            kernel = _emit(op)
+            kernel = self._fused(op) or self._conv2d(op) or _emit(op)
             kernels[op] = kernel
             live.update(kernel.inputs)
         return kernels
+
+    def _fused(self, op: DfgOp) -> _Kernel | None:
+        """`op` as an activation fused into the 2-D convolution that alone feeds it, if it is one."""
+        source = op.operands[0].owner if op.operands else None
+        if (
+            not self.options.fuse
+            or not isinstance(source, DfgOp)
+            or source.ONNX_OP_TYPE != "Conv"
+            or not op.operands[0].has_one_use()
+            or source.attributes.get(STREAM_ATTR) != op.attributes.get(STREAM_ATTR)
+        ):
+            return None
+        from ramiel.kernels import conv2d_call
+
+        activation = kernel_node(op)
+        kernel = self._conv2d(source, lambda node: conv2d_call(node, activation))
+        if kernel is not None:
+            kernel.comment = ", ".join(c for c in (kernel.comment, _comment(op)) if c) or None
+        return kernel
+
+    def _conv2d(
+        self, op: DfgOp, make: Callable[[KernelNode], KernelCall | None] | None = None
+    ) -> _Kernel | None:
+        """`op` as a 2-D convolution `conv2d` can compute, with its weight's preparation.
+
+        The `conv2d` helper computes it (`make` gives the call) when fusing, the
+        plain kernel otherwise; None when `conv2d` cannot compute it.
+        """
+        from ramiel.kernels import conv2d_call, emit, prepack_conv2d_call
+
+        prepare = _template(op, prepack_conv2d_call) if op.ONNX_OP_TYPE == "Conv" else None
+        if prepare is None:
+            return None
+        kernel = _template(op, (make or conv2d_call) if self.options.fuse else emit)
+        if kernel is None:
+            return None
+        kernel.conv2d = True
+        weight = op.operands[1]
+        if isinstance(weight.owner, ConstantOp):
+            kernel.prepare[weight] = (
+                (prepare.expr, prepare.helpers)
+                if self.options.fuse and self.options.prepack
+                else (CHANNELS_LAST, frozenset())
+            )
+        return kernel
+
+    def _write_in_place(self) -> None:
+        """Switch ops to their in-place kernels where their first input is theirs alone.
+
+        A tensor is theirs alone when this op is its only reader (graph outputs
+        count as readers) and no other tensor shares its storage: it was made by
+        an op that allocates its result, or written in place over such a tensor.
+        """
+        from ramiel.kernels import FRESH_RESULT_OPS, inplace_call
+
+        readers = Counter(v for k in self.kernels.values() for v in k.inputs)
+        readers.update(self.returned)
+        owned: set[SSAValue] = set()
+        for op in self.block.ops:
+            kernel = self.kernels.get(op) if isinstance(op, DfgOp) else None
+            if kernel is None:
+                continue
+            first = op.operands[0] if op.operands else None
+            if first is not None and first in owned and readers[first] == 1 and self.home(first) == self.stream_of[op]:
+                replacement = _template(op, inplace_call)
+                if replacement is not None:
+                    replacement.comment = kernel.comment
+                    self.kernels[op] = kernel = replacement
+                    owned.update(op.results)
+                    continue
+            if op.ONNX_OP_TYPE in FRESH_RESULT_OPS and kernel.expr != "{0}":
+                owned.update(op.results)
 
     def _streams(self) -> dict[Operation, int]:
         """Each live op's stream, numbered densely from 0 in the order of the stream numbers."""
@@ -230,6 +349,7 @@ class _Builder:
         self.local: dict[tuple[int, SSAValue], SSAValue] = {}
         self.slots: dict[SSAValue, int] = {}
         self.readers = self._readers()
+        self.prepares = self._prepares()
 
     def _readers(self) -> dict[SSAValue, set[int]]:
         """The streams, other than its own, that read each computed value."""
@@ -240,6 +360,18 @@ class _Builder:
                 if isinstance(value.owner, DfgOp) and self.lowering.stream_of[value.owner] != s:
                     readers.setdefault(value, set()).add(s)
         return readers
+
+    def _prepares(self) -> dict[SSAValue, tuple[str, frozenset[str]]]:
+        """The load-time preparation of each weight whose every reader wants the same one."""
+        wanted: dict[SSAValue, set[tuple[str, frozenset[str]] | None]] = {}
+        for kernel in self.lowering.kernels.values():
+            for value in kernel.inputs:
+                wanted.setdefault(value, set()).add(kernel.prepare.get(value))
+        return {
+            value: prepare
+            for value, options in wanted.items()
+            if len(options) == 1 and (prepare := next(iter(options))) is not None
+        }  # fmt: skip
 
     def build(self) -> None:
         lowering = self.lowering
@@ -254,7 +386,7 @@ class _Builder:
                 [self._value(s, v) for v in kernel.inputs],
                 [r.type for r in op.results],
                 sorted(kernel.helpers),
-                f"{op.ONNX_OP_TYPE} {_label(op)}" if isinstance(op.location, NameLoc) else None,
+                kernel.comment,
             )
             self.streams[s].add_op(call)
             for old, new in zip(op.results, call.results, strict=True):
@@ -265,7 +397,18 @@ class _Builder:
                     self.streams[s].add_op(SendOp(new, self.slots[old]))
         for index, value in enumerate(lowering.returned):
             s = lowering.home(value)
-            self.streams[s].add_op(OutputOp(self._value(s, value), index))
+            result = self._value(s, value)
+            if lowering.channels_last and _is_image(value):
+                result = self._convert(s, result, CONTIGUOUS)
+            self.streams[s].add_op(OutputOp(result, index))
+
+    def _convert(self, s: int, value: SSAValue, template: str) -> SSAValue:
+        """`value` converted to another memory layout by a call at the end of stream `s`."""
+        call = CallOp(template, [value], [value.type])
+        if value.name_hint:
+            call.results[0].name_hint = value.name_hint
+        self.streams[s].add_op(call)
+        return call.results[0]
 
     def _read_inputs(self) -> None:
         """Read, at the top of each stream, the graph inputs it uses."""
@@ -280,14 +423,18 @@ class _Builder:
                     read = InputOp(arg.index, cast(TensorType, arg.type))
                     read.result.name_hint = arg.name_hint
                     block.add_op(read)
-                    self.local[(s, arg)] = read.result
+                    value = read.result
+                    if lowering.channels_last and _is_image(arg):
+                        value = self._convert(s, value, CHANNELS_LAST)
+                    self.local[(s, arg)] = value
 
     def _value(self, s: int, value: SSAValue) -> SSAValue:
         """The pyemit value holding `value` in stream `s`, adding a weight or a recv if needed."""
         owner = value.owner
         if isinstance(owner, ConstantOp):
             if value not in self.weights:
-                weight = WeightOp(self.weight_names.fresh(value.name_hint), owner.value)
+                prepare, helpers = self.prepares.get(value, (None, frozenset[str]()))
+                weight = WeightOp(self.weight_names.fresh(value.name_hint), owner.value, prepare, sorted(helpers))
                 weight.result.name_hint = value.name_hint
                 self.top.add_op(weight)
                 self.weights[value] = weight.result
@@ -300,21 +447,38 @@ class _Builder:
         return self.local[(s, value)]
 
 
+def _is_image(value: SSAValue) -> bool:
+    """Whether `value` is a 4-D float tensor, which a channels-last graph keeps channels-last."""
+    t = cast(TensorType, value.type)
+    return len(t.get_shape()) == 4 and dtype_name(t.get_element_type()) in ("float16", "bfloat16", "float32", "float64")
+
+
 def _emit(op: DfgOp) -> _Kernel:
-    """The kernel call of `op` as a `pyemit.call` template over the values it reads.
+    """The plain kernel call of `op` (see `_template`)."""
+    from ramiel.kernels import emit
+
+    kernel = _template(op, emit)
+    assert kernel is not None
+    return kernel
+
+
+def _template(op: DfgOp, make: Callable[[KernelNode], KernelCall | None]) -> _Kernel | None:
+    """The call `make` gives for `op`, as a `pyemit.call` template over the values it reads.
 
     Inputs are named by atoms while emitting (a repeated value gets one atom),
     then the atoms the expression reads become `{0}`, `{1}`, ... in that order.
+    None when `make` gives None.
     """
-    from ramiel import kernels
-    from ramiel.kernel_view import kernel_node
-
     distinct = list(dict.fromkeys(v for v in op.input_values() if v is not None))
     atoms = {v: f"_in{i}_" for i, v in enumerate(distinct)}
+    from ramiel.kernels import UnsupportedKernel
+
     try:
-        call = kernels.emit(kernel_node(op, atoms.__getitem__))
-    except kernels.UnsupportedKernel as e:
+        call = make(kernel_node(op, atoms.__getitem__))
+    except UnsupportedKernel as e:
         raise RamielError(f"no kernel: {e}", f"node '{_label(op)}'") from None
+    if call is None:
+        return None
     if PLACEHOLDER.search(call.expr):
         raise RamielError(
             f"the kernel expression of {op.ONNX_OP_TYPE} contains a placeholder-like "
@@ -324,4 +488,9 @@ def _emit(op: DfgOp) -> _Kernel:
     read = sorted({int(i) for i in _ATOM.findall(call.expr)})
     position = {i: j for j, i in enumerate(read)}
     expr = _ATOM.sub(lambda m: f"{{{position[int(m.group(1))]}}}", call.expr)
-    return _Kernel(expr, call.helpers, [distinct[i] for i in read])
+    return _Kernel(expr, call.helpers, [distinct[i] for i in read], _comment(op))
+
+
+def _comment(op: DfgOp) -> str | None:
+    """The ONNX operator and node name of `op`, when the model named the node."""
+    return f"{op.ONNX_OP_TYPE} {_label(op)}" if isinstance(op.location, NameLoc) else None

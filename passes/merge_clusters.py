@@ -32,7 +32,7 @@ class MergeClusters(ModulePass):
     """The most streams that run at once (default: the machine's cores)."""
 
     cost: str = "auto"
-    """Cost model: static, analytic, profile, or auto (profile when cached, else static)."""
+    """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.workers < 1:

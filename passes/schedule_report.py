@@ -32,7 +32,7 @@ class ScheduleReport(ModulePass):
     name = "schedule-report"
 
     cost: str = "auto"
-    """Cost model: static, analytic, profile, or auto (profile when cached, else static)."""
+    """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         graph = FunctionGraph.of(op, cost_model(self.cost))

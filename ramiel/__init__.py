@@ -1,8 +1,8 @@
 """Ramiel: compile ONNX models into readable, parallel PyTorch code.
 
 The Python API (`ramiel.compile`, `ramiel.check`, `ramiel.run`, `ramiel.demo`,
-...) lives in `ramiel.api` and is imported on first use, so `import ramiel`
-stays cheap.
+...) lives in `ramiel.api`, and `ramiel.bench` in `ramiel.bench`; both are
+imported on first use, so `import ramiel` stays cheap.
 """
 
 from typing import Any
@@ -20,6 +20,10 @@ _API = (
 
 
 def __getattr__(name: str) -> Any:
+    if name == "bench":
+        from ramiel.bench import bench
+
+        return bench
     if name in _API:
         from ramiel import api
 
@@ -28,4 +32,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted((*globals(), *_API))
+    return sorted((*globals(), *_API, "bench"))

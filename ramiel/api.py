@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from xdsl.passes import ModulePass
 
     from ramiel.dialects.pyemit import PyModuleOp
+    from ramiel.scheduling import Simulation, TaskGraph
 
 Progress = Callable[[str], None]
 """Receives a short message as each long step starts."""
@@ -49,16 +50,32 @@ Progress = Callable[[str], None]
 LOWERING = "convert-dfg-to-pyemit"
 """The pass that turns the scheduled `dfg` module into the program that is printed."""
 
+MIN_PREDICTED_SPEEDUP = 1.2
+"""The default pipeline's parallel code must be predicted this much faster than one stream.
 
-def default_pipeline(workers: int) -> str:
+Measured, parallel code spends 3-10% more CPU time than serial code (hand-offs,
+the Concats of split ops, cores sharing caches and memory) and waits whenever the
+other core is busy: DenseNet-121, predicted 1.18x, measured 0.92-0.99x of serial.
+Below this, the one-stream code is generated instead (see docs/performance.md).
+"""
+
+
+def default_pipeline(workers: int, profile: bool = False) -> str:
     """The default pass pipeline for `workers` streams.
 
-    Clean-up, then (for several workers) clustering onto `workers` streams, then
-    the lowering to `pyemit`. One worker needs no clustering: the lowering makes
-    one stream of an unscheduled module.
+    Clean-up; with `profile`, timing the graph's ops on this machine into the cost
+    cache (so that `cost=auto` passes use the measured costs); then, for several
+    workers, splitting heavy convolutions on the critical path and clustering onto
+    `workers` streams; then the lowering to `pyemit`. One worker needs no
+    clustering: the lowering makes one stream of an unscheduled module.
     """
-    clustering = f"cluster-cp,merge-clusters{{workers={workers}}},clone," if workers > 1 else ""
-    return f"cleanup,{clustering}{LOWERING}"
+    profiling = "profile-ops," if profile else ""
+    clustering = (
+        f"split-ops{{workers={workers}}},cluster-cp,merge-clusters{{workers={workers}}},clone,"
+        if workers > 1
+        else ""
+    )
+    return f"cleanup,{profiling}{clustering}{LOWERING}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +85,7 @@ class CompileSummary:
     ops_before: int
     """Operator ops (constants excluded) right after import."""
     ops_after: int
-    """Operator ops left when the lowering started."""
+    """Operator ops when the lowering started (after clean-up, and splits for parallel code)."""
     clusters: int
     """Distinct `cluster` values when the lowering started (0 if unclustered)."""
     streams: int
@@ -77,16 +94,36 @@ class CompileSummary:
     """The schedule's predicted speedup, if a scheduling pass predicted one."""
     seconds: float
     """Wall-clock compile time."""
+    workers: int = 1
+    """The streams asked for."""
 
     def lines(self) -> list[str]:
         """The summary as the `ramiel compile` command prints it."""
         speedup = "unknown" if self.predicted_speedup is None else f"{self.predicted_speedup:.2f}x"
-        return [
-            f"ops: {self.ops_before} imported, {self.ops_after} after clean-up",
+        lines = [
+            f"ops: {self.ops_before} imported, {self.ops_after} lowered (after clean-up and splits)",
             f"clusters: {self.clusters}, streams: {self.streams}",
             f"predicted speedup: {speedup}",
             f"compile time: {self.seconds:.2f} s",
         ]
+        if self.workers > 1 and self.streams == 1:
+            lines.append(
+                "note: parallel streams are not predicted to pay for this graph "
+                f"(at least {MIN_PREDICTED_SPEEDUP:.2f}x), so the code runs on one stream"
+            )
+        return lines
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The task graph the lowering received, costed by a cost model, and its predicted run."""
+
+    graph: TaskGraph
+    """The graph's operations (in block order) and hand-offs."""
+    simulation: Simulation
+    """The schedule in the IR (one stream when unscheduled), simulated."""
+    cost_model: str
+    """The name of the cost model that priced the graph."""
 
 
 InputSpec = tuple[str, tuple[int, ...], str]
@@ -108,6 +145,8 @@ class CompiledModel:
     outputs: tuple[str, ...]
     """The ONNX names of its outputs, in order."""
     summary: CompileSummary
+    plan: Plan | None = None
+    """The scheduled graph and its prediction, when the pipeline reached the lowering."""
 
     def load(self, num_threads: int | None = None) -> Any:
         """A new instance of the generated `Model` (a `torch.nn.Module`)."""
@@ -123,12 +162,14 @@ def compile(
     out_dir: str | os.PathLike[str] | None = None,
     name: str | None = None,
     force: bool = False,
+    profile: bool = False,
     progress: Progress | None = None,
     note: Progress | None = None,
 ) -> CompiledModel:
     """Compile an ONNX model (a path or a proto) into `out_dir/<name>.py` and its weights.
 
-    `name` defaults to the file's stem (or the graph's name, for a proto);
+    `profile` times the model's ops on this machine first (see `default_pipeline`;
+    ignored with an explicit `pipeline`). `name` defaults to the file's stem (or the graph's name, for a proto);
     `out_dir` defaults to a new temporary folder. Existing files are overwritten
     only if Ramiel generated them, unless `force`. Nothing is left half-written:
     both files are written to temporary names in `out_dir` and renamed at the end.
@@ -148,14 +189,21 @@ def compile(
     if not force:
         _refuse_to_overwrite(path, weights)
     tell = progress or (lambda _: None)
-    tell(f"importing {where}")
-    module = import_model(proto, input_shapes, where=where, note=note)
-    spec = pipeline if pipeline is not None else default_pipeline(workers)
-    module.attributes[MODEL_ATTR] = StringAttr(stem)
-    module.attributes[PIPELINE_ATTR] = StringAttr(spec)
-    stats = _PipelineStats(_count_ops(module), tell)
-    _run_pipeline(module, spec, stats)
-    program = _program(module)
+
+    def lower(spec: str) -> tuple[PyModuleOp, _PipelineStats]:
+        tell(f"importing {where}")
+        module = import_model(proto, input_shapes, where=where, note=note)
+        module.attributes[MODEL_ATTR] = StringAttr(stem)
+        module.attributes[PIPELINE_ATTR] = StringAttr(spec)
+        stats = _PipelineStats(_count_ops(module), tell)
+        _run_pipeline(module, spec, stats)
+        return _program(module), stats
+
+    program, stats = lower(pipeline if pipeline is not None else default_pipeline(workers, profile))
+    if pipeline is None and workers > 1 and len(program.streams) > 1 and stats.plan is not None:
+        if stats.plan.simulation.speedup < MIN_PREDICTED_SPEEDUP:
+            # The parallel code would pay its overheads for too little: the plain one-stream code runs.
+            program, stats = lower(default_pipeline(1, profile))
     source = print_to_string(program)
     tell("writing the generated code and weights")
     _write_outputs(path, weights, source, program)
@@ -168,10 +216,11 @@ def compile(
             program.predicted_speedup.value.data if program.predicted_speedup else None
         ),
         seconds=time.perf_counter() - start,
+        workers=workers,
     )
     return CompiledModel(
         source, path, weights, _input_specs(program),
-        tuple(n.data for n in program.output_names), summary,
+        tuple(n.data for n in program.output_names), summary, stats.plan,
     )  # fmt: skip
 
 
@@ -203,6 +252,7 @@ class _PipelineStats:
         self.ops_after = ops_before
         self.clusters = 0
         self.tell = tell
+        self.plan: Plan | None = None
 
     def __call__(self, done: ModulePass | None, module: ModuleOp, upcoming: ModulePass | None) -> None:
         del done
@@ -217,27 +267,41 @@ class _PipelineStats:
                 {str(op.attributes["cluster"]) for op in module.walk()
                  if isinstance(op, DfgOp) and "cluster" in op.attributes}
             )  # fmt: skip
-            _predict_speedup(module)
+            self.plan = _plan(module)
 
 
-def _predict_speedup(module: ModuleOp) -> None:
-    """Record the schedule's simulated speedup for the header, when there is a schedule."""
+def _plan(module: ModuleOp) -> Plan:
+    """Price and simulate the module's schedule; record its speedup for the header when scheduled."""
     from xdsl.dialects.builtin import FloatAttr, f64
     from xdsl.utils.exceptions import PassFailedException
 
-    from ramiel.ir_graph import FunctionGraph, cost_model
+    from ramiel.ir_graph import FunctionGraph, cost_model_name, load_named_cost_model
     from ramiel.passes.convert_dfg_to_pyemit import SPEEDUP_ATTR
     from ramiel.scheduling import simulate
+    from ramiel.scheduling.serial import serial_schedule
 
-    if SPEEDUP_ATTR in module.attributes:
-        return
-    graph = FunctionGraph.of(module, cost_model("auto"))
+    name = cost_model_name("auto")
+    graph = FunctionGraph.of(module, load_named_cost_model(name))
     try:
         schedule = graph.schedule()
     except PassFailedException:
-        return  # not scheduled: one stream, nothing to predict
-    speedup = simulate(graph.graph, schedule).speedup
-    module.attributes[SPEEDUP_ATTR] = FloatAttr(speedup, f64)
+        schedule = serial_schedule(graph.graph)  # not scheduled: one stream
+    else:
+        if SPEEDUP_ATTR not in module.attributes:
+            module.attributes[SPEEDUP_ATTR] = FloatAttr(simulate(graph.graph, schedule).speedup, f64)
+    return Plan(graph.graph, simulate(graph.graph, schedule), name)
+
+
+def cleaned_module(
+    model: str | os.PathLike[str] | onnx.ModelProto, input_shapes: Mapping[str, Sequence[int]] | None = None
+) -> ModuleOp:
+    """The model imported into the `dfg` dialect and cleaned up, as the scheduling passes see it."""
+    from ramiel.frontend.onnx_import import import_model
+
+    proto, where, _ = _load(model, None)
+    module = import_model(proto, input_shapes, where=where)
+    _run_pipeline(module, "cleanup", _PipelineStats(_count_ops(module), lambda _: None))
+    return module
 
 
 def _run_pipeline(module: ModuleOp, spec: str, stats: _PipelineStats) -> None:
@@ -512,6 +576,7 @@ def check(
     inputs: Mapping[str, np.ndarray] | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     pipeline: str | None = None,
+    profile: bool = False,
     seed: int = 0,
     progress: Progress | None = None,
     note: Progress | None = None,
@@ -525,7 +590,7 @@ def check(
     with tempfile.TemporaryDirectory(prefix="ramiel-check-") as folder:
         compiled = [
             compile(
-                proto, workers=w, pipeline=pipeline, input_shapes=input_shapes,
+                proto, workers=w, pipeline=pipeline, input_shapes=input_shapes, profile=profile,
                 out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress, note=note,
             )
             for w in dict.fromkeys((1, workers))
@@ -567,7 +632,7 @@ class DemoReport:
 def demo(
     *, workers: int | None = None, runs: int = 7, seed: int = 0, progress: Progress | None = None
 ) -> DemoReport:
-    """Compile GoogLeNet with seeded weights, check it, and time serial against parallel code."""
+    """Compile GoogLeNet with seeded weights, check it, and time serial (one thread) against parallel code."""
     import onnx
     import torch
 
@@ -587,7 +652,7 @@ def demo(
         tell("running onnxruntime")
         reference = onnxruntime_outputs(proto, feed)
         tensors = [torch.from_numpy(feed[name]) for name, _, _ in serial.inputs]
-        with serial.load() as one, parallel.load() as many:
+        with serial.load(1) as one, parallel.load() as many:
             results = [
                 compare(call_model(loaded, tensors, c.outputs), reference)
                 for loaded, c in ((one, serial), (many, parallel))

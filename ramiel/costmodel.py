@@ -18,11 +18,13 @@ with machine constants from a dict with exactly these keys (all in SI units):
     handoff_overhead_s  fixed cost of a cross-stream hand-off: signalling and waking a thread
     handoff_bytes_per_s bandwidth of a hand-off: the consumer's core pulling the data in
 
-`StaticCostModel` uses the constants checked into `ramiel/cost_static.json`: rough
-values for a 2-core x86 CPU running PyTorch with one thread per stream (about 50
-GFLOP/s for convolutions and matrix products, 5 GFLOP/s for vector work, 10 GB/s,
-8 us of dispatch per op, 30 us per hand-off). They rank ops sensibly but are not
-measured; `load_cost_model` picks calibrated or profiled numbers when a cache has them:
+`StaticCostModel` uses the constants checked into `ramiel/cost_static.json`:
+rounded calibrations of a 2-core AVX-512 x86 CPU running the generated code with
+one thread per stream (100 GFLOP/s for convolutions and matrix products with
+prepacked oneDNN weights, 2 GFLOP/s for vector work, 20 GB/s, 5 us of dispatch
+per op, 30 us per hand-off). They rank ops sensibly but were not measured on the
+machine at hand; `load_cost_model` picks calibrated or profiled numbers when a
+cache has them:
 
     <cache_dir>/cost_analytic.json  the constants above, measured on this machine
     <cache_dir>/cost_profile.json   {op_signature(op): seconds} for profiled ops;

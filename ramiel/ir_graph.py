@@ -26,6 +26,7 @@ from xdsl.ir import Operation
 from xdsl.utils.exceptions import PassFailedException
 
 from ramiel.costmodel import (
+    ANALYTIC_CACHE_FILE,
     COST_MODELS,
     PROFILE_CACHE_FILE,
     CostModel,
@@ -43,7 +44,12 @@ STREAM = "stream"
 """The attribute holding an op's stream (0..workers-1)."""
 
 COST_CHOICES = ("auto", *COST_MODELS)
-"""Values of the passes' `cost` option; `auto` is `profile` when its cache exists, else `static`."""
+"""Values of the passes' `cost` option; `auto` is the best-predicting model whose cache exists.
+
+Against measured one-thread latency across the suite of `make bench` (see
+docs/performance.md), `profile` predicts best, then `analytic`, then `static`
+(which assumes no particular machine); `auto` takes them in that order.
+"""
 
 
 def cache_dir() -> Path:
@@ -52,15 +58,26 @@ def cache_dir() -> Path:
     return Path(configured) if configured else Path.home() / ".cache" / "ramiel"
 
 
-def cost_model(name: str) -> CostModel:
-    """The cost model a pass's `cost` option names."""
+def cost_model_name(name: str) -> str:
+    """The cost model a pass's `cost` option names, with `auto` resolved."""
     if name not in COST_CHOICES:
         raise PassFailedException(
             f"unknown cost model '{name}': choose one of {', '.join(COST_CHOICES)}"
         )
     if name == "auto":
-        name = "profile" if (cache_dir() / PROFILE_CACHE_FILE).is_file() else "static"
+        cached = (c for c, f in (("profile", PROFILE_CACHE_FILE), ("analytic", ANALYTIC_CACHE_FILE)) if (cache_dir() / f).is_file())
+        return next(cached, "static")
+    return name
+
+
+def load_named_cost_model(name: str) -> CostModel:
+    """The cost model `name` (not `auto`), from the cache directory."""
     return load_cost_model(name, cache_dir())
+
+
+def cost_model(name: str) -> CostModel:
+    """The cost model a pass's `cost` option names."""
+    return load_named_cost_model(cost_model_name(name))
 
 
 def op_info(op: DfgOp) -> OpInfo:

@@ -966,14 +966,9 @@ def _global_pool(n: _Node) -> str:
 
 @_kernel("LRN")
 def _lrn(n: _Node) -> str:
-    """LRN across channels: `F.local_response_norm` for odd sizes, the `onnx_lrn` helper for even ones."""
-    size = n.int_attr("size")
+    """LRN across channels: the `onnx_lrn` helper, which is faster than `F.local_response_norm` and takes even sizes."""
     alpha, beta, bias = (n.float_text(name) for name in ("alpha", "beta", "bias"))
-    x = n.arg(0)
-    if size % 2:
-        # torch centres the window like ONNX only for odd sizes.
-        return f"F.local_response_norm({x}, {size}, alpha={alpha}, beta={beta}, k={bias})"
-    return n.call("onnx_lrn", x, str(size), alpha, beta, bias)
+    return n.call("onnx_lrn", n.arg(0), str(n.int_attr("size")), alpha, beta, bias)
 
 
 @_kernel("BatchNormalization")
@@ -1072,6 +1067,11 @@ def _reduce(n: _Node) -> str:
             return x
         axes = list(range(len(shape)))
     dims = sorted(axis % len(shape) for axis in axes)
+    if method == "amax" and any(shape[d] == 0 for d in dims):
+        # The maximum of nothing is the type's lowest value (ONNX); torch refuses empty reductions.
+        dtype = n.out_dtype
+        lowest = "-torch.inf" if dtype in _FLOAT_TYPES else "False" if dtype == "bool" else str(torch.iinfo(TORCH_DTYPES[dtype]).min)
+        return f"torch.full({_tuple(n.out_shape)}, {lowest}, dtype=torch.{dtype})"
     return f"{x}.{method}(dim={_tuple(dims)}{keyword})"
 
 
@@ -1086,6 +1086,119 @@ def _argmax(n: _Node) -> str:
         # torch returns the first maximum; searching the flipped tensor finds the last.
         return f"{shape[axis] - 1} - torch.argmax({x}.flip({axis}), dim={axis}{keyword})"
     return f"torch.argmax({x}, dim={axis}{keyword})"
+
+
+# Fast paths. The code generator uses these instead of the kernels above where it
+# fuses ops, prepares weights at load or reuses a dead input's storage; they compute
+# the same values (to rounding) with fewer passes over memory.
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation oneDNN applies inside a convolution: its post-op name and scalars."""
+
+    name: str
+    scalars: tuple[float, ...] = ()
+
+
+def fusable_activation(node: KernelNode) -> Activation | None:
+    """The convolution post-op computing `node` on the convolution's output, or None when there is none.
+
+    Only activations that round nothing (Relu, Clip) are fused, so a fused
+    convolution gives the same bits as the two ops apart, as they run when the
+    schedule puts them on different streams.
+    """
+    n = _Node(node)
+    if node.op_type == "Relu":
+        return Activation("relu")
+    if node.op_type == "Clip":
+        low, high = n.value(1), n.value(2)
+        if low is not None and high is not None and -math.inf < low.item() <= high.item() < math.inf:
+            return Activation("hardtanh", (float(low.item()), float(high.item())))
+    return None
+
+
+def _conv2d_parameters(n: _Node) -> tuple[list[int], list[int], list[int], int] | None:
+    """Padding, stride, dilation and groups of a 2-D float32 Conv with symmetric pads, else None."""
+    if n.node.op_type != "Conv" or len(n.shape(1)) != 4 or n.dtype(0) != "float32" or n.dtype(1) != "float32":
+        return None
+    strides = n.int_list("strides", [1, 1])
+    dilations = n.int_list("dilations", [1, 1])
+    begins, ends = _auto_pads(n, n.shape(0)[2:], n.shape(1)[2:], strides, dilations)
+    if begins != ends:
+        return None
+    return begins, strides, dilations, n.int_attr("group")
+
+
+def conv2d_call(conv: KernelNode, activation: KernelNode | None = None) -> KernelCall | None:
+    """The `conv2d` helper call computing a 2-D float32 Conv and then `activation` on its result.
+
+    None when the Conv is not one `conv2d` computes (other ranks or types,
+    asymmetric pads) or the activation is not fusable; the plain kernels apply then.
+    """
+    n = _Node(conv)
+    parameters = _conv2d_parameters(n)
+    fused = None if activation is None else fusable_activation(activation)
+    if parameters is None or (activation is not None and fused is None):
+        return None
+    padding, strides, dilations, groups = parameters
+    args = [n.arg(0), n.arg(1), n.arg(2) if n.has(2) else "None"]
+    keywords = _spatial_keywords(strides, padding, dilations)
+    if groups != 1:
+        keywords["groups"] = str(groups)
+    if fused is not None:
+        keywords["activation"] = repr(fused.name)
+        if fused.scalars:
+            keywords["scalars"] = _tuple(_float(value) for value in fused.scalars)
+    n.helpers.add("conv2d")
+    return KernelCall(f"conv2d({', '.join(args)}{_keywords(**keywords)})", frozenset(n.helpers), frozenset(n.used))
+
+
+def prepack_conv2d_call(conv: KernelNode) -> KernelCall | None:
+    """The load-time call preparing the weight (input 1) of a Conv that `conv2d_call` computes, else None."""
+    n = _Node(conv)
+    parameters = _conv2d_parameters(n)
+    if parameters is None:
+        return None
+    padding, strides, dilations, groups = parameters
+    args = [n.arg(1), _tuple(strides), _tuple(padding), _tuple(dilations), str(groups), _tuple(n.shape(0))]
+    return KernelCall(n.call("prepack_conv2d", *args), frozenset(n.helpers), frozenset(n.used))
+
+
+FRESH_RESULT_OPS = frozenset(
+    {
+        "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv", "ConvTranspose", "Div", "Erf",
+        "Exp", "Gelu", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "LRN",
+        "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "Neg", "Pow", "Relu", "Sigmoid",
+        "Softmax", "Sqrt", "Sub", "Sum", "Tanh",
+    }
+)  # fmt: skip
+"""Ops whose kernel returns a tensor no other tensor shares storage with, unless the expression is just an input."""
+
+# Binary ops whose in-place tensor method overwrites the first operand.
+_INPLACE_METHODS = {"Add": "add_", "Sub": "sub_", "Mul": "mul_", "Div": "div_"}
+
+
+def inplace_call(node: KernelNode) -> KernelCall | None:
+    """`node`'s kernel writing its result over its first input, or None when it has no such form.
+
+    The caller must know that nothing reads the first input afterwards and that
+    no other live tensor shares its storage.
+    """
+    n = _Node(node)
+    op_type = node.op_type
+    if len(node.output_types) != 1 or n.shape(0) != n.out_shape or n.dtype(0) != n.out_dtype or n.out_dtype not in _FLOAT_TYPES:
+        return None
+    if op_type in ("Relu", "Sigmoid", "Tanh"):
+        expr = f"torch.{op_type.lower()}_({n.arg(0)})"
+    elif op_type in _INPLACE_METHODS:
+        expr = f"{n.arg(0)}.{_INPLACE_METHODS[op_type]}({n.arg(1)})"
+    elif op_type == "Clip" and (fused := fusable_activation(node)) is not None:
+        low, high = fused.scalars
+        expr = f"{n.arg(0)}.clamp_({_float(low)}, {_float(high)})"
+    else:
+        return None
+    return KernelCall(expr, frozenset(), frozenset(n.used))
 
 
 def supported_ops() -> frozenset[str]:
@@ -1120,18 +1233,25 @@ def _compiled(expr: str, arity: int, helpers: frozenset[str]) -> Callable[..., t
     return eval(f"lambda {params}: {expr}", namespace)
 
 
-def evaluate(node: KernelNode, values: Sequence[torch.Tensor | None]) -> list[torch.Tensor]:
-    """Compute `node`'s outputs from its input values with the expression `emit` gives.
+def evaluate(
+    node: KernelNode,
+    values: Sequence[torch.Tensor | None],
+    make: Callable[[KernelNode], KernelCall | None] = emit,
+) -> list[torch.Tensor]:
+    """Compute `node`'s outputs from its input values with the expression `make` gives (default `emit`).
 
     The inputs are renamed to placeholders before emitting, so the evaluated
-    expression is `emit(node).expr` up to input names and one compiled function
+    expression is `make(node).expr` up to input names and one compiled function
     serves every node with the same expression. `values` holds one tensor per input;
-    inputs that are absent or not in `inputs_used` may be None.
+    inputs that are absent or not in `inputs_used` may be None. `make` may be a fast
+    path (`conv2d_call`, `prepack_conv2d_call`); UnsupportedKernel when it gives None.
     """
     if len(values) != len(node.inputs):
         raise ValueError(f"{node.op_type}: {len(values)} values for {len(node.inputs)} inputs")
     inputs = tuple(None if expr is None else _placeholder(index) for index, expr in enumerate(node.inputs))
-    call = emit(replace(node, inputs=inputs))
+    call = make(replace(node, inputs=inputs))
+    if call is None:
+        raise UnsupportedKernel(f"{node.op_type}: no such fast path")
     result = _compiled(call.expr, len(inputs), call.helpers)(*values)
     return [result] if isinstance(result, torch.Tensor) else list(result)
 

@@ -3,11 +3,15 @@
 `calibrate()` times a few micro-benchmarks (a large convolution, a large
 element-wise add, a tiny op, a hand-off between two threads) and writes the
 analytic model's constants to `cost_analytic.json`. `profile_module()` times
-each distinct op signature of a module in isolation, with exactly the torch
-call the generated code makes (the kernel table's `evaluate`), and adds it to
+each distinct op signature of a module in isolation, with the torch call the
+generated code makes by default (the kernel table's expression; for a 2-D
+convolution, the `conv2d` helper with a prepacked weight, on channels-last
+tensors when the graph is kept channels-last), and adds it to
 `cost_profile.json`. Both run at one intra-op thread, as a stream does, and
-keep the median of several runs. A cache is only ever extended, so the same
-cache gives the same costs and the same schedules.
+keep the median of several runs, in CPU time of the running thread (wall
+time for hand-offs), so that a busy machine does not inflate them. A cache is
+only ever extended, so the same cache gives the same costs and the same
+schedules.
 """
 
 from __future__ import annotations
@@ -32,17 +36,27 @@ from ramiel.kernel_view import kernel_node
 if TYPE_CHECKING:
     import torch
 
+    from ramiel.kernels import KernelNode
+
 _REPEATS = 15
 """Timed runs per measurement; the median is kept."""
 
 
-def _median_seconds(run: Callable[[], object], repeats: int = _REPEATS) -> float:
+def _median_seconds(
+    run: Callable[[], object], repeats: int = _REPEATS, clock: Callable[[], float] = time.thread_time
+) -> float:
+    """The median time of `run`, by default in CPU time of this thread.
+
+    An op at one intra-op thread runs on this thread alone, so its CPU time is its
+    latency on an idle core, whatever else the machine runs: profiles taken on a
+    busy machine stay comparable. Waiting on other threads needs wall time.
+    """
     run()  # warm-up: first calls allocate and pick kernels
     times: list[float] = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         run()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -130,7 +144,7 @@ def _handoff_seconds(value: torch.Tensor) -> float:
         done.wait()
         done.clear()
 
-    seconds = _median_seconds(once, repeats=50)
+    seconds = _median_seconds(once, repeats=50, clock=time.perf_counter)
     stop = True
     ready.set()
     thread.join()
@@ -139,7 +153,7 @@ def _handoff_seconds(value: torch.Tensor) -> float:
 
 def profile_module(module: ModuleOp, cache_dir: Path) -> dict[str, float]:
     """Time every op signature of `module` missing from the profile cache; return the cache."""
-    from ramiel.kernels import UnsupportedKernel, evaluate
+    from ramiel.kernels import UnsupportedKernel, conv2d_call
 
     path = cache_dir / PROFILE_CACHE_FILE
     table = _read_json(path)
@@ -150,33 +164,51 @@ def profile_module(module: ModuleOp, cache_dir: Path) -> dict[str, float]:
     fresh = {signature: op for signature, op in todo.items() if signature not in table}
     if not fresh:
         return table
+    nodes = {signature: kernel_node(op) for signature, op in fresh.items()}
+    # The lowering keeps a graph channels-last when `conv2d` computes one of its convolutions.
+    channels_last = any(conv2d_call(kernel_node(op)) is not None for op in todo.values() if op.ONNX_OP_TYPE == "Conv")
     rng = np.random.default_rng(0)
     with _one_thread():
-        for signature, op in sorted(fresh.items()):
-            node = kernel_node(op)
+        for signature, node in sorted(nodes.items()):
             values = [
-                None if sig is None else _sample(rng, sig, known)
+                None if sig is None else _sample(rng, sig, known, channels_last)
                 for sig, known in zip(node.input_types, node.input_values, strict=True)
             ]
             try:
-                table[signature] = _median_seconds(lambda: evaluate(node, values))
+                table[signature] = _median_seconds(_kernel(node, values))
             except (UnsupportedKernel, RuntimeError, ValueError, IndexError):
                 continue  # the cost model falls back to its formulas for this op
     _write_json(path, table)
     return table
 
 
+def _kernel(node: KernelNode, values: list[torch.Tensor | None]) -> Callable[[], object]:
+    """The call the generated code makes for `node` on `values`, weights prepared as at load."""
+    from ramiel.kernels import conv2d_call, evaluate, prepack_conv2d_call
+
+    if node.op_type == "Conv" and conv2d_call(node) is not None:
+        values = list(values)
+        values[1] = evaluate(node, values, prepack_conv2d_call)[0]
+        return lambda: evaluate(node, values, conv2d_call)
+    return lambda: evaluate(node, values)
+
+
 def _sample(
-    rng: np.random.Generator, sig: tuple[tuple[int, ...], str], known: np.ndarray | None
+    rng: np.random.Generator, sig: tuple[tuple[int, ...], str], known: np.ndarray | None, channels_last: bool
 ) -> torch.Tensor:
+    """A value for an op input: its constant, else random; 4-D floats channels-last when the graph is."""
     import torch
 
     if known is not None:
-        return torch.from_numpy(np.array(known))
-    shape, dtype = sig
-    if dtype == "bool":
-        return torch.from_numpy(rng.random(shape) < 0.5)
-    if dtype.startswith(("int", "uint")):
-        # Small non-negative values are valid indices for Gather and friends.
-        return torch.from_numpy(rng.integers(0, 2, size=shape).astype(dtype))
-    return torch.from_numpy(rng.standard_normal(shape).astype(dtype))
+        value = torch.from_numpy(np.array(known))
+    else:
+        shape, dtype = sig
+        if dtype == "bool":
+            return torch.from_numpy(rng.random(shape) < 0.5)
+        if dtype.startswith(("int", "uint")):
+            # Small non-negative values are valid indices for Gather and friends.
+            return torch.from_numpy(rng.integers(0, 2, size=shape).astype(dtype))
+        value = torch.from_numpy(rng.standard_normal(shape).astype(dtype))
+    if channels_last and value.dim() == 4 and value.is_floating_point():
+        return value.contiguous(memory_format=torch.channels_last)
+    return value

@@ -136,11 +136,18 @@ def avg_pool_exclude_pad(
 
 
 def onnx_lrn(x: torch.Tensor, size: int, alpha: float, beta: float, bias: float) -> torch.Tensor:
-    """ONNX LRN: the channel window spans floor((size-1)/2) channels before and ceil((size-1)/2) after."""
-    squares = (x * x).reshape(x.shape[0], 1, x.shape[1], -1)
-    squares = F.pad(squares, (0, 0, (size - 1) // 2, size // 2))
-    mean = F.avg_pool2d(squares, (size, 1), stride=1).reshape(x.shape)
-    return x / (mean * alpha + bias) ** beta
+    """ONNX LRN: the channel window spans floor((size-1)/2) channels before and ceil((size-1)/2) after.
+
+    The window sums are `size` shifted slices of the zero-padded squares added
+    up, several times faster than torch's pooling-based `F.local_response_norm`
+    and in the input's memory layout.
+    """
+    channels = x.shape[1]
+    squares = F.pad(x * x, (0, 0) * (x.dim() - 2) + ((size - 1) // 2, size // 2))
+    window = squares[:, :channels].clone()
+    for shift in range(1, size):
+        window += squares[:, shift : shift + channels]
+    return x / torch.add(bias, window, alpha=alpha / size).pow_(beta)
 
 
 def resize_coordinates(
@@ -277,3 +284,59 @@ def onnx_resize(
             resized = resized.masked_fill(outside.reshape(view), extrapolation_value)
         x = resized
     return x
+
+
+def prepack_conv2d(
+    weight: torch.Tensor,
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+    groups: int,
+    input_shape: tuple[int, ...],
+) -> torch.Tensor:
+    """A 2-D convolution weight reordered once, at load, into oneDNN's layout for inputs of `input_shape`.
+
+    `conv2d` then skips the reorder on every call. Where torch has no oneDNN
+    convolution ops, the weight becomes channels-last, which `F.conv2d` prefers
+    for channels-last inputs.
+    """
+    ops = torch.ops.mkldnn
+    if (
+        weight.dtype == torch.float32
+        and torch.backends.mkldnn.is_available()
+        and hasattr(ops, "_reorder_convolution_weight")
+        and hasattr(ops, "_convolution_pointwise")
+    ):
+        return ops._reorder_convolution_weight(
+            weight, list(padding), list(stride), list(dilation), groups, list(input_shape)
+        )
+    return weight.contiguous(memory_format=torch.channels_last)
+
+
+def conv2d(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None,
+    stride: tuple[int, int] = (1, 1),
+    padding: tuple[int, int] = (0, 0),
+    dilation: tuple[int, int] = (1, 1),
+    groups: int = 1,
+    activation: str = "none",
+    scalars: tuple[float, ...] = (),
+) -> torch.Tensor:
+    """`F.conv2d` followed by `activation`, in one oneDNN call when `weight` comes from `prepack_conv2d`.
+
+    `activation` is a oneDNN post-op: "none", "relu", or "hardtanh" (a clamp to
+    the two `scalars`).
+    """
+    if weight.is_mkldnn:
+        return torch.ops.mkldnn._convolution_pointwise(
+            x, weight, bias, list(padding), list(stride), list(dilation), groups,
+            activation, list(scalars) or [None], "",
+        )  # fmt: skip
+    y = F.conv2d(x, weight, bias, stride, padding, dilation, groups)
+    if activation == "relu":
+        return y.relu_()
+    if activation == "hardtanh":
+        return y.clamp_(scalars[0], scalars[1])
+    return y

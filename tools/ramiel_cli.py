@@ -4,6 +4,9 @@
     ramiel check model.onnx --workers 4              # serial and parallel vs onnxruntime
     ramiel run out/model.py --inputs in.npz -o out.npz
     ramiel demo                                      # GoogLeNet, checked and timed
+    ramiel bench model.onnx --workers 2 --json b.json --plot b.svg  # against onnxruntime
+    ramiel compare a.onnx b.onnx --workers 2,4        # every heuristic, one table
+    ramiel show model.onnx --workers 2 -o pictures   # DOT (+ SVG) and Gantt chart
 
 Each command is a thin layer over `ramiel.api`. Errors print one line,
 `ramiel: error: <what> (<where>)`, and exit with status 1. Progress goes to
@@ -20,6 +23,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from ramiel.errors import RamielError, run_reporting
+from ramiel.tools.ramiel_workbench import (
+    register_commands as register_workbench_commands,
+)
 
 
 def _positive(text: str) -> int:
@@ -65,6 +71,7 @@ def _compile(args: argparse.Namespace) -> None:
         input_shapes=_shapes(args.input_shape),
         out_dir=args.output,
         force=args.force,
+        profile=args.profile,
         progress=api.terminal_progress(),
         note=_note,
     )
@@ -82,6 +89,7 @@ def _check(args: argparse.Namespace) -> None:
         inputs=_read_npz(args.inputs) if args.inputs else None,
         input_shapes=_shapes(args.input_shape),
         pipeline=args.pipeline,
+        profile=args.profile,
         progress=api.terminal_progress(),
         note=_note,
     )
@@ -114,6 +122,29 @@ def _demo(args: argparse.Namespace) -> None:
         raise RamielError("outputs differ from onnxruntime beyond the tolerance", "demo")
 
 
+def _bench(args: argparse.Namespace) -> None:
+    from ramiel import api
+    from ramiel.bench import bench
+
+    report = bench(
+        args.model,
+        workers=args.workers,
+        repeat=args.repeat,
+        input_shapes=_shapes(args.input_shape),
+        pipeline=args.pipeline,
+        profile=args.profile,
+        progress=api.terminal_progress(),
+    )
+    for line in report.lines():
+        print(line)
+    if args.json:
+        report.write_json(args.json)
+        print(f"wrote {args.json}")
+    if args.plot:
+        report.write_svg(args.plot)
+        print(f"wrote {args.plot}")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ramiel",
@@ -128,6 +159,10 @@ def _parser() -> argparse.ArgumentParser:
             help="streams of the parallel code (default: the machine's cores, at least 2)",
         )  # fmt: skip
         sub.add_argument("--pipeline", help="pass pipeline (default: clean-up, clustering, lowering)")
+        sub.add_argument(
+            "--profile", action="store_true",
+            help="time the model's ops on this machine first (cached) and schedule with those costs",
+        )  # fmt: skip
         sub.add_argument(
             "--input-shape", action="append", default=[], metavar="NAME=DIMS",
             help="fix the shape of a graph input, e.g. data=1x3x224x224 (repeatable)",
@@ -153,10 +188,23 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--threads", type=_positive, help="intra-op threads")
     run_cmd.set_defaults(handler=_run)
 
+    bench_cmd = commands.add_parser(
+        "bench", help="time serial, intra-op and parallel code against onnxruntime, alternating"
+    )
+    common(bench_cmd)
+    bench_cmd.add_argument("--repeat", type=_positive, default=20, help="timed rounds (default 20)")
+    bench_cmd.add_argument("--json", metavar="FILE", help="write the measurements as JSON")
+    bench_cmd.add_argument(
+        "--plot", metavar="FILE.svg", help="write a bar chart and the measured and predicted timelines"
+    )
+    bench_cmd.set_defaults(handler=_bench)
+
     demo_cmd = commands.add_parser("demo", help="compile, check and time GoogLeNet")
     demo_cmd.add_argument("--workers", type=_positive, help="streams (default: the machine's cores)")
     demo_cmd.add_argument("--runs", type=_positive, default=7, help="timed runs of each version")
     demo_cmd.set_defaults(handler=_demo)
+
+    register_workbench_commands(commands)
     return parser
 
 

@@ -152,14 +152,19 @@ class PythonPrinter(BasePrinter[str]):
         streams = op.streams
         self._parallel = len(streams) > 1
         calls = [c for c in op.walk() if isinstance(c, CallOp)]
-        helpers = sorted({h.data for c in calls for h in c.helpers})
+        prepared = [w for w in op.weights if w.prepare is not None]
+        helpers = sorted(
+            {h.data for c in calls for h in c.helpers} | {h.data for w in prepared for h in w.helpers or ()}
+        )
         code = "\n\n\n".join(
             part
             for part in (runtime.source(self._parallel), helper_source(helpers).strip())
             if part
         )
         imports = [*runtime.imports(self._parallel), "from pathlib import Path", "import torch"]
-        expressions = [fill_template(c.expr.data, ["v"] * len(c.args)) for c in calls]
+        expressions = [fill_template(c.expr.data, ["v"] * len(c.args)) for c in calls] + [
+            fill_template(w.prepare.data, ["v"]) for w in prepared if w.prepare is not None
+        ]
         if any(_mentions(text, "F") for text in (code, *expressions)):
             imports.append("import torch.nn.functional as F")
         imports = ["from __future__ import annotations", "", *_sorted_imports(imports)]
@@ -228,8 +233,15 @@ class PythonPrinter(BasePrinter[str]):
             self.line("def __init__(self, num_threads: int | None = None) -> None:")
             with self.indented():
                 self.line("super().__init__()")
+                if self._parallel:
+                    self.line("# Each stream's intra-op threads: by default, its share of the caller's.")
+                    self.line(f"self._num_threads = num_threads or max(1, torch.get_num_threads() // {len(streams)})")
+                else:
+                    self.line("# The intra-op threads every call runs on: by default, the caller's now.")
+                    self.line("self._num_threads = num_threads or torch.get_num_threads()")
                 self.line("path = Path(__file__).with_suffix(" + literal(WEIGHTS_SUFFIX) + ")")
                 self.line("self._weights = _load_weights(str(path), _SPLATS)")
+                self._print_preparations(op)
                 if self._parallel:
                     functions = ", ".join(f"self._stream_{s.index.value.data}" for s in streams)
                     self.line("self._runtime = _StreamRuntime(")
@@ -237,12 +249,8 @@ class PythonPrinter(BasePrinter[str]):
                         self.line(f"[{functions}],")
                         self.line(f"num_slots={op.num_slots()},")
                         self.line(f"num_outputs={outputs},")
-                        self.line("num_threads=num_threads,")
+                        self.line("num_threads=self._num_threads,")
                     self.line(")")
-                else:
-                    self.line("if num_threads is not None:")
-                    with self.indented():
-                        self.line("torch.set_num_threads(num_threads)")
             self.line()
             self.line(f"def forward(self, *inputs: torch.Tensor) -> {result}:")
             with self.indented():
@@ -251,7 +259,9 @@ class PythonPrinter(BasePrinter[str]):
                     self.line("outputs = self._runtime.run(inputs)")
                     self.line("return outputs[0]" if outputs == 1 else "return tuple(outputs)")
                 else:
-                    self._print_body(streams[0])
+                    self.line("with _intra_op_threads(self._num_threads):")
+                    with self.indented():
+                        self._print_body(streams[0])
             self.line()
             self.line("def close(self) -> None:")
             with self.indented():
@@ -272,6 +282,20 @@ class PythonPrinter(BasePrinter[str]):
                 for stream in streams:
                     self.line()
                     self.print(stream)
+
+    def _print_preparations(self, op: PyModuleOp) -> None:
+        """One statement per weight that loading prepares, e.g. reorders for oneDNN."""
+        prepared = [w for w in op.weights if w.prepare is not None]
+        if not prepared:
+            return
+        self.line("# Prepared once here rather than on every call, for the threads calls run on.")
+        self.line("w = self._weights")
+        self.line("with _intra_op_threads(self._num_threads):")
+        with self.indented():
+            for weight in prepared:
+                assert weight.prepare is not None
+                key = f"w[{literal(weight.weight_name.data)}]"
+                self.line(f"{key} = {fill_template(weight.prepare.data, [key])}")
 
     @print.register
     def _(self, op: StreamOp) -> None:

@@ -25,8 +25,17 @@ def _parts(parallel: bool) -> list[tuple[list[str], str]]:
 
 
 def imports(parallel: bool) -> list[str]:
-    """The import lines the runtime needs, in first-use order, without repeats."""
-    return list(dict.fromkeys(line for lines, _ in _parts(parallel) for line in lines))
+    """The import lines the runtime needs, in first-use order, one per module (names merged, sorted)."""
+    names: dict[str, set[str]] = {}
+    for lines, _ in _parts(parallel):
+        for line in lines:
+            module, _, imported = line.partition(" import ")
+            found = names.setdefault(module, set())
+            if module.startswith("from "):
+                found.update(name.strip() for name in imported.split(","))
+    return [
+        f"{module} import {', '.join(sorted(found))}" if found else module for module, found in names.items()
+    ]
 
 
 def source(parallel: bool) -> str:

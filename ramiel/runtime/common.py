@@ -1,4 +1,4 @@
-"""Input checking and weight loading, pasted into every generated file.
+"""Input checking, weight loading and intra-op thread settings, pasted into every generated file.
 
 This file's code after the marker line is pasted verbatim, so it may use only
 torch and the standard library, and its names start with `_` so that no name
@@ -6,7 +6,27 @@ from a model can shadow them.
 """
 
 # --- generated code starts here ---
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
+
+
+@contextmanager
+def _intra_op_threads(count: int) -> Iterator[None]:
+    """Run the block on `count` torch intra-op threads, then restore the caller's setting.
+
+    Prepacked convolution weights suit one thread count: loading prepares them
+    under the count the model runs with, and every call runs under it again.
+    """
+    previous = torch.get_num_threads()
+    if previous != count:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        if previous != count:
+            torch.set_num_threads(previous)
 
 
 def _check_inputs(

@@ -5,8 +5,12 @@ file with more than one stream, so it may use only torch and the standard
 library, and its names start with `_` so that no name from a model can shadow
 them.
 
-Each call runs stream 0 on the caller's thread and every other stream on its
-own daemon worker thread, started on the first call and kept. Streams hand
+Each call runs every stream on its own daemon worker thread, started on the
+first call and kept, while the caller waits. A worker sets its torch intra-op
+threads (`num_threads`; the generated `Model` passes its share of the caller's)
+once and never again: the caller's thread setting is left alone, and no thread
+runs the same convolutions under two thread counts, which makes oneDNN rebuild
+its kernels and reorder prepacked weights on every call. Streams hand
 tensors to each other through numbered slots: `send` stores a value and sets
 the slot's event, `recv` blocks on it (no busy-waiting, so a waiting stream
 never takes a core from a working one). If a stream raises, every slot is
@@ -101,20 +105,18 @@ class _StreamCall:
 
 
 class _StreamRuntime:
-    """Runs one call's streams in parallel: stream 0 here, the others on workers."""
+    """Runs one call's streams in parallel, each on its own worker thread."""
 
     def __init__(
         self,
         streams: Sequence[Callable[[_StreamCall], None]],
         num_slots: int,
         num_outputs: int,
-        num_threads: int | None,
+        num_threads: int,
     ) -> None:
         self._streams = tuple(streams)
-        # Streams share the cores: by default each stream gets an equal share of
-        # intra-op threads, at least one.
-        self._num_threads = num_threads or max(1, torch.get_num_threads() // len(streams))
-        self._call = _StreamCall(num_slots, num_outputs, len(streams) - 1)
+        self._num_threads = num_threads
+        self._call = _StreamCall(num_slots, num_outputs, len(streams))
         self._lock = threading.Lock()
         self._jobs: list[threading.Semaphore] = []
         self._threads: list[threading.Thread] = []
@@ -132,16 +134,6 @@ class _StreamRuntime:
             call.start(inputs)
             for job in self._jobs:
                 job.release()
-            previous = torch.get_num_threads()
-            if previous != self._num_threads:
-                torch.set_num_threads(self._num_threads)
-            try:
-                self._streams[0](call)
-            except BaseException as e:
-                call.fail(e)
-            finally:
-                if previous != self._num_threads:
-                    torch.set_num_threads(previous)
             try:
                 call.wait_workers()
             except BaseException as e:  # KeyboardInterrupt while waiting
@@ -162,7 +154,7 @@ class _StreamRuntime:
             self._jobs = []
 
     def _start_workers(self) -> None:
-        for index in range(1, len(self._streams)):
+        for index in range(len(self._streams)):
             job = threading.Semaphore(0)
             thread = threading.Thread(
                 target=self._work,

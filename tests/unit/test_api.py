@@ -24,7 +24,10 @@ from tests.unit.test_codegen import branches_model, diamond_model
 def test_default_pipeline() -> None:
     assert api.default_pipeline(1) == "cleanup,convert-dfg-to-pyemit"
     assert api.default_pipeline(4) == (
-        "cleanup,cluster-cp,merge-clusters{workers=4},clone,convert-dfg-to-pyemit"
+        "cleanup,split-ops{workers=4},cluster-cp,merge-clusters{workers=4},clone,convert-dfg-to-pyemit"
+    )
+    assert api.default_pipeline(2, profile=True) == (
+        "cleanup,profile-ops,split-ops{workers=2},cluster-cp,merge-clusters{workers=2},clone,convert-dfg-to-pyemit"
     )
 
 

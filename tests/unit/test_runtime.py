@@ -77,7 +77,7 @@ def test_close_leaves_no_thread_behind() -> None:
     before = threading.active_count()
     rt = _diamond()
     rt.run((torch.ones(2),))
-    assert threading.active_count() == before + 1
+    assert threading.active_count() == before + 2
     rt.close()
     assert threading.active_count() == before
     with pytest.raises(RuntimeError, match="closed"):

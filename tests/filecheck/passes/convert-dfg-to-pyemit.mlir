@@ -1,15 +1,21 @@
 // RUN: ramiel-opt %s --split-input-file -p convert-dfg-to-pyemit | filecheck %s
 // RUN: ramiel-opt %s --split-input-file -p convert-dfg-to-pyemit --print-op-generic | ramiel-opt --split-input-file | filecheck %s
+// RUN: ramiel-opt %s --split-input-file -p 'convert-dfg-to-pyemit{fuse=false inplace=false}' | filecheck %s --check-prefix=PLAIN
+// RUN: not ramiel-opt %s -p 'convert-dfg-to-pyemit{fuse=maybe}' 2>&1 | filecheck %s --check-prefix=INVALID
+
+// INVALID: fuse
 
 // Without `stream` attributes, everything is one stream. Constants become weights,
-// except Reshape's shape, which the kernel writes into its expression.
+// except Reshape's shape, which the kernel writes into its expression. The Mul
+// writes over %r, which nothing else reads; the Relu must not write over the
+// graph input.
 
 // CHECK:      pyemit.module "main" inputs("x" : tensor<1x4xf32>) outputs("y") attributes {pipeline = "", torch_version = "{{.*}}", predicted_speedup = 1.000000e+00 : f64} {
 // CHECK-NEXT:   %b = pyemit.weight "b" = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>
 // CHECK-NEXT:   pyemit.stream 0 {
 // CHECK-NEXT:     %x = pyemit.input {index = 0} : tensor<1x4xf32>
 // CHECK-NEXT:     %r = pyemit.call "torch.relu({0})"(%x) : (tensor<1x4xf32>) -> tensor<1x4xf32>
-// CHECK-NEXT:     %s = pyemit.call "{0} * {1}"(%r, %b) : (tensor<1x4xf32>, tensor<4xf32>) -> tensor<1x4xf32>
+// CHECK-NEXT:     %s = pyemit.call "{0}.mul_({1})"(%r, %b) : (tensor<1x4xf32>, tensor<4xf32>) -> tensor<1x4xf32>
 // CHECK-NEXT:     %y = pyemit.call "{0}.reshape(2, 2)"(%s) : (tensor<1x4xf32>) -> tensor<2x2xf32>
 // CHECK-NEXT:     pyemit.output %y {index = 0}
 // CHECK-NEXT:   }
@@ -37,7 +43,7 @@ func.func @main(%x: tensor<1x4xf32> {dfg.name = "x"}) -> (tensor<2x2xf32> {dfg.n
 // CHECK-NEXT:     pyemit.send %r {slot = 0}
 // CHECK-NEXT:     %e = pyemit.call "torch.exp({0})"(%x)
 // CHECK-NEXT:     %u = pyemit.recv {slot = 1} : tensor<1x4xf32>
-// CHECK-NEXT:     %y = pyemit.call "{0} + {1}"(%e, %u)
+// CHECK-NEXT:     %y = pyemit.call "{0}.add_({1})"(%e, %u)
 // CHECK-NEXT:     pyemit.output %y {index = 0}
 // CHECK-NEXT:   }
 // CHECK-NEXT:   pyemit.stream 1 {
@@ -136,3 +142,94 @@ func.func @main(%x: tensor<4xf32> {dfg.name = "x"}) -> (tensor<4xf32> {dfg.name 
   func.return %y : tensor<4xf32>
 }
 
+
+// -----
+
+// Fast paths: the 2-D convolution and the Relu that alone reads it are one call
+// of the `conv2d` helper; the weight is prepacked for oneDNN at load; the graph
+// keeps its 4-D tensors channels-last, converting the input on entry and the
+// output on exit; the Add writes over the convolution's result and the Sigmoid
+// over the Add's, since nothing else reads them. Without fusion (PLAIN), the
+// convolution is `F.conv2d` on a channels-last weight and nothing is in place.
+
+// CHECK:      pyemit.module "main" inputs("x" : tensor<1x4x8x8xf32>) outputs("y")
+// CHECK-NEXT:   %w = pyemit.weight "w" = dense<1.000000e+00> : tensor<4x4x3x3xf32> {prepare = "prepack_conv2d({0}, (1, 1), (1, 1), (1, 1), 1, (1, 4, 8, 8))", helpers = ["prepack_conv2d"]}
+// CHECK-NEXT:   %b = pyemit.weight "b" = dense<5.000000e-01> : tensor<4xf32>
+// CHECK-NEXT:   pyemit.stream 0 {
+// CHECK-NEXT:     %x = pyemit.input {index = 0} : tensor<1x4x8x8xf32>
+// CHECK-NEXT:     %x_1 = pyemit.call "{0}.contiguous(memory_format=torch.channels_last)"(%x)
+// CHECK-NEXT:     %r = pyemit.call "conv2d({0}, {1}, {2}, padding=(1, 1), activation='relu')"(%x_1, %w, %b) {helpers = ["conv2d"], comment = "Conv conv, Relu relu"}
+// CHECK-NEXT:     %a = pyemit.call "{0}.add_({1})"(%r, %x_1)
+// CHECK-NEXT:     %y = pyemit.call "torch.sigmoid_({0})"(%a)
+// CHECK-NEXT:     %y_1 = pyemit.call "{0}.contiguous()"(%y)
+// CHECK-NEXT:     pyemit.output %y_1 {index = 0}
+
+// PLAIN:      %w = pyemit.weight "w" = dense<1.000000e+00> : tensor<4x4x3x3xf32> {prepare = "{0}.contiguous(memory_format=torch.channels_last)"}
+// PLAIN:      %x_1 = pyemit.call "{0}.contiguous(memory_format=torch.channels_last)"(%x)
+// PLAIN-NEXT: %c = pyemit.call "F.conv2d({0}, {1}, {2}, padding=(1, 1))"(%x_1, %w, %b)
+// PLAIN-NEXT: %r = pyemit.call "torch.relu({0})"(%c)
+// PLAIN-NEXT: %a = pyemit.call "{0} + {1}"(%r, %x_1)
+// PLAIN-NEXT: %y = pyemit.call "torch.sigmoid({0})"(%a)
+func.func @main(%x: tensor<1x4x8x8xf32> {dfg.name = "x"}) -> (tensor<1x4x8x8xf32> {dfg.name = "y"}) {
+  %w = dfg.constant dense<1.0> : tensor<4x4x3x3xf32>
+  %b = dfg.constant dense<0.5> : tensor<4xf32>
+  %c = dfg.conv %x, %w, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32> loc("conv")
+  %r = dfg.relu %c : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> loc("relu")
+  %a = dfg.add %r, %x : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %y = dfg.sigmoid %a : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  func.return %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// Fast paths that must not fire. The convolution's result has two readers, so
+// the Relu is not fused into it and does not write over it; the convolution on
+// another stream's Relu is not fused across streams; a convolution with
+// asymmetric pads is padded first and computed by `F.conv2d` on a plain weight.
+
+// CHECK-LABEL: pyemit.module "twice"
+// CHECK:       %c = pyemit.call "conv2d({0}, {1}, None)"
+// CHECK-NEXT:  %r = pyemit.call "torch.relu({0})"(%c)
+// CHECK-NEXT:  %y = pyemit.call "{0}.add_({1})"(%r, %c)
+builtin.module attributes {ramiel.model = "twice"} {
+  func.func @main(%x: tensor<1x4x8x8xf32> {dfg.name = "x"}) -> (tensor<1x4x6x6xf32> {dfg.name = "y"}) {
+    %w = dfg.constant dense<1.0> : tensor<4x4x3x3xf32>
+    %c = dfg.conv %x, %w : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+    %r = dfg.relu %c : (tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+    %y = dfg.add %r, %c : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+    func.return %y : tensor<1x4x6x6xf32>
+  }
+}
+
+// -----
+
+// CHECK-LABEL: pyemit.module "streams"
+// CHECK:       %c = pyemit.call "conv2d({0}, {1}, None)"
+// CHECK:       pyemit.stream 1
+// CHECK:       %r = pyemit.call "torch.relu({0})"
+builtin.module attributes {ramiel.model = "streams"} {
+  func.func @main(%x: tensor<1x4x8x8xf32> {dfg.name = "x"}) -> (tensor<1x4x6x6xf32> {dfg.name = "y"}) {
+    %w = dfg.constant dense<1.0> : tensor<4x4x3x3xf32>
+    %c = dfg.conv %x, %w {stream = 0 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+    %r = dfg.relu %c {stream = 1 : i64} : (tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+    func.return %r : tensor<1x4x6x6xf32>
+  }
+}
+
+// -----
+
+// CHECK-LABEL: pyemit.module "asymmetric"
+// CHECK-NEXT:  %w = pyemit.weight "w" = dense<1.000000e+00> : tensor<4x4x3x3xf32>{{$}}
+// CHECK-NEXT:  pyemit.stream 0 {
+// CHECK-NEXT:    %x = pyemit.input {index = 0} : tensor<1x4x8x8xf32>
+// CHECK-NEXT:    %c = pyemit.call "F.conv2d(F.pad({0}, (0, 1, 0, 1)), {1})"(%x, %w)
+// CHECK-NEXT:    %r = pyemit.call "torch.relu_({0})"(%c)
+// CHECK-NEXT:    pyemit.output %r {index = 0}
+builtin.module attributes {ramiel.model = "asymmetric"} {
+  func.func @main(%x: tensor<1x4x8x8xf32> {dfg.name = "x"}) -> (tensor<1x4x7x7xf32> {dfg.name = "y"}) {
+    %w = dfg.constant dense<1.0> : tensor<4x4x3x3xf32>
+    %c = dfg.conv %x, %w {pads = array<i64: 0, 0, 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x7x7xf32>
+    %r = dfg.relu %c : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
+    func.return %r : tensor<1x4x7x7xf32>
+  }
+}

@@ -2,23 +2,23 @@
 // RUN: ramiel-opt %s -p 'cluster{heuristic=serial workers=2 cost=static},schedule-report{cost=static}' 2>&1 >/dev/null | filecheck %s --check-prefix=SERIAL
 // RUN: not ramiel-opt %s -p 'schedule-report{cost=static}' 2>&1 | filecheck %s --check-prefix=UNSCHEDULED
 
-// The diamond's figures, from the static cost model (by hand: conv 4632.2 us,
-// relu 168.6 us, add 248.8 us, hand-off 110.3 us):
-// W = 2 * 4632.2 + 168.6 + 248.8, CP = 168.6 + 4632.2 + 248.8, and the
+// The diamond's figures, from the static cost model (by hand: conv 2317.1 us,
+// relu 105.4 us, add 125.4 us, hand-off 70.1 us):
+// W = 2 * 2317.1 + 105.4 + 125.4, CP = 105.4 + 2317.1 + 125.4, and the
 // makespan waits for conv c on stream 1 and its hand-offs in and out.
 
 // CHECK:      Pass statistics report
 // CHECK:      schedule-report
-// CHECK-NEXT: (S) 9681.8 total-work-us - total work W (predicted)
-// CHECK-NEXT: (S) 5049.6 critical-path-us - critical path CP (node costs)
-// CHECK-NEXT: (S)   1.92 bound - min(N, W/CP)
-// CHECK-NEXT: (S) 5270.2 makespan-us - predicted makespan
-// CHECK-NEXT: (S)   1.84 speedup - predicted speedup over serial
+// CHECK-NEXT: (S) 4865.0 total-work-us - total work W (predicted)
+// CHECK-NEXT: (S) 2547.9 critical-path-us - critical path CP (node costs)
+// CHECK-NEXT: (S)   1.91 bound - min(N, W/CP)
+// CHECK-NEXT: (S) 2688.2 makespan-us - predicted makespan
+// CHECK-NEXT: (S)   1.81 speedup - predicted speedup over serial
 // CHECK-NEXT: (S)      2 clusters - clusters before merging
 // CHECK-NEXT: (S)      2 streams - streams after merging
 // CHECK-NEXT: (S)      2 cross-stream-edges - cross-stream edges
 
-// SERIAL:      (S) 9681.8 makespan-us - predicted makespan
+// SERIAL:      (S) 4865.0 makespan-us - predicted makespan
 // SERIAL-NEXT: (S)   1.00 speedup - predicted speedup over serial
 // SERIAL:      (S)      0 cross-stream-edges
 

@@ -1,10 +1,12 @@
 // RUN: ramiel-opt %s -t python | filecheck %s
 
 // Two streams: one method per stream, every hand-off visible, the runtime pasted in.
+// A weight with a `prepare` expression is prepared once at load, under the
+// streams' thread count.
 
 pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes {pipeline = "cleanup,convert-dfg-to-pyemit", predicted_speedup = 1.5 : f64, torch_version = "2.13.0"} {
   %b = pyemit.weight "b" = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
-  %half = pyemit.weight "half" = dense<0.5> : tensor<2x2xf32>
+  %half = pyemit.weight "half" = dense<0.5> : tensor<2x2xf32> {prepare = "{0}.contiguous()"}
   pyemit.stream 0 {
     %x = pyemit.input {index = 0} : tensor<1x4xf32>
     %r = pyemit.call "torch.relu({0})"(%x) {comment = "Relu relu/1"} : (tensor<1x4xf32>) -> tensor<1x4xf32>
@@ -33,11 +35,13 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK:      from __future__ import annotations
 // CHECK-EMPTY:
 // CHECK-NEXT: import threading
-// CHECK-NEXT: from collections.abc import Callable, Sequence
+// CHECK-NEXT: from collections.abc import Callable, Iterator, Sequence
+// CHECK-NEXT: from contextlib import contextmanager
 // CHECK-NEXT: from pathlib import Path
 // CHECK-EMPTY:
 // CHECK-NEXT: import torch
 // CHECK-NEXT: import torch.nn.functional as F
+// CHECK:      def _intra_op_threads(count: int) -> Iterator[None]:
 // CHECK:      def _check_inputs(
 // CHECK:      def _load_weights(
 // CHECK:      class _StreamRuntime:
@@ -49,13 +53,19 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-NEXT: class Model(torch.nn.Module):
 // CHECK:          def __init__(self, num_threads: int | None = None) -> None:
 // CHECK-NEXT:         super().__init__()
+// CHECK-NEXT:         # Each stream's intra-op threads: by default, its share of the caller's.
+// CHECK-NEXT:         self._num_threads = num_threads or max(1, torch.get_num_threads() // 2)
 // CHECK-NEXT:         path = Path(__file__).with_suffix(".weights.pt")
 // CHECK-NEXT:         self._weights = _load_weights(str(path), _SPLATS)
+// CHECK-NEXT:         # Prepared once here rather than on every call, for the threads calls run on.
+// CHECK-NEXT:         w = self._weights
+// CHECK-NEXT:         with _intra_op_threads(self._num_threads):
+// CHECK-NEXT:             w["half"] = w["half"].contiguous()
 // CHECK-NEXT:         self._runtime = _StreamRuntime(
 // CHECK-NEXT:             [self._stream_0, self._stream_1],
 // CHECK-NEXT:             num_slots=2,
 // CHECK-NEXT:             num_outputs=2,
-// CHECK-NEXT:             num_threads=num_threads,
+// CHECK-NEXT:             num_threads=self._num_threads,
 // CHECK-NEXT:         )
 // CHECK-EMPTY:
 // CHECK-NEXT:     def forward(self, *inputs: torch.Tensor) -> tuple[torch.Tensor, ...]:

@@ -1,0 +1,249 @@
+"""The `split-ops` pass: heavy convolutions on the critical path become parallel parts."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+from dataclasses import dataclass, replace
+from typing import cast
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import (
+    IntegerAttr,
+    ModuleOp,
+    NameLoc,
+    StringAttr,
+    TensorType,
+    i64,
+)
+from xdsl.ir import SSAValue
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import PassFailedException
+
+from ramiel.costmodel import CostModel, OpInfo
+from ramiel.dialects.dfg import ConstantOp, DfgOp, is_op, op_class
+from ramiel.ir_graph import FunctionGraph, cost_model, op_info
+from ramiel.rewrites.constants import constant_array, materialize
+from ramiel.scheduling import TaskGraph
+
+_MIN_PART_CHANNELS = 16
+"""Parts keep at least this many output channels: thinner convolutions waste the vector units."""
+
+_CHANNEL_QUANTUM = 8
+"""Part sizes are multiples of this where possible, matching oneDNN's channel blocks."""
+
+_MAX_SPLITS = 64
+"""At most this many ops are split, which bounds the pass's time on any graph."""
+
+
+@dataclass(frozen=True)
+class SplitOps(ModulePass):
+    """Splits heavy convolutions on the critical path into `workers` parts by output channel.
+
+    While the predicted critical path (node costs) keeps the bound W/CP below
+    `workers`, the Conv on it (group 1, constant weights) whose split saves
+    most becomes `workers` convolutions over slices of its output channels,
+    joined by a Concat, provided the ops that may run beside it (neither before
+    nor after it) are predicted to take less than the other streams' time while
+    it runs: otherwise the streams have work enough already; a Relu or constant Clip that alone reads the Conv is split with it,
+    so each part keeps its fused activation, and weights no other op reads are
+    replaced by their slices. A split is made only when the part,
+    the hand-off and the Concat are predicted to save at least `min-gain` of the
+    critical path. The clustering passes then put the parts on different streams.
+
+        %c = dfg.conv %x, %w, %b : (tensor<1x64x56x56xf32>, tensor<192x64x3x3xf32>, tensor<192xf32>) -> tensor<1x192x56x56xf32>
+        %r = dfg.relu %c : ...
+
+    becomes
+
+        %c_part0 = dfg.conv %x, %w_part0, %b_part0 : (..., tensor<96x64x3x3xf32>, tensor<96xf32>) -> tensor<1x96x56x56xf32>
+        %r_part0 = dfg.relu %c_part0 : ...
+        %c_part1 = dfg.conv %x, %w_part1, %b_part1 : ...
+        %r_part1 = dfg.relu %c_part1 : ...
+        %r = dfg.concat %r_part0, %r_part1 {axis = 1 : i64} : ... -> tensor<1x192x56x56xf32>
+    """
+
+    name = "split-ops"
+
+    workers: int = os.cpu_count() or 1
+    """Parts per split op: the streams that will run them."""
+
+    cost: str = "auto"
+    """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
+
+    min_gain: float = 0.01
+    """The least predicted shortening of the critical path, as a fraction of it, that a split must give."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.workers < 1:
+            raise PassFailedException(f"workers must be at least 1, got {self.workers}")
+        if self.workers == 1:
+            return
+        model = cost_model(self.cost)
+        made: set[DfgOp] = set()
+        for _ in range(_MAX_SPLITS):
+            graph = FunctionGraph.of(op, model)
+            tasks = graph.graph
+            critical = tasks.critical_path_without_edges
+            if critical <= 0 or tasks.total_work / critical >= self.workers:
+                return
+            candidates: list[tuple[float, int]] = []
+            for v in _critical_nodes(graph):
+                # A part split again would share a stream with its sibling: no gain on `workers` streams.
+                gain = None if graph.ops[v] in made else _gain(graph.ops[v], self.workers, model)
+                if gain is not None and gain >= self.min_gain * critical:
+                    candidates.append((-gain, v))
+            chosen = next(
+                (
+                    v
+                    for _, v in sorted(candidates)
+                    if _independent_work(tasks, v) < (self.workers - 1) * tasks.costs[v]
+                ),
+                None,
+            )
+            if chosen is None:
+                return
+            made.update(_split(graph.ops[chosen], self.workers))
+
+
+def _critical_nodes(graph: FunctionGraph) -> list[int]:
+    """The nodes on a longest path of node costs, in node order."""
+    tasks = graph.graph
+    n = len(tasks)
+    costs = tasks.costs
+    top = [0.0] * n
+    for v in range(n):
+        for w in tasks.succs(v):
+            top[w] = max(top[w], top[v] + costs[v])
+    bottom = [0.0] * n
+    for v in range(n - 1, -1, -1):
+        bottom[v] = costs[v] + max((bottom[w] for w in tasks.succs(v)), default=0.0)
+    critical = tasks.critical_path_without_edges
+    return [v for v in range(n) if math.isclose(top[v] + bottom[v], critical, rel_tol=1e-9)]
+
+
+def _independent_work(tasks: TaskGraph, node: int) -> float:
+    """The cost of the nodes that are neither ancestors nor descendants of `node`: what may run beside it."""
+    related = {node}
+    for step in (tasks.succs, tasks.preds):
+        frontier = [node]
+        while frontier:
+            for w in step(frontier.pop()):
+                if w not in related:
+                    related.add(w)
+                    frontier.append(w)
+    return tasks.total_work - sum(tasks.costs[v] for v in related)
+
+
+def _part_sizes(channels: int, parts: int) -> list[int] | None:
+    """Output channels per part: equal, in multiples of the quantum where possible; None if too thin."""
+    if channels < parts * _MIN_PART_CHANNELS:
+        return None
+    quantum = _CHANNEL_QUANTUM if channels % _CHANNEL_QUANTUM == 0 else 1
+    blocks = channels // quantum
+    return [quantum * (blocks // parts + (i < blocks % parts)) for i in range(parts)]
+
+
+def _activation(conv: DfgOp) -> DfgOp | None:
+    """The Relu, or Clip with constant bounds, that alone reads `conv`'s result."""
+    result = conv.results[0]
+    if not result.has_one_use():
+        return None
+    user = result.get_user_of_unique_use()
+    if is_op(user, "Relu") or (
+        is_op(user, "Clip") and all(isinstance(v.owner, ConstantOp) for v in user.operands[1:])
+    ):
+        return cast(DfgOp, user)
+    return None
+
+
+def _splittable(conv: DfgOp, parts: int) -> list[int] | None:
+    """The part sizes of a Conv this pass can split, else None."""
+    if not is_op(conv, "Conv") or conv.python_attributes().get("group", 1) != 1:
+        return None
+    if not all(isinstance(v.owner, ConstantOp) for v in conv.operands[1:]):
+        return None
+    shape = cast(TensorType, conv.results[0].type).get_shape()
+    return _part_sizes(shape[1], parts)
+
+
+def _gain(conv: DfgOp, parts: int, model: CostModel) -> float | None:
+    """How much splitting `conv` shortens a critical path through it (predicted), or None if it cannot be split."""
+    sizes = _splittable(conv, parts)
+    if sizes is None:
+        return None
+    whole = op_info(conv)
+    out = cast(tuple[int, ...], whole.output_shapes[0])
+    part_out = (out[0], max(sizes), *out[2:])
+    shapes = list(whole.input_shapes)
+    shapes[1] = (max(sizes), *cast(tuple[int, ...], shapes[1])[1:])
+    if len(shapes) > 2:
+        shapes[2] = (max(sizes),)
+    part = replace(whole, input_shapes=tuple(shapes), output_shapes=(part_out,))
+    concat = OpInfo("Concat", (part_out,) * parts, ("float32",) * parts, (out,), ("float32",), {"axis": 1})
+    nbytes = math.prod(part_out) * 4
+    return (
+        model.node_cost(whole)
+        - model.node_cost(part)
+        - model.edge_cost(nbytes)
+        - model.node_cost(concat)
+    )
+
+
+def _split(conv: DfgOp, parts: int) -> list[DfgOp]:
+    """Replace `conv` (and the activation that alone reads it) by `parts` slices and a Concat; return the new convolutions."""
+    sizes = _splittable(conv, parts)
+    assert sizes is not None
+    activation = _activation(conv)
+    last = activation or conv
+    out_type = cast(TensorType, last.results[0].type)
+    block = conv.parent_block()
+    assert block is not None
+    bounds = [0, *itertools.accumulate(sizes)]
+    constants = [cast(np.ndarray, constant_array(v)) for v in conv.operands[1:]]
+    pieces: list[SSAValue] = []
+    convs: list[DfgOp] = []
+    for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        sliced = [materialize(array[lo:hi], value) for array, value in zip(constants, conv.operands[1:], strict=True)]
+        for constant, value in zip(sliced, conv.operands[1:], strict=True):
+            constant.output.name_hint = f"{value.name_hint or 'w'}_part{i}"
+            block.insert_op_before(constant, conv)
+        shape = list(out_type.get_shape())
+        shape[1] = hi - lo
+        part_type = TensorType(out_type.get_element_type(), shape)
+        part = type(conv).build([conv.operands[0], *(c.output for c in sliced)], [part_type], conv.properties)
+        _name(part, conv, i)
+        block.insert_op_before(part, last)
+        convs.append(part)
+        piece = part.results[0]
+        if activation is not None:
+            act = type(activation).build([piece, *activation.operands[1:]], [part_type], activation.properties)
+            _name(act, activation, i)
+            block.insert_op_before(act, last)
+            piece = act.results[0]
+        pieces.append(piece)
+    concat = op_class("Concat").build(pieces, [out_type], {"axis": IntegerAttr(1, i64)})
+    concat.results[0].name_hint = last.results[0].name_hint
+    if isinstance(last.location, NameLoc):
+        concat.location = NameLoc(StringAttr(f"{last.location.desc.data}/concat"), last.location.location)
+    block.insert_op_before(concat, last)
+    last.results[0].replace_all_uses_with(concat.results[0])
+    originals = [v.owner for v in conv.operands[1:]]
+    for op in (activation, conv):
+        if op is not None:
+            block.erase_op(op)
+    for constant in dict.fromkeys(originals):
+        if isinstance(constant, ConstantOp) and not constant.output.uses:
+            block.erase_op(constant)
+    return convs
+
+
+def _name(part: DfgOp, original: DfgOp, index: int) -> None:
+    """Name a part after the op it replaces: `<name>/part<index>`."""
+    hint = original.results[0].name_hint
+    if hint:
+        part.results[0].name_hint = f"{hint}_part{index}"
+    if isinstance(original.location, NameLoc):
+        part.location = NameLoc(StringAttr(f"{original.location.desc.data}/part{index}"), original.location.location)

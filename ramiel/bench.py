@@ -1,0 +1,750 @@
+"""`ramiel bench`: Ramiel's generated code against onnxruntime and PyTorch, measured in one run.
+
+    report = ramiel.bench("model.onnx", workers=2, repeat=20)
+    print("\\n".join(report.lines()))
+    report.write_json("bench.json")
+    report.write_svg("bench.svg")        # bar chart, then measured and predicted timelines
+
+Every configuration runs once per round for `repeat` rounds, so drift in the
+machine's load hits all of them alike; each round takes them in a new (seeded)
+order, so that no configuration always follows the same one. The report gives
+medians with their interquartile range, the process CPU time per run (over the
+wall time, the cores a configuration kept busy) and the ratios between
+configurations:
+
+    Ramiel serial        the one-stream code on 1 intra-op thread
+    Ramiel intra-op      the one-stream code on N intra-op threads
+    Ramiel parallel      the N-stream code, given N threads to share out as it chooses
+    onnxruntime 1 / N    onnxruntime's sequential executor on 1 and on N threads
+    onnxruntime parallel onnxruntime's parallel executor on N threads
+    PyTorch eager 1 / N  the torch module, when given, on 1 and on N threads
+
+Generated models keep the thread count they were loaded with (their weights are
+prepacked for it), so the serial code is loaded twice, on 1 and on N threads.
+Each configuration is called from a thread of its own whose torch thread count
+is set once: on one thread, alternating thread counts makes oneDNN rebuild its
+kernels and reorder weights, slowing every configuration down. onnxruntime's
+thread pools are told not to spin: by default their idle threads spin for well
+over 100 ms after a run, taking a core from whichever configuration runs next.
+
+The report also gives the cost model's view of the parallel code's graph: total
+work W, the critical path CP (node costs only) and the bound min(N, W/CP) on the
+speedup of any schedule of that graph, and the measured timeline of a typical
+run of the parallel code, recorded with a line tracer (`trace_timeline`) so
+that the generated code carries no instrumentation.
+
+`python -m ramiel.bench [OUT.md]` runs the suite that `make bench` runs (see
+`suite_cases`) and writes its tables into OUT.md (default `docs/bench.md`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import queue
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import CodeType, FrameType
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+from ramiel.errors import RamielError
+from ramiel.numerics import RELATIVE_TOLERANCE
+
+if TYPE_CHECKING:
+    import onnx
+    import torch
+
+    from ramiel.api import CompiledModel, Plan, Progress
+
+SERIAL = "Ramiel serial"
+INTRA_OP = "Ramiel intra-op"
+PARALLEL = "Ramiel parallel"
+ORT_SEQUENTIAL = "onnxruntime"
+ORT_PARALLEL = "onnxruntime parallel"
+EAGER = "PyTorch eager"
+
+GAP_SECONDS = 0.005
+"""Pause after every timed call: OpenMP threads spin for about a millisecond after a parallel region,
+and would otherwise take a core from the next configuration."""
+
+TimelineRow = tuple[int, int, float, float]
+"""`(stream, node, start, end)`: one op of a run, in seconds from the run's start."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """The times of one configuration, in seconds, one per round."""
+
+    name: str
+    threads: int
+    """Intra-op threads of the caller (or of onnxruntime's session)."""
+    times: tuple[float, ...]
+    cpu_times: tuple[float, ...]
+    """Process CPU time of each run, all threads together (spinning included)."""
+
+    @property
+    def label(self) -> str:
+        """The name with its thread count."""
+        return f"{self.name} ({self.threads}T)"
+
+    @property
+    def median(self) -> float:
+        """The median time."""
+        return statistics.median(self.times)
+
+    @property
+    def cpu_median(self) -> float:
+        """The median CPU time per run."""
+        return statistics.median(self.cpu_times)
+
+    @property
+    def quartiles(self) -> tuple[float, float]:
+        """The first and third quartiles: their gap is the spread the report gives."""
+        q1, q3 = np.percentile(self.times, [25, 75])
+        return float(q1), float(q3)
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    """What `bench` measured, and what the cost model predicted for the parallel code."""
+
+    model: str
+    workers: int
+    repeat: int
+    load_average: tuple[float, float, float]
+    """The machine's load averages (1, 5, 15 minutes) when the measurement started."""
+    measurements: tuple[Measurement, ...]
+    plan: Plan
+    """The parallel code's scheduled graph and its prediction."""
+    streams: int
+    """Streams of the parallel code."""
+    timeline: tuple[TimelineRow, ...]
+    """One measured run of the parallel code."""
+    max_error: float
+    """The largest relative error of any Ramiel output against onnxruntime (project tolerance 1e-4)."""
+    versions: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, label: str) -> Measurement | None:
+        """The measurement with this label (e.g. "onnxruntime (1T)"), if taken."""
+        return next((m for m in self.measurements if m.label == label), None)
+
+    @property
+    def work(self) -> float:
+        """W: the predicted time of all ops on one stream."""
+        return self.plan.graph.total_work
+
+    @property
+    def critical_path(self) -> float:
+        """CP: the predicted longest chain of ops, hand-offs left out."""
+        return self.plan.graph.critical_path_without_edges
+
+    @property
+    def bound(self) -> float:
+        """min(N, W/CP): no schedule of this graph on N streams can be predicted faster."""
+        return min(float(self.workers), self.work / self.critical_path) if self.critical_path else 1.0
+
+    def ratio(self, slower: str, faster: str) -> float | None:
+        """Median of `slower` over median of `faster` (how many times faster `faster` is), if both were taken."""
+        a, b = self.get(slower), self.get(faster)
+        return None if a is None or b is None else a.median / b.median
+
+    def ratios(self) -> dict[str, float]:
+        """The ratios the report prints, by description."""
+        n = self.workers
+        serial, intra, parallel = f"{SERIAL} (1T)", f"{INTRA_OP} ({n}T)", f"{PARALLEL} ({n}T)"
+        eager = min(
+            (m for m in self.measurements if m.name == EAGER), key=lambda m: m.median, default=None
+        )
+        wanted = {
+            "parallel speedup over serial": (serial, parallel),
+            "intra-op speedup over serial": (serial, intra),
+            "parallel over intra-op": (intra, parallel),
+            "onnxruntime 1T over serial (serial slowdown)": (serial, f"{ORT_SEQUENTIAL} (1T)"),
+            f"parallel over onnxruntime {n}T": (f"{ORT_SEQUENTIAL} ({n}T)", parallel),
+            "parallel over onnxruntime parallel": (f"{ORT_PARALLEL} ({n}T)", parallel),
+            "parallel over best PyTorch eager": ((eager.label if eager else ""), parallel),
+        }
+        ratios = {k: r for k, (a, b) in wanted.items() if (r := self.ratio(a, b)) is not None}
+        speedup = ratios.get("parallel speedup over serial")
+        if speedup is not None:
+            ratios["scheduling quality (speedup / bound)"] = speedup / self.bound
+        return ratios
+
+    def lines(self) -> list[str]:
+        """The report as `ramiel bench` prints it."""
+        load = ", ".join(f"{x:.2f}" for x in self.load_average)
+        lines = [
+            f"{self.model}: {self.repeat} rounds, {self.workers} workers, load average {load}",
+            f"cost model ({self.plan.cost_model}): W {self.work * 1e3:.2f} ms, "
+            f"CP {self.critical_path * 1e3:.2f} ms, bound min({self.workers}, W/CP) = {self.bound:.2f}, "
+            f"predicted {self.plan.simulation.speedup:.2f}x on {self.streams} streams",
+            f"outputs against onnxruntime: max relative error {self.max_error:.2g} "
+            f"({'within' if self.max_error <= RELATIVE_TOLERANCE else 'OVER'} the tolerance {RELATIVE_TOLERANCE:g})",
+            "",
+            f"{'configuration':32} {'median ms':>10} {'IQR ms':>16} {'CPU ms':>8}",
+        ]
+        for m in self.measurements:
+            q1, q3 = m.quartiles
+            lines.append(
+                f"{m.label:32} {m.median * 1e3:10.2f} {q1 * 1e3:7.2f} - {q3 * 1e3:6.2f} {m.cpu_median * 1e3:8.2f}"
+            )
+        lines.append("")
+        lines += [f"{name}: {value:.2f}x" for name, value in self.ratios().items()]
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON-ready data (times in milliseconds)."""
+        graph = self.plan.graph
+        return {
+            "model": self.model,
+            "workers": self.workers,
+            "repeat": self.repeat,
+            "load_average": list(self.load_average),
+            "versions": dict(self.versions),
+            "cost_model": self.plan.cost_model,
+            "work_ms": self.work * 1e3,
+            "critical_path_ms": self.critical_path * 1e3,
+            "bound": self.bound,
+            "predicted_speedup": self.plan.simulation.speedup,
+            "streams": self.streams,
+            "max_relative_error": self.max_error,
+            "configurations": [
+                {
+                    "name": m.name,
+                    "threads": m.threads,
+                    "median_ms": m.median * 1e3,
+                    "q1_ms": m.quartiles[0] * 1e3,
+                    "q3_ms": m.quartiles[1] * 1e3,
+                    "times_ms": [t * 1e3 for t in m.times],
+                    "cpu_ms": [t * 1e3 for t in m.cpu_times],
+                }
+                for m in self.measurements
+            ],
+            "ratios": self.ratios(),
+            "timeline": {
+                kind: [
+                    {"stream": s, "op": graph.nodes[v].name, "start_ms": a * 1e3, "end_ms": b * 1e3}
+                    for s, v, a, b in rows
+                ]
+                for kind, rows in (("predicted", self.plan.simulation.rows()), ("measured", self.timeline))
+            },
+        }
+
+    def write_json(self, path: str | os.PathLike[str]) -> None:
+        """Write `to_json()` to `path`."""
+        Path(path).write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+    def svg(self) -> str:
+        """A bar chart of the medians (with IQR whiskers) above the predicted and measured timelines."""
+        from ramiel.scheduling import gantt_svg
+
+        bars = bar_chart_svg(
+            [(m.label, m.median, *m.quartiles) for m in self.measurements],
+            f"{self.model}: median latency, {self.repeat} rounds",
+        )
+        gantt = gantt_svg(
+            self.plan.simulation,
+            self.plan.graph,
+            f"{self.model} on {self.streams} streams",
+            measured=self.timeline,
+        )
+        return stack_svg([bars, gantt])
+
+    def write_svg(self, path: str | os.PathLike[str]) -> None:
+        """Write `svg()` to `path`."""
+        Path(path).write_text(self.svg(), encoding="utf-8")
+
+
+def bench(
+    model: str | os.PathLike[str] | onnx.ModelProto,
+    *,
+    workers: int = 2,
+    repeat: int = 20,
+    torch_module: torch.nn.Module | None = None,
+    inputs: Mapping[str, np.ndarray] | None = None,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    pipeline: str | None = None,
+    profile: bool = False,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> BenchReport:
+    """Compile `model` serial and for `workers` streams, and time every configuration (module docstring).
+
+    `torch_module`, when given, takes the model's inputs as tensors in order and is
+    timed in eager mode. `pipeline` is the pass pipeline of the parallel code (the
+    serial code uses the default one-stream pipeline); `profile` schedules with
+    the model's ops timed on this machine (`ramiel.api.compile`).
+    """
+    import onnx
+    import torch
+
+    from ramiel import api
+
+    if workers < 2:
+        raise RamielError("bench compares serial and parallel code: --workers must be at least 2", str(workers))
+    if repeat < 1:
+        raise RamielError("--repeat must be at least 1", str(repeat))
+    tell = progress or (lambda _: None)
+    proto = model if isinstance(model, onnx.ModelProto) else api._load(model, None)[0]
+    stem = name or (Path(model).stem if not isinstance(model, onnx.ModelProto) else "model")
+    load_average = os.getloadavg()
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(workers)
+    try:
+        with tempfile.TemporaryDirectory(prefix="ramiel-bench-") as folder:
+            serial, parallel = (
+                api.compile(
+                    proto, workers=w, pipeline=p, input_shapes=input_shapes, profile=profile,
+                    out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress,
+                )
+                for w, p in ((1, None), (workers, pipeline))
+            )  # fmt: skip
+            assert parallel.plan is not None
+            feed = dict(inputs) if inputs is not None else api.random_inputs(serial.inputs, 0)
+            tensors = [torch.from_numpy(np.array(feed[n])) for n, _, _ in serial.inputs]
+            tell("checking the outputs against onnxruntime")
+            reference = api.onnxruntime_outputs(proto, feed)
+            with serial.load(1) as one, serial.load(workers) as intra, parallel.load() as many:
+                errors = [
+                    e.relative
+                    for loaded, c in ((one, serial), (intra, serial), (many, parallel))
+                    for e in api.compare(api.call_model(loaded, tensors, c.outputs), reference)
+                ]
+                configurations = _configurations(proto, feed, tensors, (one, intra, many), workers, torch_module)
+                tell(f"timing {len(configurations)} configurations, {repeat} rounds")
+                measurements = _measure(configurations, repeat)
+            tell("recording a timeline of the parallel code")
+            timeline = trace_timeline(parallel, tensors)
+    finally:
+        torch.set_num_threads(previous_threads)
+    import onnxruntime
+
+    return BenchReport(
+        stem, workers, repeat, load_average, tuple(measurements), parallel.plan,
+        parallel.summary.streams, tuple(timeline), max(errors, default=0.0),
+        {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__, "cpus": str(os.cpu_count())},
+    )  # fmt: skip
+
+
+_Configuration = tuple[str, int, Callable[[], object]]
+
+
+def _configurations(
+    proto: onnx.ModelProto,
+    feed: Mapping[str, np.ndarray],
+    tensors: Sequence[torch.Tensor],
+    models: tuple[Any, Any, Any],
+    workers: int,
+    torch_module: torch.nn.Module | None,
+) -> list[_Configuration]:
+    """The configurations to time: name, intra-op threads (the caller's torch setting or the session's), and the call.
+
+    `models` are the loaded serial code on 1 and on `workers` threads and the parallel code.
+    """
+    import onnxruntime
+    import torch
+
+    def session(threads: int, parallel_executor: bool) -> Any:
+        options = onnxruntime.SessionOptions()
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        options.intra_op_num_threads = 1 if parallel_executor else threads
+        if parallel_executor:
+            options.execution_mode = onnxruntime.ExecutionMode.ORT_PARALLEL
+            options.inter_op_num_threads = threads
+        return onnxruntime.InferenceSession(
+            proto.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+
+    arrays = dict(feed)
+    serial, intra, parallel = models
+    configurations: list[_Configuration] = [
+        (SERIAL, 1, lambda: serial(*tensors)),
+        (INTRA_OP, workers, lambda: intra(*tensors)),
+        (PARALLEL, workers, lambda: parallel(*tensors)),
+    ]
+    for threads in (1, workers):
+        ort = session(threads, parallel_executor=False)
+        configurations.append((ORT_SEQUENTIAL, threads, lambda ort=ort: ort.run(None, arrays)))
+    ort_parallel = session(workers, parallel_executor=True)
+    configurations.append((ORT_PARALLEL, workers, lambda: ort_parallel.run(None, arrays)))
+    if torch_module is not None:
+        module = torch_module.eval()
+
+        def eager() -> object:
+            with torch.inference_mode():
+                return module(*tensors)
+
+        configurations += [(EAGER, threads, eager) for threads in (1, workers)]
+    return configurations
+
+
+def _measure(configurations: Sequence[_Configuration], repeat: int) -> list[Measurement]:
+    """Time every configuration once per round, in a shuffled order, after two untimed rounds of warm-up.
+
+    Each configuration runs on its own thread, whose torch thread count is set
+    once: a thread that runs the same convolutions under two thread counts makes
+    oneDNN rebuild kernels and reorder weights on every call. Each timed call
+    follows an untimed one of the same configuration, so that every call finds
+    its weights in the caches as in a serving loop, not evicted by the others.
+    """
+    runners = [_Runner(threads) for _, threads, _ in configurations]
+    times: list[list[tuple[float, float]]] = [[] for _ in configurations]
+    order = random.Random(0)
+    try:
+        for round_ in range(repeat + 2):
+            for index in order.sample(range(len(configurations)), len(configurations)):
+                runners[index].time(configurations[index][2])
+                timed = runners[index].time(configurations[index][2])
+                if round_ >= 2:
+                    times[index].append(timed)
+                time.sleep(GAP_SECONDS)
+    finally:
+        for runner in runners:
+            runner.close()
+    return [
+        Measurement(name, threads, tuple(t for t, _ in kept), tuple(c for _, c in kept))
+        for (name, threads, _), kept in zip(configurations, times, strict=True)
+    ]
+
+
+class _Runner:
+    """A thread with a fixed torch thread count that times the calls given to it."""
+
+    def __init__(self, threads: int) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], object] | None] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[tuple[float, float] | BaseException] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, args=(threads,), daemon=True)
+        self._thread.start()
+
+    def _serve(self, threads: int) -> None:
+        import torch
+
+        torch.set_num_threads(threads)
+        while (call := self._jobs.get()) is not None:
+            try:
+                start, cpu = time.perf_counter(), time.process_time()
+                call()
+                self._results.put((time.perf_counter() - start, time.process_time() - cpu))
+            except BaseException as e:
+                self._results.put(e)
+
+    def time(self, call: Callable[[], object]) -> tuple[float, float]:
+        """Wall and process CPU seconds of one `call` on this runner's thread."""
+        self._jobs.put(call)
+        result = self._results.get()
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def close(self) -> None:
+        """Stop the thread."""
+        self._jobs.put(None)
+        self._thread.join()
+
+
+# The measured timeline.
+
+
+def trace_timeline(compiled: CompiledModel, tensors: Sequence[torch.Tensor], runs: int = 7) -> list[TimelineRow]:
+    """The ops of a typical run of a fresh instance of `compiled`, as (stream, node, start, end).
+
+    Of `runs` runs after one warm-up, the one with the median makespan is kept.
+
+    A line tracer timestamps each statement of the generated stream functions
+    (`forward` for one stream): a statement's span runs from its line event to
+    the next event in the same function, and the op or ops its comment names
+    map it to the plan's nodes (a fused statement's time goes to its first op).
+    Statements without an op (hand-offs, inputs) are left out. The trace is
+    installed only here, so the generated code pays nothing when not traced.
+    """
+    if compiled.plan is None:
+        return []
+    source = compiled.source.splitlines()
+    graph = compiled.plan.graph
+    nodes_by_name: dict[str, list[int]] = {}
+    for v, node in enumerate(graph.nodes):
+        nodes_by_name.setdefault(node.name, []).append(v)
+    stream_of_node = compiled.plan.simulation.stream
+    records: list[tuple[int, int, float, float]] = []
+    lock = threading.Lock()
+    origin = [0.0]
+    model = compiled.load()
+    codes = _stream_codes(model)
+
+    def tracer(stream: int) -> Callable[[FrameType, str, Any], Any]:
+        pending: list[tuple[int, float]] = []
+
+        def local(frame: FrameType, event: str, arg: Any) -> Any:
+            now = time.perf_counter() - origin[0]
+            if pending:
+                line, start = pending.pop()
+                with lock:
+                    records.append((stream, line, start, now))
+            if event == "line":
+                pending.append((frame.f_lineno, now))
+            return local
+
+        return local
+
+    def dispatch(frame: FrameType, event: str, arg: Any) -> Any:
+        stream = codes.get(frame.f_code)
+        return None if stream is None else tracer(stream)
+
+    traced: list[list[tuple[int, int, float, float]]] = []
+    threading.settrace(dispatch)
+    sys.settrace(dispatch)
+    try:
+        for _ in range(runs + 1):
+            with lock:
+                records = []
+            origin[0] = time.perf_counter()
+            model(*tensors)
+            traced.append(records)
+    finally:
+        sys.settrace(None)
+        threading.settrace(None)  # pyright: ignore[reportArgumentType]
+        model.close()
+    by_makespan = sorted(traced[1:], key=lambda run: max((end for *_, end in run), default=0.0))
+    rows: list[TimelineRow] = []
+    for stream, line, start, end in by_makespan[len(by_makespan) // 2]:
+        for name in _op_names(source[line - 1]):
+            candidates = nodes_by_name.get(name, [])
+            node = next((v for v in candidates if stream_of_node[v] == stream), candidates[0] if candidates else None)
+            if node is not None:
+                rows.append((stream, node, start, end))
+                break
+    return sorted(rows)
+
+
+def _stream_codes(model: Any) -> dict[CodeType, int]:
+    """The code objects of a generated model's stream functions, with their stream numbers."""
+    cls = type(model)
+    codes = {
+        getattr(cls, attr).__code__: int(attr.removeprefix("_stream_"))
+        for attr in vars(cls)
+        if attr.startswith("_stream_")
+    }
+    return codes or {cls.forward.__code__: 0}
+
+
+def _op_names(line: str) -> list[str]:
+    """The node names in a generated statement's comment: `... # Conv c1, Relu r1` gives ["c1", "r1"]."""
+    _, sep, comment = line.partition("  # ")
+    if not sep:
+        return []
+    return [part.split(" ", 1)[1] for part in comment.split(", ") if " " in part]
+
+
+# Charts.
+
+
+def bar_chart_svg(bars: Sequence[tuple[str, float, float, float]], title: str) -> str:
+    """A horizontal bar chart of `(label, median, q1, q3)` seconds, with IQR whiskers, as SVG text."""
+    width, left, right, row, top = 1000, 260, 70, 24, 34
+    span = max((q3 for _, _, _, q3 in bars), default=0.0) or 1e-3
+    scale = (width - left - right) / span
+    height = top + row * len(bars) + 10
+    body = [f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">{escape(title)}</text>']
+    for i, (label, median, q1, q3) in enumerate(bars):
+        y = top + i * row
+        body += [
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>',
+            f'<rect x="{left}" y="{y + 3}" width="{median * scale:.1f}" height="{row - 8}" fill="#80b1d3"/>',
+            f'<line x1="{left + q1 * scale:.1f}" y1="{y + row / 2}" x2="{left + q3 * scale:.1f}" '
+            f'y2="{y + row / 2}" stroke="#333" stroke-width="1.5"/>',
+            f'<text x="{left + q3 * scale + 6:.1f}" y="{y + 15}">{median * 1e3:.2f} ms</text>',
+        ]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">\n'
+        + "\n".join(body)
+        + "\n</svg>\n"
+    )
+
+
+def stack_svg(documents: Sequence[str]) -> str:
+    """SVG documents (as `bar_chart_svg` and `gantt_svg` write them) stacked top to bottom in one."""
+    import re
+
+    parts: list[str] = []
+    top = 0.0
+    width = 0.0
+    for document in documents:
+        head = re.search(r'width="([\d.]+)" height="([\d.]+)"', document)
+        assert head is not None
+        w, h = float(head.group(1)), float(head.group(2))
+        parts.append(document.replace("<svg ", f'<svg y="{top:.0f}" ', 1))
+        top += h
+        width = max(width, w)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{top:.0f}">\n'
+        + "".join(parts)
+        + "</svg>\n"
+    )
+
+
+# The suite of `make bench`.
+
+
+@dataclass(frozen=True)
+class SuiteCase:
+    """One model of the suite: its ONNX proto and, for torch-defined models, a factory of the module."""
+
+    name: str
+    kind: str
+    """What kind of graph it is, for the table (e.g. "light", "wide", "torch export")."""
+    proto: Callable[[], onnx.ModelProto]
+    module: Callable[[], torch.nn.Module] | None = None
+
+
+def suite_cases() -> list[SuiteCase]:
+    """The suite: the onnx wheel's light models with seeded weights, and the zoo's wide graphs and torch exports.
+
+    The zoo models live in the repository's `tests/models`, so the suite runs from
+    a checkout (`make bench`).
+    """
+    import onnx
+
+    from ramiel.seeding import LIGHT_MODELS, light_model_path, seed_weights
+    from tests.models import zoo
+    from tests.models.export import export_model
+
+    cases = [
+        SuiteCase(f"light_{name}", "light", lambda name=name: seed_weights(onnx.load(light_model_path(name)), 0))
+        for name in LIGHT_MODELS
+    ]
+    for name, kind in (
+        ("nasnet_cells", "wide"), ("randwire", "wide"), ("two_tower", "wide"),
+        ("googlenet", "torch export"), ("inception_v3", "torch export"),
+    ):  # fmt: skip
+        cases.append(
+            SuiteCase(
+                name, kind,
+                lambda name=name: onnx.load(export_model(name, "legacy")),
+                lambda name=name: zoo.ZOO[name].build(),
+            )
+        )  # fmt: skip
+    return cases
+
+
+def predicted_work(model: onnx.ModelProto) -> dict[str, float]:
+    """W, the predicted one-stream latency of the cleaned-up graph, under each cost model (seconds).
+
+    Calibrated and profiled costs come from the cost cache (`ramiel.ir_graph.cache_dir`).
+    """
+    from ramiel import api
+    from ramiel.costmodel import COST_MODELS
+    from ramiel.ir_graph import FunctionGraph, load_named_cost_model
+
+    module = api.cleaned_module(model)
+    return {name: FunctionGraph.of(module, load_named_cost_model(name)).graph.total_work for name in COST_MODELS}
+
+
+def cost_model_table(rows: Sequence[tuple[str, float, Mapping[str, float]]]) -> list[str]:
+    """`(model, measured serial CPU seconds, W by cost model)` rows as a Markdown table of W / measured."""
+    from ramiel.costmodel import COST_MODELS
+
+    head = "| model | serial CPU ms | " + " | ".join(f"{name} W ms (W / measured)" for name in COST_MODELS) + " |"
+    lines = [head, "|" + "---|" * (2 + len(COST_MODELS))]
+    for name, measured, work in rows:
+        cells = " | ".join(f"{work[c] * 1e3:.1f} ({work[c] / measured:.2f})" for c in COST_MODELS)
+        lines.append(f"| {name} | {measured * 1e3:.1f} | {cells} |")
+    errors = {
+        c: statistics.mean(abs(math.log(work[c] / measured)) for _, measured, work in rows) for c in COST_MODELS
+    }
+    lines.append(
+        "| mean abs log error | | " + " | ".join(f"{errors[c]:.3f}" for c in COST_MODELS) + " |"
+    )
+    return lines
+
+
+def suite_table(reports: Sequence[tuple[SuiteCase, BenchReport]]) -> list[str]:
+    """The suite's results as a Markdown table: medians in ms and the ratios that the targets name."""
+    n = reports[0][1].workers if reports else 2
+    head = (
+        f"| model | kind | load | serial 1T | intra-op {n}T | parallel | ort 1T | ort {n}T | ort par | eager best "
+        "| par/serial | bound | quality | par/intra | serial/ort1T | par/eager |"
+    )
+    lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
+    for case, report in reports:
+
+        def ms(label: str, r: BenchReport = report) -> str:
+            m = r.get(label)
+            return "" if m is None else f"{m.median * 1e3:.1f}"
+
+        eager = min((m for m in report.measurements if m.name == EAGER), key=lambda m: m.median, default=None)
+        ratios = report.ratios()
+
+        def ratio(key: str, r: Mapping[str, float] = ratios) -> str:
+            return f"{r[key]:.2f}" if key in r else ""
+
+        serial_over_ort = report.ratio(f"{SERIAL} (1T)", f"{ORT_SEQUENTIAL} (1T)")
+        lines.append(
+            f"| {case.name} | {case.kind} | {report.load_average[0]:.1f} | {ms(f'{SERIAL} (1T)')} "
+            f"| {ms(f'{INTRA_OP} ({n}T)')} | {ms(f'{PARALLEL} ({n}T)')} | {ms(f'{ORT_SEQUENTIAL} (1T)')} "
+            f"| {ms(f'{ORT_SEQUENTIAL} ({n}T)')} | {ms(f'{ORT_PARALLEL} ({n}T)')} "
+            f"| {'' if eager is None else f'{eager.median * 1e3:.1f}'} "
+            f"| {ratio('parallel speedup over serial')} | {report.bound:.2f} "
+            f"| {ratio('scheduling quality (speedup / bound)')} | {ratio('parallel over intra-op')} "
+            f"| {'' if serial_over_ort is None else f'{serial_over_ort:.2f}'} "
+            f"| {ratio('parallel over best PyTorch eager')} |"
+        )
+    return lines
+
+
+def write_suite_table(path: Path, lines: Sequence[str], table: str = "bench") -> None:
+    """Put `lines` between the markers of `table` in `path` (appending markers and lines when absent)."""
+    start, end = f"<!-- {table} table: start -->", f"<!-- {table} table: end -->"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = "\n".join([start, *lines, end])
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
+    else:
+        text = text + ("\n" if text and not text.endswith("\n") else "") + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the suite and write its tables (`make bench`).
+
+    Each model's ops are profiled first (into the cost cache), so the parallel
+    code is scheduled with the profile cost model, the default once cached.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    out = Path(args[0]) if args else Path("docs/bench.md")
+    workers = max(2, os.cpu_count() or 2)
+    repeat = int(os.environ.get("RAMIEL_BENCH_REPEAT", "10"))
+    reports: list[tuple[SuiteCase, BenchReport]] = []
+    accuracy: list[tuple[str, float, Mapping[str, float]]] = []
+    for case in suite_cases():
+        print(f"bench: {case.name}", file=sys.stderr, flush=True)
+        proto = case.proto()
+        report = bench(
+            proto, workers=workers, repeat=repeat, name=case.name, profile=True,
+            torch_module=case.module() if case.module else None,
+        )  # fmt: skip
+        print("\n".join(report.lines()), flush=True)
+        reports.append((case, report))
+        serial = report.get(f"{SERIAL} (1T)")
+        assert serial is not None
+        accuracy.append((case.name, serial.cpu_median, predicted_work(proto)))
+    write_suite_table(out, suite_table(reports))
+    write_suite_table(out, cost_model_table(accuracy), "cost model")
+    print(f"wrote the tables into {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+// RUN: ramiel-opt %s --split-input-file -p 'split-ops{workers=2 cost=static}' | filecheck %s
+// RUN: ramiel-opt %s --split-input-file -p 'split-ops{workers=1 cost=static}' | filecheck %s --check-prefix=ONE
+// RUN: not ramiel-opt %s -p 'split-ops{workers=0}' 2>&1 | filecheck %s --check-prefix=INVALID
+
+// INVALID: workers must be at least 1, got 0
+
+// A chain has no parallelism: its heavy convolution becomes two halves by output
+// channel, each with its own slice of the weights and its own Relu, joined by a
+// Concat that takes the Relu's place. Weights nothing else reads are replaced.
+
+// CHECK-LABEL: func.func @chain
+// CHECK-NEXT:  %w_part0 = dfg.constant dense<1.000000e-02> : tensor<32x64x3x3xf32>
+// CHECK-NEXT:  %b_part0 = dfg.constant dense<5.000000e-01> : tensor<32xf32>
+// CHECK-NEXT:  %w_part1 = dfg.constant dense<1.000000e-02> : tensor<32x64x3x3xf32>
+// CHECK-NEXT:  %b_part1 = dfg.constant dense<5.000000e-01> : tensor<32xf32>
+// CHECK-NEXT:  %c_part0 = dfg.conv %x, %w_part0, %b_part0 {pads = array<i64: 1, 1, 1, 1>} : ({{.*}}) -> tensor<1x32x56x56xf32>
+// CHECK-NEXT:  %r_part0 = dfg.relu %c_part0
+// CHECK-NEXT:  %c_part1 = dfg.conv %x, %w_part1, %b_part1 {pads = array<i64: 1, 1, 1, 1>} : ({{.*}}) -> tensor<1x32x56x56xf32>
+// CHECK-NEXT:  %r_part1 = dfg.relu %c_part1
+// CHECK-NEXT:  %r = dfg.concat %r_part0, %r_part1 {axis = 1 : i64} : (tensor<1x32x56x56xf32>, tensor<1x32x56x56xf32>) -> tensor<1x64x56x56xf32>
+// CHECK-NEXT:  func.return %r
+
+// ONE-LABEL:  func.func @chain
+// ONE-NOT:    _part
+// ONE:        func.return
+func.func @chain(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
+  %w = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
+  %b = dfg.constant dense<0.5> : tensor<64xf32>
+  %c = dfg.conv %x, %w, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>) -> tensor<1x64x56x56xf32>
+  %r = dfg.relu %c : (tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  func.return %r : tensor<1x64x56x56xf32>
+}
+
+// -----
+
+// Two equal branches already reach the bound W/CP = 2: nothing is split.
+
+// CHECK-LABEL: func.func @branches
+// CHECK-NOT:   _part
+// CHECK:       func.return
+func.func @branches(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
+  %w1 = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
+  %w2 = dfg.constant dense<0.02> : tensor<64x64x3x3xf32>
+  %b = dfg.conv %x, %w1 {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32>
+  %c = dfg.conv %x, %w2 {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32>
+  %d = dfg.add %b, %c : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  func.return %d : tensor<1x64x56x56xf32>
+}
+
+// -----
+
+// Not split: a grouped (depthwise) convolution, one too thin for two parts of
+// 16 channels, and one whose weights are computed at run time.
+
+// CHECK-LABEL: func.func @unsplittable
+// CHECK-NOT:   _part
+// CHECK:       func.return
+func.func @unsplittable(%x: tensor<1x64x56x56xf32>, %v: tensor<16x64x3x3xf32>) -> (tensor<1x64x56x56xf32>, tensor<1x16x56x56xf32>, tensor<1x16x56x56xf32>) {
+  %dw = dfg.constant dense<0.01> : tensor<64x1x3x3xf32>
+  %thin = dfg.constant dense<0.01> : tensor<16x64x3x3xf32>
+  %a = dfg.conv %x, %dw {group = 64 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x1x3x3xf32>) -> tensor<1x64x56x56xf32>
+  %b = dfg.conv %a, %thin {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<16x64x3x3xf32>) -> tensor<1x16x56x56xf32>
+  %c = dfg.conv %a, %v {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<16x64x3x3xf32>) -> tensor<1x16x56x56xf32>
+  func.return %a, %b, %c : tensor<1x64x56x56xf32>, tensor<1x16x56x56xf32>, tensor<1x16x56x56xf32>
+}

@@ -1,0 +1,3 @@
+// ramiel-opt
+builtin.module attributes {value = 0 : i1000000000000000000000000000000} {
+}

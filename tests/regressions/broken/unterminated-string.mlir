@@ -1,0 +1,3 @@
+// ramiel-opt
+builtin.module attributes {note = "an unterminated string literal on a long line of text
+}

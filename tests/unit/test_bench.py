@@ -1,0 +1,137 @@
+"""`ramiel bench`: the structure of its report, JSON and charts on a small model (never its timings)."""
+
+from __future__ import annotations
+
+import json
+import xml.dom.minidom
+from pathlib import Path
+
+import onnx
+import pytest
+import torch
+
+from ramiel.bench import (
+    EAGER,
+    INTRA_OP,
+    ORT_PARALLEL,
+    ORT_SEQUENTIAL,
+    PARALLEL,
+    SERIAL,
+    BenchReport,
+    bench,
+    suite_table,
+    write_suite_table,
+)
+from ramiel.errors import RamielError
+from ramiel.tools.ramiel_cli import main
+from tests.unit.test_codegen import branches_model
+
+
+class _Branches(torch.nn.Module):
+    """The eager counterpart of `branches_model`, with its weights."""
+
+    def __init__(self, model: onnx.ModelProto) -> None:
+        super().__init__()
+        weights = {t.name: torch.from_numpy(onnx.numpy_helper.to_array(t).copy()) for t in model.graph.initializer}
+        self.left, self.right = weights["left.w"], weights["right.w"]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        stem = torch.relu(x)
+        left = torch.conv2d(stem, self.left, padding=1)
+        return left + torch.relu(torch.conv2d(stem, self.right, padding=1))
+
+
+@pytest.fixture(scope="module")
+def report() -> BenchReport:
+    model = branches_model()
+    return bench(model, workers=2, repeat=2, torch_module=_Branches(model), name="branches")
+
+
+def test_every_configuration_is_measured_each_round(report: BenchReport) -> None:
+    labels = [m.label for m in report.measurements]
+    assert labels == [
+        f"{SERIAL} (1T)", f"{INTRA_OP} (2T)", f"{PARALLEL} (2T)",
+        f"{ORT_SEQUENTIAL} (1T)", f"{ORT_SEQUENTIAL} (2T)", f"{ORT_PARALLEL} (2T)",
+        f"{EAGER} (1T)", f"{EAGER} (2T)",
+    ]  # fmt: skip
+    assert all(len(m.times) == 2 and m.median > 0 for m in report.measurements)
+    assert report.max_error <= 1e-4
+
+
+def test_the_report_gives_the_bound_and_the_ratios(report: BenchReport) -> None:
+    assert report.streams == 2
+    assert 1.0 <= report.bound <= 2.0
+    assert report.work >= report.critical_path > 0
+    ratios = report.ratios()
+    assert {
+        "parallel speedup over serial", "parallel over intra-op", "scheduling quality (speedup / bound)",
+        "onnxruntime 1T over serial (serial slowdown)", "parallel over best PyTorch eager",
+    } <= set(ratios)  # fmt: skip
+    text = "\n".join(report.lines())
+    assert "bound min(2, W/CP)" in text
+    assert "load average" in text
+
+
+def test_the_measured_timeline_covers_both_streams_and_names_ops(report: BenchReport) -> None:
+    streams = {row[0] for row in report.timeline}
+    assert streams == {0, 1}
+    names = {report.plan.graph.nodes[v].name for _, v, _, _ in report.timeline}
+    assert {"left/conv", "right/conv", "join"} <= names
+    assert all(0 <= start <= end for _, _, start, end in report.timeline)
+
+
+def test_json_and_svg(report: BenchReport, tmp_path: Path) -> None:
+    report.write_json(tmp_path / "b.json")
+    data = json.loads((tmp_path / "b.json").read_text())
+    assert data["workers"] == 2
+    assert data["repeat"] == 2
+    assert len(data["configurations"]) == len(report.measurements)
+    assert set(data["timeline"]) == {"predicted", "measured"}
+    report.write_svg(tmp_path / "b.svg")
+    document = xml.dom.minidom.parse(str(tmp_path / "b.svg"))
+    assert len(document.getElementsByTagName("svg")) == 3  # the stack, the bars, the timelines
+
+
+def test_suite_table_goes_between_the_markers(report: BenchReport, tmp_path: Path) -> None:
+    from ramiel.bench import SuiteCase
+
+    case = SuiteCase("branches", "test", branches_model)
+    path = tmp_path / "bench.md"
+    path.write_text("# Results\n\nbefore\n")
+    write_suite_table(path, suite_table([(case, report)]))
+    write_suite_table(path, suite_table([(case, report)]))
+    text = path.read_text()
+    assert text.startswith("# Results\n\nbefore\n")
+    assert text.count("| branches | test |") == 1
+
+
+def test_bench_refuses_one_worker() -> None:
+    with pytest.raises(RamielError, match="at least 2"):
+        bench(branches_model(), workers=1, repeat=2)
+
+
+def test_the_command_writes_json_and_plot(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "branches.onnx"
+    onnx.save(branches_model(), path)
+    main(["bench", str(path), "--workers", "2", "--repeat", "2",
+          "--json", str(tmp_path / "b.json"), "--plot", str(tmp_path / "b.svg")])  # fmt: skip
+    out = capsys.readouterr().out
+    assert "Ramiel parallel (2T)" in out
+    assert "parallel speedup over serial" in out
+    assert (tmp_path / "b.json").is_file()
+    assert (tmp_path / "b.svg").is_file()
+
+
+def test_predicted_work_under_every_cost_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ramiel.bench import cost_model_table, predicted_work
+
+    monkeypatch.setenv("RAMIEL_CACHE", str(tmp_path))
+    with pytest.warns(UserWarning, match="not found"):
+        work = predicted_work(branches_model())
+    assert set(work) == {"static", "analytic", "profile"}
+    assert all(w > 0 for w in work.values())
+    table = cost_model_table([("branches", work["static"], work)])
+    assert table[2].startswith("| branches |")
+    assert table[-1].startswith("| mean abs log error | | 0.000 |")

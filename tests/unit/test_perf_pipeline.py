@@ -1,0 +1,85 @@
+"""The default parallel pipeline: split convolutions, and one stream when parallelism does not pay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+from ramiel import api
+
+
+@pytest.fixture(autouse=True)
+def static_costs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty cost cache: every schedule comes from the static cost model."""
+    monkeypatch.setenv("RAMIEL_CACHE", str(tmp_path / "cache"))
+
+
+def _model(nodes: list[onnx.NodeProto], inputs: list[onnx.ValueInfoProto], weights: dict[str, np.ndarray]) -> onnx.ModelProto:
+    graph = helper.make_graph(
+        nodes, "g", inputs,
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [onnx.numpy_helper.from_array(a, n) for n, a in weights.items()],
+    )  # fmt: skip
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def _image(name: str, shape: list[int]) -> onnx.ValueInfoProto:
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def test_a_chain_of_convolutions_runs_on_two_streams_after_splitting(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    weights = {f"w{i}": (rng.standard_normal((64, 64, 3, 3)) * 0.05).astype(np.float32) for i in range(3)}
+    nodes, x = [], "x"
+    for i in range(3):
+        nodes += [
+            helper.make_node("Conv", [x, f"w{i}"], [f"c{i}"], name=f"conv{i}", pads=[1, 1, 1, 1]),
+            helper.make_node("Relu", [f"c{i}"], ["y" if i == 2 else f"r{i}"], name=f"relu{i}"),
+        ]
+        x = f"r{i}"
+    model = _model(nodes, [_image("x", [1, 64, 56, 56])], weights)
+    compiled = api.compile(model, workers=2, out_dir=tmp_path, name="chain")
+    assert compiled.summary.streams == 2
+    assert "Conv conv0/part0, Relu relu0/part0" in compiled.source
+    feed = api.random_inputs(compiled.inputs, 0)
+    errors = api.compare(api.run(compiled.path, feed), api.onnxruntime_outputs(model, feed))
+    assert all(e.ok for e in errors), errors
+
+
+def test_too_little_predicted_gain_gives_one_stream_and_says_so(tmp_path: Path) -> None:
+    # A convolution by a weight known only at run time (so not split) beside a
+    # cheap branch: two streams would be predicted barely faster than one.
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["x"], ["r"], name="relu"),
+        helper.make_node("Mul", ["r", "k"], ["m"], name="scale"),
+        helper.make_node("Add", ["c", "m"], ["y"], name="join"),
+    ]
+    model = _model(
+        nodes,
+        [_image("x", [1, 64, 56, 56]), _image("w", [64, 64, 3, 3])],
+        {"k": np.full((1, 64, 1, 1), 0.5, np.float32)},
+    )
+    compiled = api.compile(model, workers=2, out_dir=tmp_path, name="lopsided")
+    assert compiled.summary.streams == 1
+    assert any("not predicted to pay" in line for line in compiled.summary.lines())
+    assert compiled.source.splitlines()[2] == "# Pipeline: cleanup,convert-dfg-to-pyemit"
+
+
+def test_auto_takes_the_best_cached_cost_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ramiel.costmodel import ANALYTIC_CACHE_FILE, CONSTANT_KEYS, PROFILE_CACHE_FILE
+    from ramiel.ir_graph import cost_model_name
+
+    cache = tmp_path / "costs"
+    cache.mkdir()
+    monkeypatch.setenv("RAMIEL_CACHE", str(cache))
+    assert cost_model_name("auto") == "static"
+    (cache / ANALYTIC_CACHE_FILE).write_text("{" + ", ".join(f'"{k}": 1.0' for k in CONSTANT_KEYS) + "}")
+    assert cost_model_name("auto") == "analytic"
+    (cache / PROFILE_CACHE_FILE).write_text("{}")
+    assert cost_model_name("auto") == "profile"
+    assert cost_model_name("static") == "static"
