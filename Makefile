@@ -19,6 +19,7 @@ demo: setup
 	$(BIN)/ramiel demo
 
 test: setup
+	$(BIN)/ruff check .
 	$(BIN)/lit -q tests/filecheck
 	$(BIN)/pytest -q tests/unit
 

@@ -1,7 +1,7 @@
 // RUN: ramiel-opt %s --split-input-file -p 'cluster-cp{cost=static},merge-clusters{workers=2 cost=static},clone{cost=static}' | filecheck %s
 // RUN: not ramiel-opt %s --split-input-file -p 'clone{cost=static}' 2>&1 | filecheck %s --check-prefix=NOSTREAM
 
-// The sigmoid on 64 values costs about 8 us; handing its result to the other
+// The sigmoid on 64 values costs about 5 us; handing its result to the other
 // stream costs 30 us. So stream 1 gets its own copy, used by its add, and no
 // value crosses streams any more.
 
@@ -22,7 +22,7 @@ func.func @shared_cheap(%x: tensor<1x64x56x56xf32>, %v: tensor<1x64x1x1xf32>) ->
 
 // -----
 
-// The relu on 200,704 values costs about 169 us, more than the 110 us hand-off
+// The relu on 200,704 values costs about 105 us, more than the 70 us hand-off
 // of its result: it is not copied.
 
 // CHECK-LABEL: func.func @diamond

@@ -4,8 +4,8 @@
 // RUN: not ramiel-opt %s --split-input-file -p 'merge-clusters{workers=2 cost=static}' 2>&1 | filecheck %s --check-prefix=NOCLUSTER
 
 // The diamond's branches run on two streams; the join waits on stream 0.
-// Predicted (static costs, checked by hand): conv 4632 us, hand-off 110 us, so
-// the parallel makespan (5270 us) beats serial (9682 us).
+// Predicted (static costs, checked by hand): conv 2317 us, hand-off 70 us, so
+// the parallel makespan (2688 us) beats serial (4865 us).
 
 // CHECK-LABEL: func.func @diamond
 // CHECK:      %a = dfg.relu %x {cluster = 0 : i64, stream = 0 : i64}
