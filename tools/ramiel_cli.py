@@ -19,6 +19,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 
@@ -26,6 +27,13 @@ from ramiel.errors import RamielError, run_reporting
 from ramiel.tools.ramiel_workbench import (
     register_commands as register_workbench_commands,
 )
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse with the project's one-line error instead of usage and status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise RamielError(message, "command line")
 
 
 def _positive(text: str) -> int:
@@ -146,7 +154,7 @@ def _bench(args: argparse.Namespace) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="ramiel",
         description="Compile ONNX models into readable, parallel PyTorch code.",
     )
@@ -210,8 +218,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `ramiel` console script."""
-    args = _parser().parse_args(argv)
-    run_reporting(lambda: args.handler(args))
+    run_reporting(lambda: _dispatch(_parser().parse_args(argv)))
+
+
+def _dispatch(args: argparse.Namespace) -> None:
+    args.handler(args)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from io import BytesIO, StringIO
 from itertools import accumulate
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -166,6 +166,7 @@ class RamielOptMain(xDSLOptMain):
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)
+        arg_parser.error = _usage_error  # type: ignore[method-assign]
         arg_parser.formatter_class = argparse.RawDescriptionHelpFormatter
         # The pass list loads every pass class: only for --help.
         format_help = arg_parser.format_help
@@ -210,10 +211,16 @@ class RamielOptMain(xDSLOptMain):
             extra = _cluster_cp_pipeline(self.args.workers)
             self.args.passes = f"{self.args.passes},{extra}" if self.args.passes else extra
         if self.args.load_heuristics:
-            from ramiel.scheduling.registry import load_heuristics_file
+            from ramiel.scheduling.registry import (
+                HeuristicLoadError,
+                load_heuristics_file,
+            )
 
             for path in self.args.load_heuristics:
-                load_heuristics_file(path)
+                try:
+                    load_heuristics_file(path)
+                except HeuristicLoadError as e:
+                    raise RamielError(str(e), path) from None
         where = f"-p {self.args.passes}"
         try:
             unknown = [
@@ -306,6 +313,11 @@ class RamielOptMain(xDSLOptMain):
             raise RamielError(
                 f"cannot write the output: {e.strerror}", self.args.output_file
             ) from None
+
+
+def _usage_error(message: str) -> NoReturn:
+    """argparse's error hook: the project's one-line error instead of usage and status 2."""
+    raise RamielError(message, "command line")
 
 
 class _Collected(StringIO):

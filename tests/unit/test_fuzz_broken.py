@@ -126,17 +126,6 @@ KNOWN: dict[str, Known] = {
         "verification (dialects/dfg.py) could check dominance",
         ("use-before-def.mlir",),
     ),
-    "usage-errors": Known(
-        r"\(ramiel(-opt)?( [^)]*)?\): exit status 2: usage:",
-        "argparse reports a wrong option or argument with the usage and exit status 2, "
-        "not the one-line error and status 1 (tools/ramiel_opt.py, tools/ramiel_cli.py)",
-    ),
-    "missing-heuristics-file": Known(
-        r"traceback: (HeuristicLoadError|FileNotFoundError)",
-        "ramiel-opt --load-heuristics with a missing file: HeuristicLoadError "
-        "(ramiel/scheduling/registry.py) is not turned into the one-line error by "
-        "tools/ramiel_opt.py",
-    ),
     "nul-in-path": Known(
         r"traceback: ValueError: embedded null byte",
         "a NUL character in the -o path raises ValueError from os functions in "
@@ -231,10 +220,9 @@ def test_every_saved_input_belongs_to_a_known_bug_or_passes() -> None:
     assert named <= {p.name for p in REGRESSIONS.iterdir()}
 
 
-# Minimal reproductions of the known command-line bugs.
+# Command-line errors, each once a bug the fuzzers found.
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN["usage-errors"].reason)
 @pytest.mark.parametrize(
     ("tool", "argv"),
     [
@@ -247,7 +235,6 @@ def test_a_usage_error_is_one_line_and_status_1(tool: str, argv: list[str]) -> N
     assert problem_with(run_command(tool, argv), ir_text=False) is None
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN["missing-heuristics-file"].reason)
 def test_a_missing_heuristics_file_is_one_line(tmp_path: Path) -> None:
     model = tmp_path / "model.onnx"
     onnx.save(_relu(), model)
