@@ -67,8 +67,11 @@ def is_supported_element_type(t: Attribute) -> bool:
 def element_type_of_onnx(data_type: int) -> Attribute:
     """The xDSL element type of an ONNX `TensorProto.DataType`."""
     if data_type not in _ELEMENT_TYPES:
-        name = helper.tensor_dtype_to_string(data_type).removeprefix("TensorProto.")
-        raise UnsupportedType(f"unsupported element type {name.lower()}")
+        try:
+            name = helper.tensor_dtype_to_string(data_type).removeprefix("TensorProto.").lower()
+        except KeyError:  # a code ONNX does not define
+            name = str(data_type)
+        raise UnsupportedType(f"unsupported element type {name}")
     return _ELEMENT_TYPES[data_type][0]
 
 

@@ -43,12 +43,6 @@ class Known:
 
 
 KNOWN: dict[str, Known] = {
-    "undefined-element-type": Known(
-        r"traceback: KeyError: \d+",
-        "an element type code ONNX does not define (0, 1000) raises KeyError from "
-        "onnx.helper.tensor_dtype_to_string in ramiel/onnx_types.py element_type_of_onnx",
-        ("undefined-element-type.onnx",),
-    ),
     "name-not-utf8": Known(
         r"traceback: TypeError: cannot use a string pattern on a bytes-like object",
         "protobuf hands a tensor name that is not UTF-8 over as bytes; "
