@@ -305,7 +305,6 @@ def cleaned_module(
 
 
 def _run_pipeline(module: ModuleOp, spec: str, stats: _PipelineStats) -> None:
-    from xdsl.context import Context
     from xdsl.passes import PassPipeline
     from xdsl.utils.exceptions import (
         ArgSpecParseError,
@@ -313,12 +312,10 @@ def _run_pipeline(module: ModuleOp, spec: str, stats: _PipelineStats) -> None:
         VerifyException,
     )
 
-    from ramiel.dialects import get_all_dialects
+    from ramiel.ir_text import context
     from ramiel.passes import get_all_passes
 
-    ctx = Context()
-    for dialect, factory in get_all_dialects().items():
-        ctx.register_dialect(dialect, factory)
+    ctx = context()
     try:
         passes = PassPipeline.parse_spec(get_all_passes(), spec, stats)
     except (ArgSpecParseError, ValueError) as e:
