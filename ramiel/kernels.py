@@ -983,9 +983,14 @@ def _batch_norm(n: _Node) -> str:
 
 @_kernel("InstanceNormalization")
 def _instance_norm(n: _Node) -> str:
-    """InstanceNormalization with per-channel scale and bias."""
+    """InstanceNormalization with per-channel scale and bias: a group norm with a group per channel.
+
+    `torch.group_norm` is the aten op: `F.instance_norm` and `F.group_norm` refuse a
+    single spatial element, where ONNX gives the bias.
+    """
     x, scale, bias = n.args()
-    return f"F.instance_norm({x}, weight={scale}, bias={bias}, eps={n.float_text('epsilon')})"
+    channels = n.shape(0)[1]
+    return f"torch.group_norm({x}, {channels}, {scale}, {bias}, {n.float_text('epsilon')})"
 
 
 @_kernel("LayerNormalization")

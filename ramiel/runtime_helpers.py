@@ -301,8 +301,14 @@ def prepack_conv2d(
     for channels-last inputs.
     """
     ops = torch.ops.mkldnn
+    # oneDNN 3.x computes wrong numbers with a prepacked weight of one input channel,
+    # no groups and a kernel 3 wide when the output is one column wide (found by a
+    # grid over 66,816 small convolutions); such convolutions are tiny, so all of
+    # them take the plain path.
+    single_channel = groups == 1 and weight.shape[1] == 1
     if (
-        weight.dtype == torch.float32
+        not single_channel
+        and weight.dtype == torch.float32
         and torch.backends.mkldnn.is_available()
         and hasattr(ops, "_reorder_convolution_weight")
         and hasattr(ops, "_convolution_pointwise")

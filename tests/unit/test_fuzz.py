@@ -24,21 +24,7 @@ REGRESSIONS = Path(__file__).resolve().parents[1] / "regressions" / "valid"
 BUDGET = 300
 SEED = 0
 
-KNOWN_FAILURES: dict[str, tuple[str | None, str]] = {
-    "instance-norm-one-element.onnx": (
-        r"Expected more than 1 spatial element",
-        "InstanceNormalization over a single spatial element: the kernel "
-        "(ramiel/kernels.py _instance_norm) calls torch's F.instance_norm, which refuses "
-        "it; ONNX gives the bias",
-    ),
-    "conv-one-channel-tiny.onnx": (
-        None,
-        "wrong numbers: the prepacked oneDNN convolution (ramiel/runtime_helpers.py "
-        "prepack_conv2d and conv2d, torch.ops.mkldnn._convolution_pointwise) differs from "
-        "F.conv2d for one input channel, a 3x3 kernel, strides (1, 2), more padding in H "
-        "than in W and an input a few pixels wide",
-    ),
-}
+KNOWN_FAILURES: dict[str, tuple[str | None, str]] = {}
 """Saved graphs that still fail: the symptom (a regex on the problem) that the fuzz run sets
 aside (None: too broad to set aside), the root cause and its owner."""
 

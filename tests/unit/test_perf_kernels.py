@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -102,6 +103,27 @@ def test_conv2d_helper_prepacked_and_plain_agree_with_torch(activation: str, gro
     for weight in (packed, w.contiguous(memory_format=torch.channels_last), w):
         y = conv2d(x, weight, b, (2, 2), (1, 1), (1, 1), groups, activation, scalars)
         assert_close(y, expected, f"conv2d {activation} groups={groups}")
+
+
+def test_prepacked_conv2d_agrees_with_torch_on_small_odd_shapes() -> None:
+    """The grid holds the oneDNN bug that prepack_conv2d steps around: one input channel,
+    a kernel 3 wide, a stride of 2 or 3 across and a one-column output."""
+    torch.manual_seed(0)
+    checked = 0
+    for in_channels, groups, (height, width), (kh, kw), pads, strides in itertools.product(
+        (1, 2), (1, 2), ((2, 1), (2, 3), (5, 5), (7, 4)), ((1, 1), (3, 3), (5, 3)),
+        ((0, 0), (1, 0), (2, 0), (2, 1)), ((1, 1), (1, 2), (2, 1), (1, 3)),
+    ):  # fmt: skip
+        if in_channels % groups or height + 2 * pads[0] < kh or width + 2 * pads[1] < kw:
+            continue
+        shape = (1, in_channels, height, width)
+        x = torch.randn(shape).contiguous(memory_format=torch.channels_last)
+        w = torch.randn(2 * groups, in_channels // groups, kh, kw)
+        packed = prepack_conv2d(w, strides, pads, (1, 1), groups, shape)
+        y = conv2d(x, packed, None, strides, pads, (1, 1), groups)
+        assert_close(y, F.conv2d(x, w, None, strides, pads, 1, groups), f"conv2d {shape} {w.shape} {pads} {strides}")
+        checked += 1
+    assert checked > 300
 
 
 def test_fused_relu_gives_the_bits_of_conv_then_relu() -> None:
