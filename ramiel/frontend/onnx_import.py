@@ -234,8 +234,20 @@ def _node_where(where: str, node: onnx.NodeProto) -> str:
     return f"{where}, node '{_node_label(node)}'"
 
 
+def _check_names(graph: onnx.GraphProto, where: str) -> None:
+    """Refuse a name that is not UTF-8, which protobuf hands over as `bytes`."""
+    values = (*graph.input, *graph.output, *graph.value_info, *graph.initializer)
+    names: list[str | bytes] = [v.name for v in values]
+    for node in graph.node:
+        names += [node.name, node.op_type, *node.input, *node.output]
+    wrong = next((n for n in names if isinstance(n, bytes)), None)
+    if wrong is not None:
+        raise RamielError(f"the name {wrong!r} is not UTF-8", where)
+
+
 def _check_graph(graph: onnx.GraphProto, opset: int, where: str) -> list[onnx.NodeProto]:
-    """The graph's nodes in topological order, after checking their operators."""
+    """The graph's nodes in topological order, after checking their names and operators."""
+    _check_names(graph, where)
     for node in graph.node:
         if node.domain not in ("", "ai.onnx"):
             raise RamielError(

@@ -43,13 +43,6 @@ class Known:
 
 
 KNOWN: dict[str, Known] = {
-    "name-not-utf8": Known(
-        r"traceback: TypeError: cannot use a string pattern on a bytes-like object",
-        "protobuf hands a tensor name that is not UTF-8 over as bytes; "
-        "dialects/dfg.py sanitize_identifier (called from ramiel/frontend/onnx_import.py) "
-        "runs a str regex on it",
-        ("name-not-utf8.onnx",),
-    ),
     "empty-tensor-attribute": Known(
         r"traceback: TypeError: The element type in the input tensor is UNDEFINED",
         "a TENSOR attribute without a tensor: ramiel/onnx_types.py attribute_of_onnx "
