@@ -158,6 +158,11 @@ def attribute_of_onnx(attr: AttributeProto) -> Attribute:
                 [StringAttr(s.decode("utf-8", errors="replace")) for s in attr.strings]
             )
         case AttributeProto.TENSOR:
+            # numpy_helper raises a bare TypeError on a tensor without an element type.
+            try:
+                element_type_of_onnx(attr.t.data_type)
+            except UnsupportedType as e:
+                raise UnsupportedType(f"{e} of attribute '{attr.name}'") from None
             return dense_attr(numpy_helper.to_array(attr.t))
         case _:
             kind = AttributeProto.AttributeType.Name(attr.type)

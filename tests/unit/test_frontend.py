@@ -488,6 +488,12 @@ class Test_errors:
         error = import_error(make_model(18, [node], [x(3)], ["y"]))
         assert error.what == "unsupported attribute 'alpha' of Relu"
 
+    def test_tensor_attribute_without_a_tensor(self) -> None:
+        node = helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky", alpha=TensorProto())
+        error = import_error(make_model(18, [node], [x(3)], ["y"]))
+        assert error.what == "unsupported element type 0 of attribute 'alpha'"
+        assert error.where == "m.onnx, node 'leaky'"
+
     def test_inconsistent_shapes(self) -> None:
         node = helper.make_node("Add", ["a", "b"], ["y"], name="add")
         error = import_error(make_model(18, [node], [x(2, 3, name="a"), x(4, name="b")], ["y"]))

@@ -43,12 +43,6 @@ class Known:
 
 
 KNOWN: dict[str, Known] = {
-    "empty-tensor-attribute": Known(
-        r"traceback: TypeError: The element type in the input tensor is UNDEFINED",
-        "a TENSOR attribute without a tensor: ramiel/onnx_types.py attribute_of_onnx "
-        "passes it to numpy_helper.to_array, which raises TypeError",
-        ("empty-tensor-attribute.onnx",),
-    ),
     "huge-constant-fold": Known(
         r"(MemoryError|Unable to allocate)",
         "constant folding (ramiel/rewrites/folding.py) evaluates ConstantOfShape of 2**31 "
