@@ -712,8 +712,11 @@ _SHAPE_CHECKS: dict[str, Callable[[DfgOp, _Shapes], None]] = {
 
 
 def _compact_splat(value: DenseIntOrFPElementsAttr) -> DenseIntOrFPElementsAttr:
-    """`value` with one element if all are equal (xDSL parses `dense<v>` into all of them)."""
-    if len(value) <= 1:
+    """`value` with one element if all are equal (xDSL parses `dense<v>` into all of them).
+
+    A value of an unsupported type is left as it is, for verification to report.
+    """
+    if len(value) <= 1 or not _is_static_supported_tensor(value.type):
         return value
     flat = dense_to_numpy(value).reshape(-1)
     if not _all_bytes_equal(flat):

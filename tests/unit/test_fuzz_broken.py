@@ -86,13 +86,6 @@ KNOWN: dict[str, Known] = {
         "the file:line:col and source line of a diagnostic",
         ("integer-out-of-range.mlir",),
     ),
-    "odd-integer-width": Known(
-        r"traceback: KeyError: IntegerType",
-        "a dfg.constant of an integer type numpy has no dtype for (i7) passes "
-        "verification, then dialects/dfg.py _compact_splat calls ramiel/onnx_types.py "
-        "numpy_dtype, which raises KeyError",
-        ("odd-integer-width.mlir",),
-    ),
     "huge-width-dense": Known(
         r"traceback: NotImplementedError: Format not implemented",
         "a dense literal of a type with no byte format (i2147483648) makes xDSL raise "
