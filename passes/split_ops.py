@@ -47,11 +47,14 @@ class SplitOps(ModulePass):
     most becomes `workers` convolutions over slices of its output channels,
     joined by a Concat, provided the ops that may run beside it (neither before
     nor after it) are predicted to take less than the other streams' time while
-    it runs: otherwise the streams have work enough already; a Relu or constant Clip that alone reads the Conv is split with it,
-    so each part keeps its fused activation, and weights no other op reads are
-    replaced by their slices. A split is made only when the part,
-    the hand-off and the Concat are predicted to save at least `min-gain` of the
-    critical path. The clustering passes then put the parts on different streams.
+    it runs: otherwise the streams have work enough already. The chain of
+    per-channel ops that alone read the Conv (a Relu or constant Clip, then
+    pooling) is split with it, so each part keeps its fused activation, the
+    pooling runs in parallel too, and the Concat joins the smaller pooled
+    parts. Weights no other op reads are replaced by their slices. A split is
+    made only when the parts, the hand-off and the Concat are predicted to
+    save at least `min-gain` of the critical path. The clustering passes then
+    put the parts on different streams.
 
         %c = dfg.conv %x, %w, %b : (tensor<1x64x56x56xf32>, tensor<192x64x3x3xf32>, tensor<192xf32>) -> tensor<1x192x56x56xf32>
         %r = dfg.relu %c : ...
@@ -146,17 +149,35 @@ def _part_sizes(channels: int, parts: int) -> list[int] | None:
     return [quantum * (blocks // parts + (i < blocks % parts)) for i in range(parts)]
 
 
-def _activation(conv: DfgOp) -> DfgOp | None:
-    """The Relu, or Clip with constant bounds, that alone reads `conv`'s result."""
-    result = conv.results[0]
-    if not result.has_one_use():
-        return None
-    user = result.get_user_of_unique_use()
-    if is_op(user, "Relu") or (
-        is_op(user, "Clip") and all(isinstance(v.owner, ConstantOp) for v in user.operands[1:])
-    ):
-        return cast(DfgOp, user)
-    return None
+_POOLS = ("MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool")
+"""Pooling ops, which compute each channel from that channel alone."""
+
+
+def _followers(conv: DfgOp) -> list[DfgOp]:
+    """The chain of per-channel ops that alone read `conv`: a Relu or constant Clip, then pooling ops.
+
+    Only the activation that alone reads the Conv can be fused into it, so it
+    must come first; a MaxPool with an indices result is left whole.
+    """
+    chain: list[DfgOp] = []
+    last: DfgOp = conv
+    while last.results[0].has_one_use():
+        user = last.results[0].get_user_of_unique_use()
+        activation = not chain and (
+            is_op(user, "Relu")
+            or (is_op(user, "Clip") and all(isinstance(v.owner, ConstantOp) for v in user.operands[1:]))
+        )
+        pool = any(is_op(user, pool) for pool in _POOLS) and len(user.results) == 1
+        if not (activation or pool):
+            break
+        last = cast(DfgOp, user)
+        chain.append(last)
+    return chain
+
+
+def _with_channels(shape: tuple[int, ...], channels: int) -> tuple[int, ...]:
+    """`shape` (N, C, ...) with `channels` in place of C."""
+    return (shape[0], channels, *shape[2:])
 
 
 def _splittable(conv: DfgOp, parts: int) -> list[int] | None:
@@ -170,34 +191,32 @@ def _splittable(conv: DfgOp, parts: int) -> list[int] | None:
 
 
 def _gain(conv: DfgOp, parts: int, model: CostModel) -> float | None:
-    """How much splitting `conv` shortens a critical path through it (predicted), or None if it cannot be split."""
+    """How much splitting `conv` and its followers shortens a critical path through them (predicted), or None if it cannot be split."""
     sizes = _splittable(conv, parts)
     if sizes is None:
         return None
-    whole = op_info(conv)
-    out = cast(tuple[int, ...], whole.output_shapes[0])
-    part_out = (out[0], max(sizes), *out[2:])
-    shapes = list(whole.input_shapes)
-    shapes[1] = (max(sizes), *cast(tuple[int, ...], shapes[1])[1:])
-    if len(shapes) > 2:
-        shapes[2] = (max(sizes),)
-    part = replace(whole, input_shapes=tuple(shapes), output_shapes=(part_out,))
+    saved = 0.0
+    for op in (conv, *_followers(conv)):
+        whole = op_info(op)
+        shapes = list(whole.input_shapes)
+        if op is conv:  # the weight and the bias, if any, lose output channels
+            shapes[1:] = [None if s is None else (max(sizes), *s[1:]) for s in shapes[1:]]
+        else:
+            shapes[0] = _with_channels(cast(tuple[int, ...], shapes[0]), max(sizes))
+        out = cast(tuple[int, ...], whole.output_shapes[0])
+        part = replace(whole, input_shapes=tuple(shapes), output_shapes=(_with_channels(out, max(sizes)),))
+        saved += model.node_cost(whole) - model.node_cost(part)
+    part_out = _with_channels(out, max(sizes))
     concat = OpInfo("Concat", (part_out,) * parts, ("float32",) * parts, (out,), ("float32",), {"axis": 1})
-    nbytes = math.prod(part_out) * 4
-    return (
-        model.node_cost(whole)
-        - model.node_cost(part)
-        - model.edge_cost(nbytes)
-        - model.node_cost(concat)
-    )
+    return saved - model.edge_cost(math.prod(part_out) * 4) - model.node_cost(concat)
 
 
 def _split(conv: DfgOp, parts: int) -> list[DfgOp]:
-    """Replace `conv` (and the activation that alone reads it) by `parts` slices and a Concat; return the new convolutions."""
+    """Replace `conv` and its followers by `parts` slices and a Concat; return the new convolutions."""
     sizes = _splittable(conv, parts)
     assert sizes is not None
-    activation = _activation(conv)
-    last = activation or conv
+    chain = [conv, *_followers(conv)]
+    last = chain[-1]
     out_type = cast(TensorType, last.results[0].type)
     block = conv.parent_block()
     assert block is not None
@@ -210,19 +229,17 @@ def _split(conv: DfgOp, parts: int) -> list[DfgOp]:
         for constant, value in zip(sliced, conv.operands[1:], strict=True):
             constant.output.name_hint = f"{value.name_hint or 'w'}_part{i}"
             block.insert_op_before(constant, conv)
-        shape = list(out_type.get_shape())
-        shape[1] = hi - lo
-        part_type = TensorType(out_type.get_element_type(), shape)
-        part = type(conv).build([conv.operands[0], *(c.output for c in sliced)], [part_type], conv.properties)
-        _name(part, conv, i)
-        block.insert_op_before(part, last)
-        convs.append(part)
-        piece = part.results[0]
-        if activation is not None:
-            act = type(activation).build([piece, *activation.operands[1:]], [part_type], activation.properties)
-            _name(act, activation, i)
-            block.insert_op_before(act, last)
-            piece = act.results[0]
+        piece = conv.operands[0]
+        for op in chain:
+            whole_type = cast(TensorType, op.results[0].type)
+            part_type = TensorType(whole_type.get_element_type(), _with_channels(tuple(whole_type.get_shape()), hi - lo))
+            operands = [piece, *(c.output for c in sliced)] if op is conv else [piece, *op.operands[1:]]
+            part = type(op).build(operands, [part_type], op.properties)
+            _name(part, op, i)
+            block.insert_op_before(part, last)
+            if op is conv:
+                convs.append(part)
+            piece = part.results[0]
         pieces.append(piece)
     concat = op_class("Concat").build(pieces, [out_type], {"axis": IntegerAttr(1, i64)})
     concat.results[0].name_hint = last.results[0].name_hint
@@ -231,9 +248,8 @@ def _split(conv: DfgOp, parts: int) -> list[DfgOp]:
     block.insert_op_before(concat, last)
     last.results[0].replace_all_uses_with(concat.results[0])
     originals = [v.owner for v in conv.operands[1:]]
-    for op in (activation, conv):
-        if op is not None:
-            block.erase_op(op)
+    for op in reversed(chain):
+        block.erase_op(op)
     for constant in dict.fromkeys(originals):
         if isinstance(constant, ConstantOp) and not constant.output.uses:
             block.erase_op(constant)

@@ -63,3 +63,45 @@ func.func @unsplittable(%x: tensor<1x64x56x56xf32>, %v: tensor<16x64x3x3xf32>) -
   %c = dfg.conv %a, %v {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<16x64x3x3xf32>) -> tensor<1x16x56x56xf32>
   func.return %a, %b, %c : tensor<1x64x56x56xf32>, tensor<1x16x56x56xf32>, tensor<1x16x56x56xf32>
 }
+
+// -----
+
+// Pooling reads each channel alone: the Relu and the MaxPool that alone read the
+// convolution are split with it, and the Concat joins the pooled parts.
+
+// CHECK-LABEL: func.func @pooled
+// CHECK:       %c_part0 = dfg.conv %x, %w_part0, %b_part0
+// CHECK-NEXT:  %r_part0 = dfg.relu %c_part0 : (tensor<1x32x56x56xf32>) -> tensor<1x32x56x56xf32>
+// CHECK-NEXT:  %p_part0 = dfg.max_pool %r_part0 {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x32x56x56xf32>) -> tensor<1x32x28x28xf32>
+// CHECK-NEXT:  %c_part1 = dfg.conv %x, %w_part1, %b_part1
+// CHECK-NEXT:  %r_part1 = dfg.relu %c_part1
+// CHECK-NEXT:  %p_part1 = dfg.max_pool %r_part1
+// CHECK-NEXT:  %p = dfg.concat %p_part0, %p_part1 {axis = 1 : i64} : (tensor<1x32x28x28xf32>, tensor<1x32x28x28xf32>) -> tensor<1x64x28x28xf32>
+// CHECK-NEXT:  func.return %p
+func.func @pooled(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32> {
+  %w = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
+  %b = dfg.constant dense<0.5> : tensor<64xf32>
+  %c = dfg.conv %x, %w, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>) -> tensor<1x64x56x56xf32>
+  %r = dfg.relu %c : (tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  %p = dfg.max_pool %r {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32>
+  func.return %p : tensor<1x64x28x28xf32>
+}
+
+// -----
+
+// The chain stops where a value has a second reader: the Relu is also returned, so
+// the MaxPool stays whole and reads the Concat.
+
+// CHECK-LABEL: func.func @shared
+// CHECK:       %r_part1 = dfg.relu %c_part1
+// CHECK-NEXT:  %r = dfg.concat %r_part0, %r_part1 {axis = 1 : i64}
+// CHECK-NEXT:  %p = dfg.max_pool %r {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32>
+// CHECK-NEXT:  func.return %p, %r
+func.func @shared(%x: tensor<1x64x56x56xf32>) -> (tensor<1x64x28x28xf32>, tensor<1x64x56x56xf32>) {
+  %w = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
+  %b = dfg.constant dense<0.5> : tensor<64xf32>
+  %c = dfg.conv %x, %w, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>) -> tensor<1x64x56x56xf32>
+  %r = dfg.relu %c : (tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  %p = dfg.max_pool %r {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32>
+  func.return %p, %r : tensor<1x64x28x28xf32>, tensor<1x64x56x56xf32>
+}
