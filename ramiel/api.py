@@ -186,6 +186,7 @@ def compile(
     proto, where, stem = _load(model, name)
     folder = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="ramiel-"))
     path, weights = folder / f"{stem}.py", folder / f"{stem}{WEIGHTS_SUFFIX}"
+    _refuse_nul(path)
     if not force:
         _refuse_to_overwrite(path, weights)
     tell = progress or (lambda _: None)
@@ -366,6 +367,15 @@ def _refuse_to_overwrite(path: Path, weights: Path) -> None:
             )
 
 
+def _refuse_nul(path: Path) -> None:
+    """Refuse an output path holding a NUL character, on which os functions raise ValueError."""
+    if "\0" in str(path):
+        raise RamielError(
+            "cannot write the output: the path holds a NUL character",
+            str(path).replace("\0", "\\0"),
+        )
+
+
 def _write_outputs(path: Path, weights: Path, source: str, program: PyModuleOp) -> None:
     """Write the source to `path` and the weights to `weights`, all or nothing."""
     from ramiel.codegen.weights import write_weights
@@ -451,6 +461,7 @@ def save_arrays(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) 
     Unlike `np.savez(path, **arrays)`, any name works as a key (even `file`).
     """
     target = Path(path)
+    _refuse_nul(target)
     with _temporary(target.parent, target.name, (".npz",)) as (temp,):
         with zipfile.ZipFile(temp, "w") as archive:
             for name, array in arrays.items():

@@ -101,11 +101,6 @@ KNOWN: dict[str, Known] = {
         "(dialects/dfg.py) could check dominance",
         ("use-before-def.mlir", "use-before-def-lowering.mlir"),
     ),
-    "nul-in-path": Known(
-        r"traceback: ValueError: embedded null byte",
-        "a NUL character in the -o path raises ValueError from os functions in "
-        "ramiel/api.py _write_outputs (only OSError is caught)",
-    ),
 }
 """Known bugs found by the fuzzers, each with a strict xfail test of its saved inputs."""
 
@@ -219,7 +214,6 @@ def test_a_missing_heuristics_file_is_one_line(tmp_path: Path) -> None:
     assert problem_with(result, ir_text=False) is None
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN["nul-in-path"].reason)
 def test_a_nul_in_the_output_folder_is_one_line(tmp_path: Path) -> None:
     model = tmp_path / "model.onnx"
     onnx.save(_relu(), model)
