@@ -458,16 +458,40 @@ def run(
 def save_arrays(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) -> None:
     """Save arrays to an `.npz` keyed by name; the file appears whole or not at all.
 
-    Unlike `np.savez(path, **arrays)`, any name works as a key (even `file`).
+    Unlike `np.savez(path, **arrays)`, any name works as a key (even `file`); a
+    name with a NUL character comes back whole only through `load_arrays`.
     """
     target = Path(path)
     _refuse_nul(target)
     with _temporary(target.parent, target.name, (".npz",)) as (temp,):
         with zipfile.ZipFile(temp, "w") as archive:
             for name, array in arrays.items():
-                with archive.open(f"{name}.npy", "w") as entry:
+                member = zipfile.ZipInfo(f"{name}.npy")
+                member.filename = member.orig_filename  # ZipInfo cuts a name at a NUL
+                with archive.open(member, "w") as entry:
                     np.lib.format.write_array(entry, np.asanyarray(array), allow_pickle=False)
         os.replace(temp, target)
+
+
+def load_arrays(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
+    """The arrays of an `.npz` keyed by name, as `save_arrays` writes them.
+
+    Unlike `np.load`, whose keys end at a NUL character as zip member names do, a
+    name comes back whole.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return {
+                info.orig_filename.removesuffix(".npy"): _read_member(archive, info)
+                for info in archive.infolist()
+            }
+    except (OSError, ValueError, zipfile.BadZipFile) as e:
+        raise RamielError(f"cannot read the arrays: {e}", str(path)) from None
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+    with archive.open(info) as entry:
+        return np.lib.format.read_array(entry, allow_pickle=False)
 
 
 def check_input_names(names: Sequence[str], inputs: Mapping[str, object], where: str) -> None:

@@ -21,8 +21,6 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-import numpy as np
-
 from ramiel.errors import RamielError, run_reporting
 from ramiel.tools.ramiel_workbench import (
     register_commands as register_workbench_commands,
@@ -60,15 +58,6 @@ def _shapes(specs: Sequence[str]) -> dict[str, list[int]]:
     return dict(parse_input_shape(s) for s in specs)
 
 
-def _read_npz(path: str) -> dict[str, np.ndarray]:
-
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return {k: data[k] for k in data.files}
-    except (OSError, ValueError) as e:
-        raise RamielError(f"cannot read the inputs: {e}", path) from None
-
-
 def _compile(args: argparse.Namespace) -> None:
     from ramiel import api
 
@@ -94,7 +83,7 @@ def _check(args: argparse.Namespace) -> None:
     report = api.check(
         args.model,
         workers=args.workers,
-        inputs=_read_npz(args.inputs) if args.inputs else None,
+        inputs=api.load_arrays(args.inputs) if args.inputs else None,
         input_shapes=_shapes(args.input_shape),
         pipeline=args.pipeline,
         profile=args.profile,
@@ -110,7 +99,7 @@ def _check(args: argparse.Namespace) -> None:
 def _run(args: argparse.Namespace) -> None:
     from ramiel import api
 
-    outputs = api.run(args.model, _read_npz(args.inputs), num_threads=args.threads)
+    outputs = api.run(args.model, api.load_arrays(args.inputs), num_threads=args.threads)
     api.save_arrays(args.output, outputs)
     print(f"wrote {', '.join(outputs)} to {args.output}")
 

@@ -195,12 +195,6 @@ def test_hostile_names_through_the_commands(in_tmp: Path) -> None:
     _no_payload_ran(in_tmp)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a NUL in an input name does not survive the .npz of `ramiel run`: zip member names "
-    "end at a NUL (ramiel/api.py save_arrays, tools/ramiel_cli.py _read_npz), so the name no "
-    "longer matches the model's",
-)
 def test_a_nul_in_an_input_name_survives_ramiel_run(in_tmp: Path) -> None:
     graph = helper.make_graph(
         [helper.make_node("Relu", ["x\x00y"], ["y"])],
