@@ -245,9 +245,29 @@ def _check_names(graph: onnx.GraphProto, where: str) -> None:
         raise RamielError(f"the name {wrong!r} is not UTF-8", where)
 
 
+def _check_inference_input(graph: onnx.GraphProto, where: str) -> None:
+    """Refuse what makes ONNX's shape inference abort the process instead of raising."""
+    for value in (*graph.input, *graph.value_info, *graph.output):
+        for index, dim in enumerate(value.type.tensor_type.shape.dim):
+            if dim.dim_value < 0:
+                raise RamielError(
+                    f"dimension {index} of tensor '{value.name}' has negative size "
+                    f"{dim.dim_value}",
+                    where,
+                )
+    for node in graph.node:
+        count = next((a.i for a in node.attribute if a.name == "num_outputs"), None)
+        if node.op_type == "Split" and count is not None and count != len(node.output):
+            raise RamielError(
+                f"Split has {len(node.output)} outputs, but num_outputs is {count}",
+                _node_where(where, node),
+            )
+
+
 def _check_graph(graph: onnx.GraphProto, opset: int, where: str) -> list[onnx.NodeProto]:
     """The graph's nodes in topological order, after checking their names and operators."""
     _check_names(graph, where)
+    _check_inference_input(graph, where)
     for node in graph.node:
         if node.domain not in ("", "ai.onnx"):
             raise RamielError(

@@ -494,6 +494,17 @@ class Test_errors:
         assert error.what == "unsupported element type 0 of attribute 'alpha'"
         assert error.where == "m.onnx, node 'leaky'"
 
+    # Both make ONNX's shape inference abort the process.
+    def test_negative_input_dimension(self) -> None:
+        error = import_error(relu_model(x=[1, -3]))
+        assert error.what == "dimension 1 of tensor 'x' has negative size -3"
+
+    def test_split_outputs_disagree_with_num_outputs(self) -> None:
+        node = helper.make_node("Split", ["x"], ["a", "b", "c"], name="split", num_outputs=2)
+        error = import_error(make_model(18, [node], [x(2, 2)], ["a", "b", "c"]))
+        assert error.what == "Split has 3 outputs, but num_outputs is 2"
+        assert error.where == "m.onnx, node 'split'"
+
     def test_inconsistent_shapes(self) -> None:
         node = helper.make_node("Add", ["a", "b"], ["y"], name="add")
         error = import_error(make_model(18, [node], [x(2, 3, name="a"), x(4, name="b")], ["y"]))

@@ -49,15 +49,6 @@ KNOWN: dict[str, Known] = {
         "elements, 8 GiB, with no size limit: MemoryError, or the memory taken",
         ("huge-constant-fold.onnx",),
     ),
-    "onnx-inference-abort": Known(
-        r"the process died \(exit code -6\)",
-        "ONNX's C++ shape inference (onnx.shape_inference.infer_shapes, called by "
-        "ramiel/frontend/onnx_import.py _inferred_types) aborts the process on an assertion "
-        "for a negative input dimension (Slice: std::clamp) and for a Split with more "
-        "outputs than num_outputs (vector index): the importer must refuse such models "
-        "before inference",
-        ("negative-input-dim.onnx", "split-output-count.onnx"),
-    ),
     "unterminated-string-hang": Known(
         r"\(ramiel-opt[^)]*\): no result in time",
         "xDSL 0.75's lexer matches string literals with a backtracking regex "
