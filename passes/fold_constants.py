@@ -27,14 +27,15 @@ class FoldConstants(ModulePass):
         %w = dfg.constant dense<2.000000e-02> : tensor<4096x9216xf32>
 
     A `Shape` folds whatever its input (its result type gives the value). A fold
-    whose results would store more than `max-bytes` is skipped, except when the
-    result is a splat, which is stored as one element.
+    is skipped when its results would store more than `max-bytes` (a splat result
+    is exempt: it is stored as one element), or when it would expand splat inputs
+    to more than that.
     """
 
     name = "fold-constants"
 
     max_bytes: int = DEFAULT_MAX_BYTES
-    """The most bytes a folded result may store (splats are exempt)."""
+    """The most bytes a folded result, or the splat inputs it expands, may store."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         apply_patterns(op, [FoldConstant(self.max_bytes)])

@@ -24,6 +24,8 @@ exporters' shape arithmetic then folds without importing torch (about 1.5 s).
 A fold whose results would store more than `max_bytes` is skipped (the model keeps
 the op and computes it at run time), unless the result is a splat: a
 `ConstantOfShape`, or data moved out of a splat, costs one element whatever its size.
+Any other computation on splat inputs stores their elements, so it is skipped when
+they would take more than `max_bytes`.
 A fold never changes a result's shape or element type.
 """
 
@@ -194,6 +196,9 @@ def fold(op: DfgOp, max_bytes: int = DEFAULT_MAX_BYTES) -> list[np.ndarray] | No
         return [splat(_data(values).reshape(-1)[:1], _result_shape(op))]
     if not (rule is not None and rule.exempt) and _result_bytes(op.results) > max_bytes:
         return None
+    # Computing on a splat stores all its elements, however few the results have.
+    if sum(v.nbytes for v in values if v is not None and is_splat(v)) > max_bytes:
+        return None
     results = rule.compute(op, values) if rule is not None else None
     if results is None:
         results = _evaluate_with_kernels(op, values)
@@ -232,7 +237,8 @@ class FoldConstant(RewritePattern):
     """An op whose results are known at compile time becomes `dfg.constant` ops."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
-    """Folds whose results would store more bytes are skipped (splats are exempt)."""
+    """Folds whose results, or the splat inputs they expand, would store more bytes are
+    skipped (splat results are exempt)."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         if not isinstance(op, DfgOp):

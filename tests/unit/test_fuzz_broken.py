@@ -43,12 +43,6 @@ class Known:
 
 
 KNOWN: dict[str, Known] = {
-    "huge-constant-fold": Known(
-        r"(MemoryError|Unable to allocate)",
-        "constant folding (ramiel/rewrites/folding.py) evaluates ConstantOfShape of 2**31 "
-        "elements, 8 GiB, with no size limit: MemoryError, or the memory taken",
-        ("huge-constant-fold.onnx",),
-    ),
     "unterminated-string-hang": Known(
         r"\(ramiel-opt[^)]*\): no result in time",
         "xDSL 0.75's lexer matches string literals with a backtracking regex "

@@ -117,6 +117,28 @@ def test_limit_counts_result_bytes() -> None:
     assert isinstance(_returned(module)[0], ConstantOp)
 
 
+def test_limit_counts_expanded_splat_inputs() -> None:
+    # ConstantOfShape folds to a one-element splat; summing it reads all 1024 floats.
+    from onnx import helper
+
+    graph = helper.make_graph(
+        [
+            helper.make_node("ConstantOfShape", ["dims"], ["big"]),
+            helper.make_node("ReduceSum", ["big"], ["y"], keepdims=0),
+        ],
+        "sum",
+        [],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [])],
+        [numpy_helper.from_array(np.array([1024], np.int64), "dims")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    module = import_model(model)
+    FoldConstants(max_bytes=4 * 1024 - 1).apply(Context(), module)
+    assert not isinstance(_returned(module)[0], ConstantOp)
+    FoldConstants(max_bytes=4 * 1024).apply(Context(), module)
+    assert isinstance(_returned(module)[0], ConstantOp)
+
+
 def _neg_model(data: np.ndarray) -> onnx.ModelProto:
     from onnx import helper
 
