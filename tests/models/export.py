@@ -1,6 +1,6 @@
 """ONNX exports of the zoo models, cached on disk.
 
-Files live in `$RAMIEL_CACHE/models` (default: `<repo>/.cache/models`). Their names
+Files live in `$RAMIEL_MODEL_CACHE` (default: `<repo>/.cache/models`). Their names
 carry a short hash of the sources that define them and of the tool versions, so
 editing a model or upgrading torch produces a new export instead of a stale one.
 Concurrent test processes may export the same model at once: each writes into its
@@ -34,8 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def cache_dir() -> Path:
     """The folder that holds exported and generated models, created on first use."""
-    root = os.environ.get("RAMIEL_CACHE")
-    path = (Path(root) if root else REPO_ROOT / ".cache") / "models"
+    root = os.environ.get("RAMIEL_MODEL_CACHE")
+    path = Path(root) if root else REPO_ROOT / ".cache" / "models"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

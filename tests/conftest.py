@@ -1,0 +1,22 @@
+"""Test-wide settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def empty_cost_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Start from an empty cost cache, so that tests predict with the checked-in static
+    costs whatever calibrations or profiles this machine has cached; tests that need a
+    cache set `RAMIEL_CACHE` themselves."""
+    previous = os.environ.get("RAMIEL_CACHE")
+    os.environ["RAMIEL_CACHE"] = str(tmp_path_factory.mktemp("cost-cache"))
+    yield
+    if previous is None:
+        del os.environ["RAMIEL_CACHE"]
+    else:
+        os.environ["RAMIEL_CACHE"] = previous
