@@ -230,6 +230,8 @@ def op_work(op: OpInfo) -> OpWork:
       dims); ConvTranspose, MatMul and Gemm likewise count two FLOPs per multiply-add.
     - MaxPool / AveragePool / LpPool: one FLOP per output element per window position.
     - Global pools: one FLOP per input element.
+    - LRN: `size` + 20 FLOPs per element: the windowed sum of squares, then a power
+      (which costs about 20 simple operations).
     - Views (reshape-like ops, slicing, splitting, expand): no work, dispatch only.
     - Everything else (element-wise, normalisation, reductions, copies such as
       Transpose, Concat, Gather, Pad): one FLOP per output element.
@@ -255,6 +257,8 @@ def op_work(op: OpInfo) -> OpWork:
         )
     if op.op_type in FULL_REDUCTION_OPS:
         return OpWork(float(_elements(x)), nbytes, "vector")
+    if op.op_type == "LRN" and x is not None:
+        return OpWork(float(_elements(x) * (_int(op.attrs, "size", 1) + 20)), nbytes, "vector")
     out = sum(_elements(s) for s in op.output_shapes)
     return OpWork(float(out or _elements(x)), nbytes, "vector")
 

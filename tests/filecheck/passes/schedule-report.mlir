@@ -2,23 +2,24 @@
 // RUN: ramiel-opt %s -p 'cluster{heuristic=serial workers=2 cost=static},schedule-report{cost=static}' 2>&1 >/dev/null | filecheck %s --check-prefix=SERIAL
 // RUN: not ramiel-opt %s -p 'schedule-report{cost=static}' 2>&1 | filecheck %s --check-prefix=UNSCHEDULED
 
-// The diamond's figures, from the static cost model (by hand: conv 2317.1 us,
-// relu 105.4 us, add 125.4 us, hand-off 70.1 us):
-// W = 2 * 2317.1 + 105.4 + 125.4, CP = 105.4 + 2317.1 + 125.4, and the
-// makespan waits for conv c on stream 1 and its hand-offs in and out.
+// The diamond's figures, from the static cost model (by hand: conv 2320.1 us,
+// relu 41.45 us, add 56.17 us, hand-off 70.14 us):
+// W = 2 * 2320.1 + 41.45 + 56.17, CP = 41.45 + 2320.1 + 56.17, and the
+// makespan 41.45 + 70.14 + 2320.1 + 70.14 + 56.17 waits for conv c on stream 1
+// and its hand-offs in and out.
 
 // CHECK:      Pass statistics report
 // CHECK:      schedule-report
-// CHECK-NEXT: (S) 4865.0 total-work-us - total work W (predicted)
-// CHECK-NEXT: (S) 2547.9 critical-path-us - critical path CP (node costs)
-// CHECK-NEXT: (S)   1.91 bound - min(N, W/CP)
-// CHECK-NEXT: (S) 2688.2 makespan-us - predicted makespan
-// CHECK-NEXT: (S)   1.81 speedup - predicted speedup over serial
+// CHECK-NEXT: (S) 4737.8 total-work-us - total work W (predicted)
+// CHECK-NEXT: (S) 2417.7 critical-path-us - critical path CP (node costs)
+// CHECK-NEXT: (S)   1.96 bound - min(N, W/CP)
+// CHECK-NEXT: (S) 2558.0 makespan-us - predicted makespan
+// CHECK-NEXT: (S)   1.85 speedup - predicted speedup over serial
 // CHECK-NEXT: (S)      2 clusters - clusters before merging
 // CHECK-NEXT: (S)      2 streams - streams after merging
 // CHECK-NEXT: (S)      2 cross-stream-edges - cross-stream edges
 
-// SERIAL:      (S) 4865.0 makespan-us - predicted makespan
+// SERIAL:      (S) 4737.8 makespan-us - predicted makespan
 // SERIAL-NEXT: (S)   1.00 speedup - predicted speedup over serial
 // SERIAL:      (S)      0 cross-stream-edges
 

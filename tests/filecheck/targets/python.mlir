@@ -35,6 +35,7 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK:      from __future__ import annotations
 // CHECK-EMPTY:
 // CHECK-NEXT: import threading
+// CHECK-NEXT: import time
 // CHECK-NEXT: from collections.abc import Callable, Iterator, Sequence
 // CHECK-NEXT: from contextlib import contextmanager
 // CHECK-NEXT: from pathlib import Path

@@ -7,7 +7,7 @@
 // on every dfg op.
 
 // CHECK:      %w1 = dfg.constant {{.*}}{cluster = 0 : i64, stream = 0 : i64}
-// CHECK:      %a = dfg.relu %x {cluster = 0 : i64, stream = 0 : i64}
+// CHECK:      %a = dfg.max_pool %x {{.*}}cluster = 0 : i64, stream = 0 : i64}
 // CHECK-NEXT: %b = dfg.conv {{.*}}cluster = 0 : i64, stream = 0 : i64}
 // CHECK-NEXT: %c = dfg.conv {{.*}}cluster = 1 : i64, stream = 1 : i64}
 // CHECK-NEXT: %d = dfg.add {{.*}}{cluster = 0 : i64, stream = 0 : i64}
@@ -18,7 +18,7 @@
 func.func @diamond(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
   %w1 = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
   %w2 = dfg.constant dense<0.02> : tensor<64x64x3x3xf32>
-  %a = dfg.relu %x : (tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  %a = dfg.max_pool %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
   %b = dfg.conv %a, %w1 {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32>
   %c = dfg.conv %a, %w2 {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32>
   %d = dfg.add %b, %c : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
