@@ -77,6 +77,20 @@ class LocatingParser(Parser):
         self.op_starts[op] = start
         return op
 
+    def parse_optional_attribute(self) -> Attribute | None:
+        """As xDSL's, but an attribute that cannot be built is a parse error at its place.
+
+        xDSL lets through what building one raises: a failed check of its value
+        (VerifyException), and sizes or widths beyond what Python or numpy handle.
+        """
+        start = self._current_token.span.start
+        try:
+            return super().parse_optional_attribute()
+        except (VerifyException, OverflowError, MemoryError, NotImplementedError) as e:
+            # The parser may already stand at the next token, lines further on.
+            end = min(self.pos, self.lexer.input.get_end_of_line(start))
+            self.raise_error(f"invalid attribute: {e}", start, max(end, start + 1))
+
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
         if self._current_token.kind == MLIRTokenKind.EOF:
             return ModuleOp([])  # MLIR reads an empty input as an empty module

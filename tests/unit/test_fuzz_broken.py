@@ -51,32 +51,6 @@ KNOWN: dict[str, Known] = {
         "a possessive version of the pattern",
         ("unterminated-string.mlir",),
     ),
-    "huge-integer-width": Known(
-        r"traceback: (OverflowError: too many digits in integer|MemoryError)",
-        "an integer type of absurd width (i1000000000000000000000000000000) makes xDSL "
-        "compute 2**width while parsing; tools/ramiel_opt.py lets the exception through",
-        ("huge-integer-width.mlir",),
-    ),
-    "huge-dense-splat": Known(
-        r"traceback: OverflowError: cannot fit 'int' into an index-sized integer",
-        "a dense splat of 2**63 elements makes xDSL's parser build a list that long; "
-        "tools/ramiel_opt.py lets the OverflowError through",
-        ("huge-dense-splat.mlir",),
-    ),
-    "bare-attribute-error": Known(
-        r"not the error form: ['\"](Integer value -?\d+ is out of range|resource '[^']*' holds)",
-        "an attribute that fails its own checks while it is parsed (an integer literal "
-        "out of its type's range, a dfg resource whose bytes do not fit its type): xDSL "
-        "raises VerifyException, and tools/ramiel_opt.py prints its bare message, without "
-        "the file:line:col and source line of a diagnostic",
-        ("integer-out-of-range.mlir",),
-    ),
-    "huge-width-dense": Known(
-        r"traceback: NotImplementedError: Format not implemented",
-        "a dense literal of a type with no byte format (i2147483648) makes xDSL raise "
-        "NotImplementedError while parsing; tools/ramiel_opt.py lets it through",
-        ("huge-width-dense.mlir",),
-    ),
     "use-before-def": Known(
         r"traceback: (ValueError: edge \d+ -> \d+ goes backwards|NetworkXNoCycle|KeyError: <)",
         "xDSL does not check that a value is defined before it is used in a block; the "
