@@ -31,7 +31,7 @@ from typing import IO, NoReturn
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Attribute, Operation
+from xdsl.ir import Attribute, Operation, OpResult
 from xdsl.parser import Parser
 from xdsl.passes import ModulePass
 from xdsl.targets.mlir import MLIRTarget
@@ -111,6 +111,22 @@ class LocatingParser(Parser):
             raise LocatedVerifyException(
                 self._located(failing[-1], str(error)) if failing else str(error)
             ) from None
+        self._verify_definitions_come_first(module)
+
+    def _verify_definitions_come_first(self, module: ModuleOp) -> None:
+        """Raise at the first op using a result of an op that comes later (or of itself).
+
+        xDSL does not check dominance, and the passes that order ops by their
+        operands fail on such a use.
+        """
+        seen: set[Operation] = set()
+        for op in module.walk():  # definitions in outer blocks come before nested uses
+            for index, operand in enumerate(op.operands):
+                if isinstance(operand, OpResult) and operand.op not in seen:
+                    raise LocatedVerifyException(
+                        self._located(op, f"operand #{index} is used before its definition")
+                    )
+            seen.add(op)
 
     def _located(self, op: Operation, message: str) -> str:
         start = self.op_starts.get(op)

@@ -51,15 +51,6 @@ KNOWN: dict[str, Known] = {
         "a possessive version of the pattern",
         ("unterminated-string.mlir",),
     ),
-    "use-before-def": Known(
-        r"traceback: (ValueError: edge \d+ -> \d+ goes backwards|NetworkXNoCycle|KeyError: <)",
-        "xDSL does not check that a value is defined before it is used in a block; the "
-        "clustering passes (ramiel/ir_graph.py FunctionGraph.of, "
-        "ramiel/scheduling/taskgraph.py) and the lowering (passes/convert_dfg_to_pyemit.py "
-        "_value, KeyError) then raise instead of a diagnostic; dfg verification "
-        "(dialects/dfg.py) could check dominance",
-        ("use-before-def.mlir", "use-before-def-lowering.mlir"),
-    ),
 }
 """Known bugs found by the fuzzers, each with a strict xfail test of its saved inputs."""
 

@@ -350,6 +350,18 @@ func.func @resource_key() {
 
 // -----
 
+// xDSL itself does not check that a value is defined before its use.
+func.func @use_before_def(%x: tensor<2xf32>) {
+  %y = dfg.relu %a : (tensor<2xf32>) -> tensor<2xf32>
+  %a = dfg.abs %x : (tensor<2xf32>) -> tensor<2xf32>
+  func.return
+}
+// CHECK: invalid.mlir:[[# @LINE - 4]]:3
+// CHECK-NEXT: %y = dfg.relu %a : (tensor<2xf32>) -> tensor<2xf32>
+// CHECK: 'dfg.relu' op operand #0 is used before its definition
+
+// -----
+
 func.func @resource_not_hex() {
   %w = dfg.constant #dfg.resource<w_d17d716f1d7b2f34 : tensor<4xf32>>
   func.return
