@@ -1,4 +1,4 @@
-"""The `split-ops` pass: heavy convolutions on the critical path become parallel parts."""
+"""The `split-ops` pass: heavy convolutions and LRNs on the critical path become parallel parts."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     i64,
 )
-from xdsl.ir import SSAValue
+from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
@@ -40,21 +40,24 @@ _MAX_SPLITS = 64
 
 @dataclass(frozen=True)
 class SplitOps(ModulePass):
-    """Splits heavy convolutions on the critical path into `workers` parts by output channel.
+    """Splits heavy convolutions and LRNs on the critical path into `workers` parts by channel.
 
-    While the predicted critical path (node costs) keeps the bound W/CP below
-    `workers`, the Conv on it (group 1, constant weights) whose split saves
-    most becomes `workers` convolutions over slices of its output channels,
-    joined by a Concat, provided the ops that may run beside it (neither before
-    nor after it) are predicted to take less than the other streams' time while
-    it runs: otherwise the streams have work enough already. The chain of
-    per-channel ops that alone read the Conv (a Relu or constant Clip, then
-    pooling) is split with it, so each part keeps its fused activation, the
-    pooling runs in parallel too, and the Concat joins the smaller pooled
-    parts. Weights no other op reads are replaced by their slices. A split is
-    made only when the parts, the hand-off and the Concat are predicted to
-    save at least `min-gain` of the critical path. The clustering passes then
-    put the parts on different streams.
+    One at a time, the op on the predicted critical path (node costs) whose
+    split saves most becomes `workers` parts over slices of its output
+    channels, joined by a Concat, provided the ops that may run beside it
+    (neither before nor after it) are predicted to take less than the other
+    streams' time while it runs: otherwise the streams have work enough
+    already. A Conv (group 1, constant weights) is split with slices of its
+    weights; an LRN with slices of its input that reach the neighbouring
+    channels its window reads. The chain of per-channel ops that alone read
+    the op (a Relu or constant Clip, then pooling) is split with it, so each
+    part keeps its fused activation, the pooling runs in parallel too, and the
+    Concat joins the smaller pooled parts. Weights no other op reads are
+    replaced by their slices. A split is made only when the parts, the
+    hand-off and the Concat are predicted to save at least `min-gain` of the
+    critical path; splitting goes on while some op qualifies (W/CP reaching
+    `workers` is not enough: the ops around a join may still leave a stream
+    idle). The clustering passes then put the parts on different streams.
 
         %c = dfg.conv %x, %w, %b : (tensor<1x64x56x56xf32>, tensor<192x64x3x3xf32>, tensor<192xf32>) -> tensor<1x192x56x56xf32>
         %r = dfg.relu %c : ...
@@ -90,7 +93,7 @@ class SplitOps(ModulePass):
             graph = FunctionGraph.of(op, model)
             tasks = graph.graph
             critical = tasks.critical_path_without_edges
-            if critical <= 0 or tasks.total_work / critical >= self.workers:
+            if critical <= 0:
                 return
             candidates: list[tuple[float, int]] = []
             for v in _critical_nodes(graph):
@@ -180,29 +183,56 @@ def _with_channels(shape: tuple[int, ...], channels: int) -> tuple[int, ...]:
     return (shape[0], channels, *shape[2:])
 
 
-def _splittable(conv: DfgOp, parts: int) -> list[int] | None:
-    """The part sizes of a Conv this pass can split, else None."""
-    if not is_op(conv, "Conv") or conv.python_attributes().get("group", 1) != 1:
+def _splittable(op: DfgOp, parts: int) -> list[int] | None:
+    """The part sizes of an op this pass can split, else None.
+
+    A Conv (group 1, constant weights) is split by output channel, each part with
+    its slice of the weights; an LRN by channel, each part reading its channels
+    and the neighbours its window reaches.
+    """
+    if is_op(op, "Conv"):
+        if op.python_attributes().get("group", 1) != 1:
+            return None
+        if not all(isinstance(v.owner, ConstantOp) for v in op.operands[1:]):
+            return None
+    elif not is_op(op, "LRN"):
         return None
-    if not all(isinstance(v.owner, ConstantOp) for v in conv.operands[1:]):
-        return None
-    shape = cast(TensorType, conv.results[0].type).get_shape()
+    shape = cast(TensorType, op.results[0].type).get_shape()
     return _part_sizes(shape[1], parts)
 
 
-def _gain(conv: DfgOp, parts: int, model: CostModel) -> float | None:
-    """How much splitting `conv` and its followers shortens a critical path through them (predicted), or None if it cannot be split."""
-    sizes = _splittable(conv, parts)
+def _halo(lrn: DfgOp) -> tuple[int, int]:
+    """The channels below and above its own that an LRN output channel reads."""
+    size = cast(int, lrn.python_attributes()["size"])
+    return (size - 1) // 2, size // 2
+
+
+def _input_channels(head: DfgOp, lo: int, hi: int) -> tuple[int, int]:
+    """The input channels that output channels [lo, hi) of `head` read: all for a Conv."""
+    channels = cast(TensorType, head.operands[0].type).get_shape()[1]
+    if not is_op(head, "LRN"):
+        return 0, channels
+    below, above = _halo(head)
+    return max(0, lo - below), min(channels, hi + above)
+
+
+def _gain(head: DfgOp, parts: int, model: CostModel) -> float | None:
+    """How much splitting `head` and its followers shortens a critical path through them (predicted), or None if it cannot be split."""
+    sizes = _splittable(head, parts)
     if sizes is None:
         return None
+    # The largest part, with its halo when it sits in the middle.
+    lo, hi = _input_channels(head, sizes[0], 2 * sizes[0])
     saved = 0.0
-    for op in (conv, *_followers(conv)):
+    for op in (head, *_followers(head)):
         whole = op_info(op)
         shapes = list(whole.input_shapes)
-        if op is conv:  # the weight and the bias, if any, lose output channels
-            shapes[1:] = [None if s is None else (max(sizes), *s[1:]) for s in shapes[1:]]
-        else:
+        if op is not head:
             shapes[0] = _with_channels(cast(tuple[int, ...], shapes[0]), max(sizes))
+        elif is_op(head, "LRN"):
+            shapes[0] = _with_channels(cast(tuple[int, ...], shapes[0]), hi - lo)
+        else:  # the weight and the bias, if any, lose output channels
+            shapes[1:] = [None if s is None else (max(sizes), *s[1:]) for s in shapes[1:]]
         out = cast(tuple[int, ...], whole.output_shapes[0])
         part = replace(whole, input_shapes=tuple(shapes), output_shapes=(_with_channels(out, max(sizes)),))
         saved += model.node_cost(whole) - model.node_cost(part)
@@ -211,35 +241,41 @@ def _gain(conv: DfgOp, parts: int, model: CostModel) -> float | None:
     return saved - model.edge_cost(math.prod(part_out) * 4) - model.node_cost(concat)
 
 
-def _split(conv: DfgOp, parts: int) -> list[DfgOp]:
-    """Replace `conv` and its followers by `parts` slices and a Concat; return the new convolutions."""
-    sizes = _splittable(conv, parts)
+def _split(head: DfgOp, parts: int) -> list[DfgOp]:
+    """Replace `head` and its followers by `parts` parts and a Concat; return the new heads."""
+    sizes = _splittable(head, parts)
     assert sizes is not None
-    chain = [conv, *_followers(conv)]
+    chain = [head, *_followers(head)]
     last = chain[-1]
     out_type = cast(TensorType, last.results[0].type)
-    block = conv.parent_block()
+    block = head.parent_block()
     assert block is not None
     bounds = [0, *itertools.accumulate(sizes)]
-    constants = [cast(np.ndarray, constant_array(v)) for v in conv.operands[1:]]
+    weights = [cast(np.ndarray, constant_array(v)) for v in head.operands[1:]] if is_op(head, "Conv") else []
     pieces: list[SSAValue] = []
-    convs: list[DfgOp] = []
+    heads: list[DfgOp] = []
     for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-        sliced = [materialize(array[lo:hi], value) for array, value in zip(constants, conv.operands[1:], strict=True)]
-        for constant, value in zip(sliced, conv.operands[1:], strict=True):
+        sliced = [materialize(array[lo:hi], value) for array, value in zip(weights, head.operands[1:], strict=True)]
+        for constant, value in zip(sliced, head.operands[1:], strict=True):
             constant.output.name_hint = f"{value.name_hint or 'w'}_part{i}"
-            block.insert_op_before(constant, conv)
-        piece = conv.operands[0]
+            block.insert_op_before(constant, head)
+        piece = head.operands[0]
+        first, end = _input_channels(head, lo, hi)
+        if is_op(head, "LRN"):
+            piece = _channel_slice(head, last, piece, (first, end), f"window{i}")
         for op in chain:
             whole_type = cast(TensorType, op.results[0].type)
-            part_type = TensorType(whole_type.get_element_type(), _with_channels(tuple(whole_type.get_shape()), hi - lo))
-            operands = [piece, *(c.output for c in sliced)] if op is conv else [piece, *op.operands[1:]]
+            channels = end - first if op is head and is_op(head, "LRN") else hi - lo
+            part_type = TensorType(whole_type.get_element_type(), _with_channels(tuple(whole_type.get_shape()), channels))
+            operands = [piece, *(c.output for c in sliced)] if op is head else [piece, *op.operands[1:]]
             part = type(op).build(operands, [part_type], op.properties)
-            _name(part, op, i)
+            _name(part, op, f"part{i}")
             block.insert_op_before(part, last)
-            if op is conv:
-                convs.append(part)
             piece = part.results[0]
+            if op is head:
+                heads.append(part)
+                if is_op(head, "LRN"):
+                    piece = _channel_slice(head, last, piece, (lo - first, hi - first), f"own{i}")
         pieces.append(piece)
     concat = op_class("Concat").build(pieces, [out_type], {"axis": IntegerAttr(1, i64)})
     concat.results[0].name_hint = last.results[0].name_hint
@@ -247,19 +283,34 @@ def _split(conv: DfgOp, parts: int) -> list[DfgOp]:
         concat.location = NameLoc(StringAttr(f"{last.location.desc.data}/concat"), last.location.location)
     block.insert_op_before(concat, last)
     last.results[0].replace_all_uses_with(concat.results[0])
-    originals = [v.owner for v in conv.operands[1:]]
+    originals = [v.owner for v in head.operands[1:]] if weights else []
     for op in reversed(chain):
         block.erase_op(op)
     for constant in dict.fromkeys(originals):
         if isinstance(constant, ConstantOp) and not constant.output.uses:
             block.erase_op(constant)
-    return convs
+    return heads
 
 
-def _name(part: DfgOp, original: DfgOp, index: int) -> None:
-    """Name a part after the op it replaces: `<name>/part<index>`."""
+def _channel_slice(head: DfgOp, last: DfgOp, value: SSAValue, bounds: tuple[int, int], label: str) -> SSAValue:
+    """Channels [lo, hi) of `value`: a Slice before `last`, its bounds before `head`, named `label` after `head`."""
+    block = cast(Block, head.parent_block())
+    constants = [ConstantOp.of_array(np.array([b], dtype=np.int64), "slice") for b in (*bounds, 1)]
+    for constant, role in zip(constants, ("starts", "ends", "axes"), strict=True):
+        constant.output.name_hint = f"{head.results[0].name_hint or 'slice'}_{label}_{role}"
+        block.insert_op_before(constant, head)
+    whole = cast(TensorType, value.type)
+    sliced_type = TensorType(whole.get_element_type(), _with_channels(tuple(whole.get_shape()), bounds[1] - bounds[0]))
+    sliced = op_class("Slice").build([value, *(c.output for c in constants), None], [sliced_type])
+    _name(sliced, head, label)
+    block.insert_op_before(sliced, last)
+    return sliced.results[0]
+
+
+def _name(part: DfgOp, original: DfgOp, label: str) -> None:
+    """Name a part after the op it replaces: `<name>/<label>`."""
     hint = original.results[0].name_hint
     if hint:
-        part.results[0].name_hint = f"{hint}_part{index}"
+        part.results[0].name_hint = f"{hint}_{label}"
     if isinstance(original.location, NameLoc):
-        part.location = NameLoc(StringAttr(f"{original.location.desc.data}/part{index}"), original.location.location)
+        part.location = NameLoc(StringAttr(f"{original.location.desc.data}/{label}"), original.location.location)

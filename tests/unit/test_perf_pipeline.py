@@ -50,6 +50,23 @@ def test_a_chain_of_convolutions_runs_on_two_streams_after_splitting(tmp_path: P
     assert all(e.ok for e in errors), errors
 
 
+@pytest.mark.parametrize("size", [3, 5, 9])
+def test_a_split_lrn_and_its_pooling_match_onnxruntime(tmp_path: Path, size: int) -> None:
+    # Each part's window reaches into the other part's channels (onnxruntime takes
+    # odd sizes only).
+    nodes = [
+        helper.make_node("LRN", ["x"], ["n"], name="lrn", size=size, alpha=0.5, bias=2.0),
+        helper.make_node("MaxPool", ["n"], ["y"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+    ]
+    model = _model(nodes, [_image("x", [1, 64, 56, 56])], {})
+    compiled = api.compile(model, workers=2, out_dir=tmp_path, name="lrn")
+    assert compiled.summary.streams == 2
+    assert "LRN lrn/part1" in compiled.source
+    feed = api.random_inputs(compiled.inputs, 0)
+    errors = api.compare(api.run(compiled.path, feed), api.onnxruntime_outputs(model, feed))
+    assert all(e.ok for e in errors), errors
+
+
 def test_too_little_predicted_gain_gives_one_stream_and_says_so(tmp_path: Path) -> None:
     # A convolution by a weight known only at run time (so not split) beside a
     # cheap branch: two streams would be predicted barely faster than one.

@@ -105,3 +105,39 @@ func.func @shared(%x: tensor<1x64x56x56xf32>) -> (tensor<1x64x28x28xf32>, tensor
   %p = dfg.max_pool %r {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32>
   func.return %p, %r : tensor<1x64x28x28xf32>, tensor<1x64x56x56xf32>
 }
+
+// -----
+
+// An LRN is split by channel too. Its window of 5 reaches 2 channels below and 2
+// above, so each part normalises its own channels and those neighbours, and keeps
+// its own: part 0 reads channels [0, 34) and keeps [0, 32), part 1 reads [30, 64)
+// and keeps its [2, 34). The MaxPool that alone reads it is split along.
+
+// CHECK-LABEL: func.func @lrn
+// CHECK:       %n_window0_starts = dfg.constant dense<0> : tensor<1xi64>
+// CHECK-NEXT:  %n_window0_ends = dfg.constant dense<34> : tensor<1xi64>
+// CHECK-NEXT:  %n_window0_axes = dfg.constant dense<1> : tensor<1xi64>
+// CHECK-NEXT:  %n_own0_starts = dfg.constant dense<0> : tensor<1xi64>
+// CHECK-NEXT:  %n_own0_ends = dfg.constant dense<32> : tensor<1xi64>
+// CHECK-NEXT:  %n_own0_axes = dfg.constant dense<1> : tensor<1xi64>
+// CHECK-NEXT:  %n_window1_starts = dfg.constant dense<30> : tensor<1xi64>
+// CHECK-NEXT:  %n_window1_ends = dfg.constant dense<64> : tensor<1xi64>
+// CHECK-NEXT:  %n_window1_axes = dfg.constant dense<1> : tensor<1xi64>
+// CHECK-NEXT:  %n_own1_starts = dfg.constant dense<2> : tensor<1xi64>
+// CHECK-NEXT:  %n_own1_ends = dfg.constant dense<34> : tensor<1xi64>
+// CHECK-NEXT:  %n_own1_axes = dfg.constant dense<1> : tensor<1xi64>
+// CHECK-NEXT:  %n_window0 = dfg.slice %x, %n_window0_starts, %n_window0_ends, %n_window0_axes : {{.*}} -> tensor<1x34x56x56xf32>
+// CHECK-NEXT:  %n_part0 = dfg.lrn %n_window0 {size = 5 : i64} : (tensor<1x34x56x56xf32>) -> tensor<1x34x56x56xf32>
+// CHECK-NEXT:  %n_own0 = dfg.slice %n_part0, %n_own0_starts, %n_own0_ends, %n_own0_axes : {{.*}} -> tensor<1x32x56x56xf32>
+// CHECK-NEXT:  %p_part0 = dfg.max_pool %n_own0 {{.*}} -> tensor<1x32x28x28xf32>
+// CHECK-NEXT:  %n_window1 = dfg.slice %x, %n_window1_starts, %n_window1_ends, %n_window1_axes : {{.*}} -> tensor<1x34x56x56xf32>
+// CHECK-NEXT:  %n_part1 = dfg.lrn %n_window1 {size = 5 : i64} : (tensor<1x34x56x56xf32>) -> tensor<1x34x56x56xf32>
+// CHECK-NEXT:  %n_own1 = dfg.slice %n_part1, %n_own1_starts, %n_own1_ends, %n_own1_axes : {{.*}} -> tensor<1x32x56x56xf32>
+// CHECK-NEXT:  %p_part1 = dfg.max_pool %n_own1
+// CHECK-NEXT:  %p = dfg.concat %p_part0, %p_part1 {axis = 1 : i64} : (tensor<1x32x28x28xf32>, tensor<1x32x28x28xf32>) -> tensor<1x64x28x28xf32>
+// CHECK-NEXT:  func.return %p
+func.func @lrn(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32> {
+  %n = dfg.lrn %x {size = 5 : i64} : (tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  %p = dfg.max_pool %n {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32>
+  func.return %p : tensor<1x64x28x28xf32>
+}
