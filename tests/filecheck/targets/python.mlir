@@ -34,6 +34,8 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-NEXT: # Outputs: y, z
 // CHECK:      from __future__ import annotations
 // CHECK-EMPTY:
+// CHECK-NEXT: import ctypes
+// CHECK-NEXT: import sys
 // CHECK-NEXT: import threading
 // CHECK-NEXT: import time
 // CHECK-NEXT: from collections.abc import Callable, Iterator, Sequence
