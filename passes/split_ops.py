@@ -247,7 +247,6 @@ def _split(head: DfgOp, parts: int) -> list[DfgOp]:
     assert sizes is not None
     chain = [head, *_followers(head)]
     last = chain[-1]
-    out_type = cast(TensorType, last.results[0].type)
     block = head.parent_block()
     assert block is not None
     bounds = [0, *itertools.accumulate(sizes)]
@@ -277,12 +276,7 @@ def _split(head: DfgOp, parts: int) -> list[DfgOp]:
                 if is_op(head, "LRN"):
                     piece = _channel_slice(head, last, piece, (lo - first, hi - first), f"own{i}")
         pieces.append(piece)
-    concat = op_class("Concat").build(pieces, [out_type], {"axis": IntegerAttr(1, i64)})
-    concat.results[0].name_hint = last.results[0].name_hint
-    if isinstance(last.location, NameLoc):
-        concat.location = NameLoc(StringAttr(f"{last.location.desc.data}/concat"), last.location.location)
-    block.insert_op_before(concat, last)
-    last.results[0].replace_all_uses_with(concat.results[0])
+    _join(pieces, last)
     originals = [v.owner for v in head.operands[1:]] if weights else []
     for op in reversed(chain):
         block.erase_op(op)
@@ -290,6 +284,37 @@ def _split(head: DfgOp, parts: int) -> list[DfgOp]:
         if isinstance(constant, ConstantOp) and not constant.output.uses:
             block.erase_op(constant)
     return heads
+
+
+def _join(pieces: list[SSAValue], last: DfgOp) -> None:
+    """Replace `last`'s result by the concatenation of `pieces` on channels.
+
+    When a Concat on channels alone reads the result, the pieces take its place
+    among that Concat's operands, which saves copying the channels twice.
+    """
+    block = cast(Block, last.parent_block())
+    result = last.results[0]
+    outer = result.get_user_of_unique_use() if result.has_one_use() else None
+    if isinstance(outer, DfgOp) and is_op(outer, "Concat") and outer.python_attributes()["axis"] % len(_shape(result)) == 1:
+        operands = [p for v in outer.operands for p in (pieces if v is result else [v])]
+        joined = type(outer).build(operands, [outer.results[0].type], outer.properties, outer.attributes)
+        joined.results[0].name_hint = outer.results[0].name_hint
+        joined.location = outer.location
+        block.insert_op_before(joined, outer)
+        outer.results[0].replace_all_uses_with(joined.results[0])
+        block.erase_op(outer)
+        return
+    concat = op_class("Concat").build(pieces, [result.type], {"axis": IntegerAttr(1, i64)})
+    concat.results[0].name_hint = result.name_hint
+    if isinstance(last.location, NameLoc):
+        concat.location = NameLoc(StringAttr(f"{last.location.desc.data}/concat"), last.location.location)
+    block.insert_op_before(concat, last)
+    result.replace_all_uses_with(concat.results[0])
+
+
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    """The static shape of a tensor value."""
+    return tuple(cast(TensorType, value.type).get_shape())
 
 
 def _channel_slice(head: DfgOp, last: DfgOp, value: SSAValue, bounds: tuple[int, int], label: str) -> SSAValue:

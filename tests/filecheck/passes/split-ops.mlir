@@ -141,3 +141,35 @@ func.func @lrn(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32> {
   %p = dfg.max_pool %n {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x64x56x56xf32>) -> tensor<1x64x28x28xf32>
   func.return %p : tensor<1x64x28x28xf32>
 }
+
+// -----
+
+// A Concat on channels that alone reads the split result takes the parts among
+// its own operands: the channels are copied once, not twice.
+
+// CHECK-LABEL: func.func @into_concat
+// CHECK:       %r_part1 = dfg.relu %c_part1
+// CHECK-NEXT:  %j = dfg.concat %x, %r_part0, %r_part1 {axis = 1 : i64} : (tensor<1x64x56x56xf32>, tensor<1x32x56x56xf32>, tensor<1x32x56x56xf32>) -> tensor<1x128x56x56xf32>
+// CHECK-NEXT:  func.return %j
+func.func @into_concat(%x: tensor<1x64x56x56xf32>) -> tensor<1x128x56x56xf32> {
+  %w = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
+  %c = dfg.conv %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32>
+  %r = dfg.relu %c : (tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  %j = dfg.concat %x, %r {axis = 1 : i64} : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) -> tensor<1x128x56x56xf32>
+  func.return %j : tensor<1x128x56x56xf32>
+}
+
+// -----
+
+// A Concat on another axis keeps its operand: the parts are joined first.
+
+// CHECK-LABEL: func.func @concat_other_axis
+// CHECK:       %r = dfg.concat %r_part0, %r_part1 {axis = 1 : i64}
+// CHECK-NEXT:  %j = dfg.concat %x, %r {axis = 2 : i64}
+func.func @concat_other_axis(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x112x56xf32> {
+  %w = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
+  %c = dfg.conv %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32>
+  %r = dfg.relu %c : (tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  %j = dfg.concat %x, %r {axis = 2 : i64} : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) -> tensor<1x64x112x56xf32>
+  func.return %j : tensor<1x64x112x56xf32>
+}
