@@ -22,7 +22,7 @@ from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from ramiel.costmodel import CostModel, OpInfo
+from ramiel.costmodel import CostModel, OpInfo, StaticCostModel
 from ramiel.dialects.dfg import ConstantOp, DfgOp, is_op, op_class
 from ramiel.ir_graph import FunctionGraph, cost_model, op_info
 from ramiel.rewrites.constants import constant_array, materialize
@@ -223,6 +223,7 @@ def _gain(head: DfgOp, parts: int, model: CostModel) -> float | None:
         return None
     # The largest part, with its halo when it sits in the middle.
     lo, hi = _input_channels(head, sizes[0], 2 * sizes[0])
+    static = StaticCostModel()
     saved = 0.0
     for op in (head, *_followers(head)):
         whole = op_info(op)
@@ -235,7 +236,9 @@ def _gain(head: DfgOp, parts: int, model: CostModel) -> float | None:
             shapes[1:] = [None if s is None else (max(sizes), *s[1:]) for s in shapes[1:]]
         out = cast(tuple[int, ...], whole.output_shapes[0])
         part = replace(whole, input_shapes=tuple(shapes), output_shapes=(_with_channels(out, max(sizes)),))
-        saved += model.node_cost(whole) - model.node_cost(part)
+        # A profile times the whole op but not its parts: the part costs the whole's
+        # time in the proportion the static model gives them.
+        saved += model.node_cost(whole) * (1 - static.node_cost(part) / static.node_cost(whole))
     part_out = _with_channels(out, max(sizes))
     concat = OpInfo("Concat", (part_out,) * parts, ("float32",) * parts, (out,), ("float32",), {"axis": 1})
     return saved - model.edge_cost(math.prod(part_out) * 4) - model.node_cost(concat)

@@ -65,13 +65,14 @@ def default_pipeline(workers: int, profile: bool = False) -> str:
 
     Clean-up; with `profile`, timing the graph's ops on this machine into the cost
     cache (so that `cost=auto` passes use the measured costs); then, for several
-    workers, splitting heavy convolutions on the critical path and clustering onto
-    `workers` streams; then the lowering to `pyemit`. One worker needs no
-    clustering: the lowering makes one stream of an unscheduled module.
+    workers, splitting heavy ops on the critical path (with `profile`, timing the
+    parts too, so that the clustering weighs every op by measured costs) and
+    clustering onto `workers` streams; then the lowering to `pyemit`. One worker
+    needs no clustering: the lowering makes one stream of an unscheduled module.
     """
     profiling = "profile-ops," if profile else ""
     clustering = (
-        f"split-ops{{workers={workers}}},cluster-cp,merge-clusters{{workers={workers}}},clone,"
+        f"split-ops{{workers={workers}}},{profiling}cluster-cp,merge-clusters{{workers={workers}}},clone,"
         if workers > 1
         else ""
     )

@@ -27,7 +27,8 @@ def test_default_pipeline() -> None:
         "cleanup,split-ops{workers=4},cluster-cp,merge-clusters{workers=4},clone,convert-dfg-to-pyemit"
     )
     assert api.default_pipeline(2, profile=True) == (
-        "cleanup,profile-ops,split-ops{workers=2},cluster-cp,merge-clusters{workers=2},clone,convert-dfg-to-pyemit"
+        "cleanup,profile-ops,split-ops{workers=2},profile-ops,cluster-cp,merge-clusters{workers=2},clone,"
+        "convert-dfg-to-pyemit"
     )
 
 
