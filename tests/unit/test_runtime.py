@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 import torch
 
 from ramiel import runtime
-from ramiel.runtime.common import _check_inputs, _load_weights
-from ramiel.runtime.streams import _StreamCall, _StreamRuntime
+from ramiel.runtime import common, streams
+from ramiel.runtime.common import (
+    _check_inputs,
+    _keep_freed_memory,
+    _libc,
+    _load_weights,
+)
+from ramiel.runtime.streams import _shorten_timer_slack, _StreamCall, _StreamRuntime
 
 # A diamond over two streams: stream 0 computes a, hands it to stream 1, and adds
 # what stream 1 sends back.
@@ -160,3 +168,34 @@ def test_pasted_source_runs_standalone() -> None:
     serial = runtime.source(parallel=False)
     assert "_StreamRuntime" not in serial
     assert "threading" not in serial
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the C library tweaks are for Linux")
+def test_the_c_library_functions_are_found_on_linux() -> None:
+    assert _libc("mallopt") is not None
+    assert _libc("prctl") is not None
+    assert _libc("no_such_function_in_libc") is None
+
+
+def _recorder(calls: list[tuple[str, tuple[int, ...]]]) -> Callable[[str], Callable[..., int]]:
+    def libc(name: str) -> Callable[..., int]:
+        def function(*args: int) -> int:
+            calls.append((name, args))
+            return 1
+
+        return function
+
+    return libc
+
+
+def test_models_keep_freed_memory_and_streams_poll_finely(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, tuple[int, ...]]] = []
+    monkeypatch.setattr(common, "_libc", _recorder(calls))
+    monkeypatch.setattr(streams, "_libc", _recorder(calls))
+    _keep_freed_memory()
+    _shorten_timer_slack()
+    assert calls == [
+        ("mallopt", (-3, 32 << 20)),
+        ("mallopt", (-1, 128 << 20)),
+        ("prctl", (29, 20_000, 0, 0, 0)),
+    ]

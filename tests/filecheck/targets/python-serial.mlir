@@ -7,7 +7,9 @@
 // CHECK-NEXT: # Predicted speedup: 1.00x
 // CHECK:      from __future__ import annotations
 // CHECK-EMPTY:
-// CHECK-NEXT: from collections.abc import Iterator
+// CHECK-NEXT: import ctypes
+// CHECK-NEXT: import sys
+// CHECK-NEXT: from collections.abc import Callable, Iterator
 // CHECK-NEXT: from contextlib import contextmanager
 // CHECK-NEXT: from pathlib import Path
 // CHECK-EMPTY:
@@ -20,6 +22,7 @@
 // CHECK-NEXT: _SPLATS: dict[str, tuple[int, ...]] = {}
 // CHECK:          def __init__(self, num_threads: int | None = None) -> None:
 // CHECK-NEXT:         super().__init__()
+// CHECK-NEXT:         _keep_freed_memory()
 // CHECK-NEXT:         # The intra-op threads every call runs on: by default, the caller's now.
 // CHECK-NEXT:         self._num_threads = num_threads or torch.get_num_threads()
 // CHECK-NEXT:         path = Path(__file__).with_suffix(".weights.pt")

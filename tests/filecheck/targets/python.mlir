@@ -44,6 +44,7 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-EMPTY:
 // CHECK-NEXT: import torch
 // CHECK-NEXT: import torch.nn.functional as F
+// CHECK:      def _keep_freed_memory() -> None:
 // CHECK:      def _intra_op_threads(count: int) -> Iterator[None]:
 // CHECK:      def _check_inputs(
 // CHECK:      def _load_weights(
@@ -56,6 +57,7 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-NEXT: class Model(torch.nn.Module):
 // CHECK:          def __init__(self, num_threads: int | None = None) -> None:
 // CHECK-NEXT:         super().__init__()
+// CHECK-NEXT:         _keep_freed_memory()
 // CHECK-NEXT:         # Each stream's intra-op threads: by default, its share of the caller's.
 // CHECK-NEXT:         self._num_threads = num_threads or max(1, torch.get_num_threads() // 2)
 // CHECK-NEXT:         path = Path(__file__).with_suffix(".weights.pt")
