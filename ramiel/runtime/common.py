@@ -8,20 +8,10 @@ from a model can shadow them.
 # --- generated code starts here ---
 import ctypes
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import torch
-
-
-def _libc(name: str) -> Callable[..., int] | None:
-    """The Linux C library's function `name`, or None elsewhere or where it lacks it."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return getattr(ctypes.CDLL(None), name)
-    except (OSError, AttributeError):
-        return None
 
 
 def _keep_freed_memory() -> None:
@@ -34,10 +24,14 @@ def _keep_freed_memory() -> None:
     faster, and one-stream GoogLeNet 6%. The setting is process-wide; it holds on
     to up to 128 MiB of freed memory. Elsewhere than glibc it does nothing.
     """
-    mallopt = _libc("mallopt")
-    if mallopt is not None:
-        mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD, in bytes
-        mallopt(-1, 128 << 20)  # M_TRIM_THRESHOLD
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return  # a C library without mallopt keeps its own policy
+    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD, in bytes
+    mallopt(-1, 128 << 20)  # M_TRIM_THRESHOLD
 
 
 @contextmanager

@@ -12,50 +12,18 @@ once and never again: the caller's thread setting is left alone, and no thread
 runs the same convolutions under two thread counts, which makes oneDNN rebuild
 its kernels and reorder prepacked weights on every call. Streams hand
 tensors to each other through numbered slots: `send` stores a value and sets
-the slot's event, and `recv` waits for it, polling for half a millisecond
-before it blocks (see `_POLL_SECONDS`). If a stream raises, every slot is
+the slot's event, `recv` blocks on it (no busy-waiting, so a waiting stream
+never takes a core from a working one). If a stream raises, every slot is
 released so that no stream waits forever, the other streams stop at their next
 hand-off, and the caller gets the original exception. Calls from several
 threads are serialised.
 """
 
-# Generated files paste `common.py` before this file's code; importing it here
-# keeps the module runnable on its own.
-from ramiel.runtime.common import _libc
-
-# isort: split
 # --- generated code starts here ---
 import threading
-import time
 from collections.abc import Callable, Sequence
 
 import torch
-
-_POLL_SECONDS = 0.0005
-"""How long `recv` polls before it blocks.
-
-A stream blocked on an event resumed late: on 2-core machines, nasnet-like and
-GoogLeNet code ran 15-30% faster when a waiting stream first polled, with
-`time.sleep(0)` between polls (which lets the other stream take the
-interpreter lock, and sleeps for the thread's timer slack, so polling costs
-little CPU time). Polling longer gained nothing more, and a caller that polled
-for the whole call slowed the streams by taking the interpreter lock from them
-(docs/performance.md).
-"""
-
-_TIMER_SLACK_NS = 20_000
-"""The timer slack of stream threads on Linux, which sets how long `time.sleep(0)` lasts.
-
-Linux's default of 50 us made each poll last about 80 us; at 20 us, nasnet-like
-code of many small ops ran 20% faster, and shorter slacks gained nothing more.
-"""
-
-
-def _shorten_timer_slack() -> None:
-    """Set this thread's timer slack to `_TIMER_SLACK_NS` on Linux."""
-    prctl = _libc("prctl")
-    if prctl is not None:
-        prctl(29, _TIMER_SLACK_NS, 0, 0, 0)  # 29: PR_SET_TIMERSLACK
 
 
 class _Cancelled(Exception):
@@ -99,12 +67,8 @@ class _StreamCall:
         self._ready[slot].set()
 
     def recv(self, slot: int) -> object:
-        """The value sent to this slot, polling for it briefly, then blocking."""
-        ready = self._ready[slot]
-        deadline = time.perf_counter() + _POLL_SECONDS
-        while not ready.is_set() and time.perf_counter() < deadline:
-            time.sleep(0)
-        ready.wait()
+        """The value sent to this slot, waiting for it without spinning."""
+        self._ready[slot].wait()
         if self._cancelled:
             raise _Cancelled
         return self._values[slot]
@@ -204,7 +168,6 @@ class _StreamRuntime:
 
     def _work(self, stream: Callable[[_StreamCall], None], job: threading.Semaphore) -> None:
         torch.set_num_threads(self._num_threads)
-        _shorten_timer_slack()
         while True:
             job.acquire()
             if self._closed:

@@ -5,20 +5,18 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 import torch
 
 from ramiel import runtime
-from ramiel.runtime import common, streams
+from ramiel.runtime import common
 from ramiel.runtime.common import (
     _check_inputs,
     _keep_freed_memory,
-    _libc,
     _load_weights,
 )
-from ramiel.runtime.streams import _shorten_timer_slack, _StreamCall, _StreamRuntime
+from ramiel.runtime.streams import _StreamCall, _StreamRuntime
 
 # A diamond over two streams: stream 0 computes a, hands it to stream 1, and adds
 # what stream 1 sends back.
@@ -170,32 +168,16 @@ def test_pasted_source_runs_standalone() -> None:
     assert "threading" not in serial
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the C library tweaks are for Linux")
-def test_the_c_library_functions_are_found_on_linux() -> None:
-    assert _libc("mallopt") is not None
-    assert _libc("prctl") is not None
-    assert _libc("no_such_function_in_libc") is None
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator is tuned on Linux only")
+def test_models_make_glibc_keep_freed_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[int, int]] = []
 
-
-def _recorder(calls: list[tuple[str, tuple[int, ...]]]) -> Callable[[str], Callable[..., int]]:
-    def libc(name: str) -> Callable[..., int]:
-        def function(*args: int) -> int:
-            calls.append((name, args))
+    class Libc:
+        def mallopt(self, option: int, value: int) -> int:
+            calls.append((option, value))
             return 1
 
-        return function
-
-    return libc
-
-
-def test_models_keep_freed_memory_and_streams_poll_finely(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[str, tuple[int, ...]]] = []
-    monkeypatch.setattr(common, "_libc", _recorder(calls))
-    monkeypatch.setattr(streams, "_libc", _recorder(calls))
+    monkeypatch.setattr(common.ctypes, "CDLL", lambda name: Libc())
     _keep_freed_memory()
-    _shorten_timer_slack()
-    assert calls == [
-        ("mallopt", (-3, 32 << 20)),
-        ("mallopt", (-1, 128 << 20)),
-        ("prctl", (29, 20_000, 0, 0, 0)),
-    ]
+    # M_MMAP_THRESHOLD to 32 MiB, then M_TRIM_THRESHOLD to 128 MiB.
+    assert calls == [(-3, 32 << 20), (-1, 128 << 20)]

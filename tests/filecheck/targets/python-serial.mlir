@@ -9,7 +9,7 @@
 // CHECK-EMPTY:
 // CHECK-NEXT: import ctypes
 // CHECK-NEXT: import sys
-// CHECK-NEXT: from collections.abc import Callable, Iterator
+// CHECK-NEXT: from collections.abc import Iterator
 // CHECK-NEXT: from contextlib import contextmanager
 // CHECK-NEXT: from pathlib import Path
 // CHECK-EMPTY:

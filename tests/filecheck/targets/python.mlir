@@ -37,7 +37,6 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-NEXT: import ctypes
 // CHECK-NEXT: import sys
 // CHECK-NEXT: import threading
-// CHECK-NEXT: import time
 // CHECK-NEXT: from collections.abc import Callable, Iterator, Sequence
 // CHECK-NEXT: from contextlib import contextmanager
 // CHECK-NEXT: from pathlib import Path
