@@ -156,14 +156,14 @@ _POOLS = ("MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPoo
 """Pooling ops, which compute each channel from that channel alone."""
 
 
-def _followers(conv: DfgOp) -> list[DfgOp]:
-    """The chain of per-channel ops that alone read `conv`: a Relu or constant Clip, then pooling ops.
+def _followers(head: DfgOp) -> list[DfgOp]:
+    """The chain of per-channel ops that alone read `head`: a Relu or constant Clip, then pooling ops.
 
-    Only the activation that alone reads the Conv can be fused into it, so it
+    Only an activation that alone reads a Conv can be fused into it, so it
     must come first; a MaxPool with an indices result is left whole.
     """
     chain: list[DfgOp] = []
-    last: DfgOp = conv
+    last: DfgOp = head
     while last.results[0].has_one_use():
         user = last.results[0].get_user_of_unique_use()
         activation = not chain and (

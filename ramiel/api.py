@@ -59,6 +59,17 @@ other core is busy: DenseNet-121, predicted 1.18x, measured 0.92-0.99x of serial
 Below this, the one-stream code is generated instead (see docs/performance.md).
 """
 
+PARALLEL_CALL_COST_S = 3e-3
+"""A cost a call of parallel code pays once, added to its predicted makespan when
+choosing between it and one stream.
+
+On a 2-core virtual machine, two-stream SqueezeNet ran in 7.1-7.6 ms when called
+every 5 ms, but in 11.2-11.4 ms when calls were 15-30 ms apart (one stream: 9.2-10.7
+ms): a core left idle that long resumes slowly. Calls spaced like `ramiel bench`'s
+lost 2.5-4 ms against the schedule on every model measured; on graphs of 10-20 ms
+of work that erases the gain (docs/performance.md).
+"""
+
 
 def default_pipeline(workers: int, profile: bool = False) -> str:
     """The default pass pipeline for `workers` streams.
@@ -110,7 +121,8 @@ class CompileSummary:
         if self.workers > 1 and self.streams == 1:
             lines.append(
                 "note: parallel streams are not predicted to pay for this graph "
-                f"(at least {MIN_PREDICTED_SPEEDUP:.2f}x), so the code runs on one stream"
+                f"(at least {MIN_PREDICTED_SPEEDUP:.2f}x, counting {PARALLEL_CALL_COST_S * 1e3:.0f} ms "
+                "per call for waking the other cores), so the code runs on one stream"
             )
         return lines
 
@@ -203,7 +215,8 @@ def compile(
 
     program, stats = lower(pipeline if pipeline is not None else default_pipeline(workers, profile))
     if pipeline is None and workers > 1 and len(program.streams) > 1 and stats.plan is not None:
-        if stats.plan.simulation.speedup < MIN_PREDICTED_SPEEDUP:
+        simulation = stats.plan.simulation
+        if simulation.work < MIN_PREDICTED_SPEEDUP * (simulation.makespan + PARALLEL_CALL_COST_S):
             # The parallel code would pay its overheads for too little: the plain one-stream code runs.
             program, stats = lower(default_pipeline(1, profile))
     source = print_to_string(program)

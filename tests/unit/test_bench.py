@@ -10,6 +10,7 @@ import onnx
 import pytest
 import torch
 
+from ramiel.api import default_pipeline
 from ramiel.bench import (
     EAGER,
     INTRA_OP,
@@ -44,7 +45,9 @@ class _Branches(torch.nn.Module):
 @pytest.fixture(scope="module")
 def report() -> BenchReport:
     model = branches_model()
-    return bench(model, workers=2, repeat=2, torch_module=_Branches(model), name="branches")
+    # The graph is too small for the default choice to keep two streams: name the pipeline.
+    pipeline = default_pipeline(2)
+    return bench(model, workers=2, repeat=2, torch_module=_Branches(model), name="branches", pipeline=pipeline)
 
 
 def test_every_configuration_is_measured_each_round(report: BenchReport) -> None:

@@ -33,7 +33,8 @@ def _image(name: str, shape: list[int]) -> onnx.ValueInfoProto:
 
 def test_a_chain_of_convolutions_runs_on_two_streams_after_splitting(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    weights = {f"w{i}": (rng.standard_normal((64, 64, 3, 3)) * 0.05).astype(np.float32) for i in range(3)}
+    # Large enough (about 28 ms of work) to pay for the per-call cost of parallel code.
+    weights = {f"w{i}": (rng.standard_normal((128, 128, 3, 3)) * 0.03).astype(np.float32) for i in range(3)}
     nodes, x = [], "x"
     for i in range(3):
         nodes += [
@@ -41,7 +42,7 @@ def test_a_chain_of_convolutions_runs_on_two_streams_after_splitting(tmp_path: P
             helper.make_node("Relu", [f"c{i}"], ["y" if i == 2 else f"r{i}"], name=f"relu{i}"),
         ]
         x = f"r{i}"
-    model = _model(nodes, [_image("x", [1, 64, 56, 56])], weights)
+    model = _model(nodes, [_image("x", [1, 128, 56, 56])], weights)
     compiled = api.compile(model, workers=2, out_dir=tmp_path, name="chain")
     assert compiled.summary.streams == 2
     assert "Conv conv0/part0, Relu relu0/part0" in compiled.source
@@ -59,7 +60,8 @@ def test_a_split_lrn_and_its_pooling_match_onnxruntime(tmp_path: Path, size: int
         helper.make_node("MaxPool", ["n"], ["y"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
     ]
     model = _model(nodes, [_image("x", [1, 64, 56, 56])], {})
-    compiled = api.compile(model, workers=2, out_dir=tmp_path, name="lrn")
+    pipeline = "cleanup,split-ops{workers=2},cluster-cp,merge-clusters{workers=2},clone,convert-dfg-to-pyemit"
+    compiled = api.compile(model, workers=2, out_dir=tmp_path, name="lrn", pipeline=pipeline)
     assert compiled.summary.streams == 2
     assert "LRN lrn/part1" in compiled.source
     feed = api.random_inputs(compiled.inputs, 0)
