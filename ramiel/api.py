@@ -81,13 +81,18 @@ def default_pipeline(workers: int, profile: bool = False) -> str:
     clustering onto `workers` streams; then the lowering to `pyemit`. One worker
     needs no clustering: the lowering makes one stream of an unscheduled module.
     """
+    return ",".join(_default_stages(workers, profile))
+
+
+def _default_stages(workers: int, profile: bool) -> tuple[str, str]:
+    """The default pipeline in two parts: the clean-up, and the clustering and lowering."""
     profiling = "profile-ops," if profile else ""
     clustering = (
         f"split-ops{{workers={workers}}},{profiling}cluster-cp,merge-clusters{{workers={workers}}},clone,"
         if workers > 1
         else ""
     )
-    return f"cleanup,{profiling}{clustering}{LOWERING}"
+    return f"cleanup,{profiling}".removesuffix(","), f"{clustering}{LOWERING}"
 
 
 @dataclass(frozen=True)
@@ -204,21 +209,27 @@ def compile(
         _refuse_to_overwrite(path, weights)
     tell = progress or (lambda _: None)
 
-    def lower(spec: str) -> tuple[PyModuleOp, _PipelineStats]:
-        tell(f"importing {where}")
-        module = import_model(proto, input_shapes, where=where, note=note)
-        module.attributes[MODEL_ATTR] = StringAttr(stem)
+    def lower(module: ModuleOp, spec: str, rest: str, stats: _PipelineStats) -> PyModuleOp:
+        """Run the `rest` of pipeline `spec` on `module` and return the program."""
         module.attributes[PIPELINE_ATTR] = StringAttr(spec)
-        stats = _PipelineStats(_count_ops(module), tell)
-        _run_pipeline(module, spec, stats)
-        return _program(module), stats
+        _run_pipeline(module, rest, stats)
+        return _program(module)
 
-    program, stats = lower(pipeline if pipeline is not None else default_pipeline(workers, profile))
-    if pipeline is None and workers > 1 and len(program.streams) > 1 and stats.plan is not None:
-        simulation = stats.plan.simulation
-        if simulation.work < MIN_PREDICTED_SPEEDUP * (simulation.makespan + PARALLEL_CALL_COST_S):
-            # The parallel code would pay its overheads for too little: the plain one-stream code runs.
-            program, stats = lower(default_pipeline(1, profile))
+    tell(f"importing {where}")
+    module = import_model(proto, input_shapes, where=where, note=note)
+    module.attributes[MODEL_ATTR] = StringAttr(stem)
+    stats = _PipelineStats(_count_ops(module), tell)
+    if pipeline is not None:
+        program = lower(module, pipeline, pipeline, stats)
+    else:
+        cleanup, rest = _default_stages(workers, profile)
+        _run_pipeline(module, cleanup, stats)
+        # Kept for the one-stream code, which then needs no second import and clean-up.
+        cleaned = module.clone() if workers > 1 else module
+        program = lower(module, default_pipeline(workers, profile), rest, stats)
+        if len(program.streams) > 1 and stats.plan is not None and not _parallel_pays(stats.plan):
+            stats = _PipelineStats(stats.ops_before, tell)
+            program = lower(cleaned, default_pipeline(1, profile), _default_stages(1, profile)[1], stats)
     source = print_to_string(program)
     tell("writing the generated code and weights")
     _write_outputs(path, weights, source, program)
@@ -237,6 +248,13 @@ def compile(
         source, path, weights, _input_specs(program),
         tuple(n.data for n in program.output_names), summary, stats.plan,
     )  # fmt: skip
+
+
+def _parallel_pays(plan: Plan) -> bool:
+    """Whether the planned streams are predicted at least `MIN_PREDICTED_SPEEDUP` faster
+    than one stream, counting `PARALLEL_CALL_COST_S` per call."""
+    simulation = plan.simulation
+    return simulation.work >= MIN_PREDICTED_SPEEDUP * (simulation.makespan + PARALLEL_CALL_COST_S)
 
 
 def _load(
