@@ -54,7 +54,8 @@ def materialize(array: np.ndarray, replaced: SSAValue) -> ConstantOp:
             DenseIntOrFPElementsAttr(TensorType(one.get_element_type(), array.shape), one.data)
         )
     else:
-        op = ConstantOp.of_array(np.ascontiguousarray(array), name)
+        # np.ascontiguousarray makes a 0-d array 1-d: keep a scalar a scalar.
+        op = ConstantOp.of_array(np.ascontiguousarray(array).reshape(array.shape), name)
     op.output.name_hint = replaced.name_hint
     if isinstance(replaced.owner, Operation):
         op.location = replaced.owner.location

@@ -41,3 +41,18 @@ func.func @only_folds(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   func.return %i : tensor<2x3xf32>
 }
 // CHECK-NEXT:    %i = dfg.identity %x
+
+// -----
+
+// A scalar result folds to a scalar constant, which its reader still verifies with.
+
+// CHECK-LABEL: func.func @scalar
+func.func @scalar() -> tensor<f32> {
+  %shape = dfg.constant dense<[2, 4, 8, 16]> : tensor<4xi64>
+  %index = dfg.constant dense<3> : tensor<i64>
+  %size = dfg.gather %shape, %index : (tensor<4xi64>, tensor<i64>) -> tensor<i64>
+  %c = dfg.cast %size {to = 1 : i64} : (tensor<i64>) -> tensor<f32>
+  func.return %c : tensor<f32>
+}
+// CHECK:         %c = dfg.constant dense<1.600000e+01> : tensor<f32>
+// CHECK-NEXT:    func.return %c : tensor<f32>
