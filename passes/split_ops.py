@@ -88,6 +88,7 @@ class SplitOps(ModulePass):
         if self.workers == 1:
             return
         model = cost_model(self.cost)
+        static = StaticCostModel()
         made: set[DfgOp] = set()
         for _ in range(_MAX_SPLITS):
             graph = FunctionGraph.of(op, model)
@@ -98,7 +99,7 @@ class SplitOps(ModulePass):
             candidates: list[tuple[float, int]] = []
             for v in _critical_nodes(graph):
                 # A part split again would share a stream with its sibling: no gain on `workers` streams.
-                gain = None if graph.ops[v] in made else _gain(graph.ops[v], self.workers, model)
+                gain = None if graph.ops[v] in made else _gain(graph.ops[v], self.workers, model, static)
                 if gain is not None and gain >= self.min_gain * critical:
                     candidates.append((-gain, v))
             chosen = next(
@@ -197,8 +198,7 @@ def _splittable(op: DfgOp, parts: int) -> list[int] | None:
             return None
     elif not is_op(op, "LRN"):
         return None
-    shape = cast(TensorType, op.results[0].type).get_shape()
-    return _part_sizes(shape[1], parts)
+    return _part_sizes(_shape(op.results[0])[1], parts)
 
 
 def _halo(lrn: DfgOp) -> tuple[int, int]:
@@ -209,21 +209,24 @@ def _halo(lrn: DfgOp) -> tuple[int, int]:
 
 def _input_channels(head: DfgOp, lo: int, hi: int) -> tuple[int, int]:
     """The input channels that output channels [lo, hi) of `head` read: all for a Conv."""
-    channels = cast(TensorType, head.operands[0].type).get_shape()[1]
+    channels = _shape(head.operands[0])[1]
     if not is_op(head, "LRN"):
         return 0, channels
     below, above = _halo(head)
     return max(0, lo - below), min(channels, hi + above)
 
 
-def _gain(head: DfgOp, parts: int, model: CostModel) -> float | None:
-    """How much splitting `head` and its followers shortens a critical path through them (predicted), or None if it cannot be split."""
+def _gain(head: DfgOp, parts: int, model: CostModel, static: StaticCostModel) -> float | None:
+    """How much splitting `head` and its followers shortens a critical path through them (predicted), or None if it cannot be split.
+
+    A profile times the whole op but not its parts: a part costs the whole's time
+    in the proportion `static` gives them.
+    """
     sizes = _splittable(head, parts)
     if sizes is None:
         return None
     # The largest part, with its halo when it sits in the middle.
     lo, hi = _input_channels(head, sizes[0], 2 * sizes[0])
-    static = StaticCostModel()
     saved = 0.0
     for op in (head, *_followers(head)):
         whole = op_info(op)
@@ -236,8 +239,6 @@ def _gain(head: DfgOp, parts: int, model: CostModel) -> float | None:
             shapes[1:] = [None if s is None else (max(sizes), *s[1:]) for s in shapes[1:]]
         out = cast(tuple[int, ...], whole.output_shapes[0])
         part = replace(whole, input_shapes=tuple(shapes), output_shapes=(_with_channels(out, max(sizes)),))
-        # A profile times the whole op but not its parts: the part costs the whole's
-        # time in the proportion the static model gives them.
         saved += model.node_cost(whole) * (1 - static.node_cost(part) / static.node_cost(whole))
     part_out = _with_channels(out, max(sizes))
     concat = OpInfo("Concat", (part_out,) * parts, ("float32",) * parts, (out,), ("float32",), {"axis": 1})
@@ -266,9 +267,8 @@ def _split(head: DfgOp, parts: int) -> list[DfgOp]:
         if is_op(head, "LRN"):
             piece = _channel_slice(head, last, piece, (first, end), f"window{i}")
         for op in chain:
-            whole_type = cast(TensorType, op.results[0].type)
             channels = end - first if op is head and is_op(head, "LRN") else hi - lo
-            part_type = TensorType(whole_type.get_element_type(), _with_channels(tuple(whole_type.get_shape()), channels))
+            part_type = _channel_type(op.results[0], channels)
             operands = [piece, *(c.output for c in sliced)] if op is head else [piece, *op.operands[1:]]
             part = type(op).build(operands, [part_type], op.properties)
             _name(part, op, f"part{i}")
@@ -320,6 +320,11 @@ def _shape(value: SSAValue) -> tuple[int, ...]:
     return tuple(cast(TensorType, value.type).get_shape())
 
 
+def _channel_type(value: SSAValue, channels: int) -> TensorType:
+    """The type of `value` with `channels` in place of its channel count."""
+    return TensorType(cast(TensorType, value.type).get_element_type(), _with_channels(_shape(value), channels))
+
+
 def _channel_slice(head: DfgOp, last: DfgOp, value: SSAValue, bounds: tuple[int, int], label: str) -> SSAValue:
     """Channels [lo, hi) of `value`: a Slice before `last`, its bounds before `head`, named `label` after `head`."""
     block = cast(Block, head.parent_block())
@@ -327,8 +332,7 @@ def _channel_slice(head: DfgOp, last: DfgOp, value: SSAValue, bounds: tuple[int,
     for constant, role in zip(constants, ("starts", "ends", "axes"), strict=True):
         constant.output.name_hint = f"{head.results[0].name_hint or 'slice'}_{label}_{role}"
         block.insert_op_before(constant, head)
-    whole = cast(TensorType, value.type)
-    sliced_type = TensorType(whole.get_element_type(), _with_channels(tuple(whole.get_shape()), bounds[1] - bounds[0]))
+    sliced_type = _channel_type(value, bounds[1] - bounds[0])
     sliced = op_class("Slice").build([value, *(c.output for c in constants), None], [sliced_type])
     _name(sliced, head, label)
     block.insert_op_before(sliced, last)

@@ -21,6 +21,7 @@ import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,6 +191,23 @@ def _check(outputs: dict[str, np.ndarray], case: Case) -> None:
         assert_close(ours, expected, name)
 
 
+def _check_all(model: FaultyModel, cases: list[Case]) -> None:
+    """Every case, called once without faults, gives its expected outputs."""
+    for case in cases:
+        _check(call_with_timeout(lambda case=case: model(case), CALL_TIMEOUT), case)
+
+
+@contextmanager
+def _watched(model: FaultyModel) -> Iterator[None]:
+    """Close `model` afterwards; a hang inside stops the process with tracebacks rather than the suite."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        model.close()
+
+
 def _run_calls(
     model: FaultyModel, cases: list[Case], calls: int, seed: int
 ) -> Counter[str]:
@@ -323,8 +341,7 @@ def test_a_keyboard_interrupt_in_a_stream_reaches_the_caller(
                 CALL_TIMEOUT,
             )
         assert raised.value is interrupt
-        for case in cases:
-            _check(call_with_timeout(lambda case=case: model(case), CALL_TIMEOUT), case)
+        _check_all(model, cases)
     finally:
         model.close()
 
@@ -343,8 +360,7 @@ def test_an_interrupt_of_the_caller_leaves_the_model_usable(
         _thread.interrupt_main()
 
     model = FaultyModel(compiled)
-    faulthandler.dump_traceback_later(60, exit=True)  # a hang here would stop the suite
-    try:
+    with _watched(model):
 
         def call_and_linger() -> None:
             model(cases[2], {1: interrupt_main})
@@ -353,11 +369,7 @@ def test_an_interrupt_of_the_caller_leaves_the_model_usable(
         with pytest.raises(KeyboardInterrupt):
             call_and_linger()
         model.forget()
-        for case in cases:
-            _check(call_with_timeout(lambda case=case: model(case), CALL_TIMEOUT), case)
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-        model.close()
+        _check_all(model, cases)
 
 
 def test_a_signal_while_the_caller_waits_leaves_the_model_usable(
@@ -379,16 +391,11 @@ def test_a_signal_while_the_caller_waits_leaves_the_model_usable(
         signal.pthread_kill(main, signal.SIGINT)
 
     model = FaultyModel(compiled)
-    faulthandler.dump_traceback_later(60, exit=True)
-    try:
+    with _watched(model):
         with pytest.raises(KeyboardInterrupt):
             model(cases[4], {1: slow, 2: interrupt})
         model.forget()
-        for case in cases:
-            _check(call_with_timeout(lambda case=case: model(case), CALL_TIMEOUT), case)
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-        model.close()
+        _check_all(model, cases)
 
 
 def test_the_first_error_of_a_call_is_the_one_raised(
