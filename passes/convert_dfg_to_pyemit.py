@@ -73,7 +73,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
-from ramiel.codegen.names import Namer
+from ramiel.codegen.escape import Namer
 from ramiel.dialects.dfg import ConstantOp, DfgOp
 from ramiel.dialects.pyemit import (
     PLACEHOLDER,

@@ -263,7 +263,7 @@ def _load(
     """The proto, where it came from (for errors) and the generated file's stem."""
     import onnx
 
-    from ramiel.codegen.names import identifier
+    from ramiel.codegen.escape import identifier
     from ramiel.frontend.onnx_import import load_model
 
     if isinstance(model, onnx.ModelProto):

@@ -34,6 +34,7 @@ import torch
 import torch.nn.functional as F
 
 from ramiel import runtime_helpers
+from ramiel.codegen.escape import literal
 from ramiel.runtime_helpers import (
     nearest_indices,
     pad_widths,
@@ -386,7 +387,7 @@ def _gelu(n: _Node) -> str:
     approximate = n.attr("approximate")
     if approximate == "none":
         return f"F.gelu({n.arg(0)})"
-    return f"F.gelu({n.arg(0)}, approximate={approximate!r})"
+    return f"F.gelu({n.arg(0)}, approximate={literal(str(approximate))})"
 
 
 @_kernel("Clip")
@@ -607,7 +608,7 @@ def _pad(n: _Node) -> str:
         if n.has(3):
             keywords["axes"] = f"{n.arg(3)}.tolist()" if axes is None else _tuple(axes)
         pads_text = f"{n.arg(1)}.tolist()" if pads is None else _tuple(pads)
-        return n.call("onnx_pad", x, pads_text, repr(mode), **keywords)
+        return n.call("onnx_pad", x, pads_text, literal(mode), **keywords)
     widths = pad_widths(pads, rank, axes)
     flat = torch_pad_arg(widths)
     if not flat:
@@ -619,9 +620,9 @@ def _pad(n: _Node) -> str:
     # torch pads the last 1-3 axes of a tensor that has one or two more axes.
     if fits and 1 <= padded <= 3 and padded < rank:
         flat += (0,) * (2 * padded - len(flat))
-        return f"F.pad({x}, {_tuple(flat)}, mode={_TORCH_PAD_MODES[mode]!r})"
+        return f"F.pad({x}, {_tuple(flat)}, mode={literal(_TORCH_PAD_MODES[mode])})"
     full = [before for before, _ in widths] + [after for _, after in widths]
-    return n.call("onnx_pad", x, _tuple(full), repr(mode))
+    return n.call("onnx_pad", x, _tuple(full), literal(mode))
 
 
 def _torch_pad_fits(mode: str, width: int, dim: int) -> bool:
@@ -657,7 +658,7 @@ def _resize(n: _Node) -> str:
             return interpolate
     keywords = {}
     if mode == "nearest":
-        keywords["nearest_mode"] = repr(n.attr("nearest_mode"))
+        keywords["nearest_mode"] = literal(str(n.attr("nearest_mode")))
     if mode == "cubic":
         keywords["cubic_coeff_a"] = n.float_text("cubic_coeff_a")
         if n.attr("exclude_outside"):
@@ -670,8 +671,8 @@ def _resize(n: _Node) -> str:
         x,
         _tuple(n.out_shape),
         _tuple(_float(scale) for scale in scales),
-        repr(mode),
-        repr(coordinate_mode),
+        literal(mode),
+        literal(coordinate_mode),
         **keywords,
     )
 
@@ -749,7 +750,7 @@ def _interpolate(
                 torch.equal(_torch_nearest_indices(size, torch_mode, probe), indices)
                 for size, probe, indices in zip(in_sizes, probes, wanted, strict=True)
             ):
-                return f"F.interpolate({x}, {size_arg}, mode={torch_mode!r})"
+                return f"F.interpolate({x}, {size_arg}, mode={literal(torch_mode)})"
         return None
     # torch copies an axis whose size does not change, whatever its scale factor.
     if any(size == o and scale != 1.0 for size, o, scale in zip(in_sizes, out_sizes, scales[2:], strict=True)):
@@ -766,7 +767,7 @@ def _interpolate(
         torch_mode = "bicubic"
     else:
         torch_mode = ("linear", "bilinear", "trilinear")[spatial - 1]
-    return f"F.interpolate({x}, {size_arg}, mode={torch_mode!r}, align_corners={align_corners})"
+    return f"F.interpolate({x}, {size_arg}, mode={literal(torch_mode)}, align_corners={align_corners})"
 
 
 def _torch_nearest_indices(size: int, mode: str, probe: tuple[int | None, float | None]) -> torch.Tensor:
@@ -1152,7 +1153,7 @@ def conv2d_call(conv: KernelNode, activation: KernelNode | None = None) -> Kerne
     if groups != 1:
         keywords["groups"] = str(groups)
     if fused is not None:
-        keywords["activation"] = repr(fused.name)
+        keywords["activation"] = literal(fused.name)
         if fused.scalars:
             keywords["scalars"] = _tuple(_float(value) for value in fused.scalars)
     n.helpers.add("conv2d")

@@ -19,8 +19,10 @@ thread, and `send`/`recv`/`output` become calls on the runtime's `_StreamCall`:
         s = r * w["b"]
         call.send(1, s)
 
-Everything that comes from the model is escaped before it reaches the source:
-names go through `Namer`, strings through `literal`, comments through `comment`.
+Everything that comes from the model is escaped before it reaches the source, by
+the one rule of `ramiel.codegen.escape`: names go through `Namer`, strings through
+`literal`, comments through `comment`. The first two lines are fixed text, so
+nothing from a model can stand where Python looks for a source encoding.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from xdsl.utils.base_printer import BasePrinter
 from xdsl.utils.identity import identity
 
 from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
-from ramiel.codegen.names import Namer
+from ramiel.codegen.escape import Namer, comment, literal
 from ramiel.dialects.pyemit import (
     CallOp,
     InputOp,
@@ -53,18 +55,6 @@ from ramiel.onnx_types import dtype_name, static_shape
 
 # Names of the generated code's own locals and classes; model names avoid them.
 _LOCALS = ("self", "inputs", "call", "w", "Model")
-
-
-def literal(text: str) -> str:
-    """`text` as an ASCII Python string literal (quotes, newlines and all escaped)."""
-    quoted = ascii(text)
-    # ascii() quotes with ' unless that needs escapes; without a " inside, " reads better.
-    return f'"{quoted[1:-1]}"' if '"' not in text and quoted[0] == "'" else quoted
-
-
-def comment(text: str) -> str:
-    """`text` made safe for a `#` comment: one line of ASCII, escapes visible."""
-    return ascii(text)[1:-1]
 
 
 def _shape_text(shape: Sequence[int]) -> str:
@@ -110,6 +100,11 @@ def _top_level_names(source: str) -> set[str]:
 def _mentions(source: str, name: str) -> bool:
     """Whether Python `source` refers to `name`."""
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(ast.parse(source)))
+
+
+HEADER_LINE_2 = "Readable, executable PyTorch code for batch-1 inference of the model below."
+"""The generated file's fixed second line: Python reads a source encoding only from
+the first two lines, which hold nothing from the model."""
 
 
 class PythonPrinter(BasePrinter[str]):
@@ -193,6 +188,7 @@ class PythonPrinter(BasePrinter[str]):
             f"Outputs: {', '.join(n.data for n in op.output_names)}",
         ]
         self.line(f"{MARKER}; do not edit.")
+        self.line(f"# {HEADER_LINE_2}")
         for text in lines:
             self.line(f"# {comment(text)}")
         self.line("#")

@@ -25,8 +25,8 @@ from xdsl.dialects.builtin import IntegerAttr, i64
 
 from ramiel import api
 from ramiel.codegen import MARKER
-from ramiel.codegen.names import PYTHON_NAMES, Namer, identifier
-from ramiel.codegen.printer import comment, literal, print_to_string
+from ramiel.codegen.escape import PYTHON_NAMES, Namer, comment, identifier, literal
+from ramiel.codegen.printer import print_to_string
 from ramiel.codegen.weights import write_weights
 from ramiel.dialects.dfg import DfgOp
 from ramiel.dialects.pyemit import PyModuleOp
@@ -209,7 +209,7 @@ def test_splat_weights_are_saved_as_one_element(tmp_path: Path) -> None:
     path = compile_streams(model, tmp_path, None)
     saved = torch.load(tmp_path / "m.weights.pt", weights_only=True)
     assert saved["big"].numel() == 1
-    assert '_SPLATS: dict[str, tuple[int, ...]] = {"big": (64, 64)}' in path.read_text()
+    assert "_SPLATS: dict[str, tuple[int, ...]] = {'big': (64, 64)}" in path.read_text()
     _check_against_onnxruntime(model, path)
 
 

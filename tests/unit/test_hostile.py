@@ -9,17 +9,23 @@ and overwrites only files that Ramiel generated, unless --force.
 from __future__ import annotations
 
 import ast
+import io
 import os
+import re
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from onnx import TensorProto, helper, numpy_helper
 
 from ramiel import api
+from ramiel.codegen.escape import comment
 from ramiel.errors import RamielError
 from ramiel.fuzz.broken import problem_with
 from ramiel.fuzz.sandbox import run_command
@@ -211,6 +217,60 @@ def test_a_nul_in_an_input_name_survives_ramiel_run(in_tmp: Path) -> None:
         "ramiel", ["run", str(compiled.path), "--inputs", "in.npz", "-o", "out.npz"]
     )
     assert (result.status, result.stderr) == (0, "")
+
+
+# Source encodings: PEP 263 reads a `coding:` declaration on either of a file's first
+# two lines, and `unicode_escape` would turn the escaped newlines of every later
+# comment into real ones.
+
+CODING_STEMS = (
+    "x coding: unicode_escape",
+    "x coding=utf-16",
+    "x coding: undefined",
+    "-*- coding: rot13 -*-",
+    "vim: set fileencoding=latin-1 :",
+)
+"""File stems (they become the model's name in the header) that declare an encoding."""
+
+INDENTED_PAYLOAD = "n\n            __import__('os').system('touch PWNED')\n            #"
+"""A node name that, were its escaped newlines decoded, would be a statement of `forward`."""
+
+
+def _relu_model() -> onnx.ModelProto:
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"], name=INDENTED_PAYLOAD)],
+        "coding: unicode_escape",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+
+
+@pytest.mark.parametrize("stem", CODING_STEMS)
+def test_an_encoding_declared_by_a_file_name_changes_nothing(stem: str, in_tmp: Path) -> None:
+    model_path = in_tmp / f"{stem}.onnx"
+    onnx.save(_relu_model(), model_path)
+    result = run_command("ramiel", ["compile", str(model_path), "-o", "out", "--workers", "1"])
+    assert (result.status, problem_with(result, ir_text=False)) == (0, None)
+    path = in_tmp / "out" / f"{stem}.py"
+    data = path.read_bytes()
+    assert data.isascii()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    assert encoding == "utf-8"
+    assert not re.search(rb"coding[:=]", data), "a declaration reached the file"
+    # A fresh interpreter reads the file as Python would read it from disk.
+    script = "import runpy, sys, torch; m = runpy.run_path(sys.argv[1]); print(m['Model']()(torch.ones(1, 4)).sum().item())"
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "4.0"), done.stderr
+    _no_payload_ran(in_tmp)
+
+
+@given(st.text())
+def test_no_comment_declares_an_encoding(text: str) -> None:
+    note = comment(text)
+    assert note.isascii()
+    assert note.isprintable()
+    assert not re.search(r"coding[:=]", note)
 
 
 # External data.

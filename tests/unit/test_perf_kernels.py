@@ -200,7 +200,7 @@ def test_a_conv_graph_gets_every_fast_path_and_matches_onnxruntime(tmp_path: Pat
     model = _conv_graph()
     compiled = api.compile(model, out_dir=tmp_path, name="convs")
     source = compiled.source
-    assert 'w["w0"] = prepack_conv2d(w["w0"], (1, 1), (1, 1), (1, 1), 1, (1, 3, 12, 12))' in source
+    assert "w['w0'] = prepack_conv2d(w['w0'], (1, 1), (1, 1), (1, 1), 1, (1, 3, 12, 12))" in source
     assert "contiguous(memory_format=torch.channels_last)" in source
     assert "activation='relu')  # Conv stem, Relu stem_relu" in source
     assert "activation='hardtanh', scalars=(0.0, 0.5))  # Conv left, Clip left_clip" in source

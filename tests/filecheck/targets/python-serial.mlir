@@ -17,7 +17,7 @@
 // CHECK-EMPTY:
 // CHECK-NOT:  threading
 // CHECK-NOT:  _StreamRuntime
-// CHECK:      _INPUTS = (("in:put", (2, 3), torch.float32), ("self", (2, 3), torch.float32))
+// CHECK:      _INPUTS = (('in:put', (2, 3), torch.float32), ('self', (2, 3), torch.float32))
 // CHECK-NEXT: _OUTPUTS = ("out'put",)
 // CHECK-NEXT: _SPLATS: dict[str, tuple[int, ...]] = {}
 // CHECK:          def __init__(self, num_threads: int | None = None) -> None:
@@ -25,7 +25,7 @@
 // CHECK-NEXT:         _keep_freed_memory()
 // CHECK-NEXT:         # The intra-op threads every call runs on: by default, the caller's now.
 // CHECK-NEXT:         self._num_threads = num_threads or torch.get_num_threads()
-// CHECK-NEXT:         path = Path(__file__).with_suffix(".weights.pt")
+// CHECK-NEXT:         path = Path(__file__).with_suffix('.weights.pt')
 // CHECK-NEXT:         self._weights = _load_weights(str(path), _SPLATS)
 // CHECK-EMPTY:
 // CHECK-NEXT:     def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
@@ -36,7 +36,7 @@
 // CHECK-NEXT:             self_ = inputs[1]
 // CHECK-NEXT:             torch_ = torch.relu(in_put)
 // CHECK-NEXT:             torch_1 = torch_ + self_
-// CHECK-NEXT:             v = torch_1 * w["w"]
+// CHECK-NEXT:             v = torch_1 * w['w']
 // CHECK-NEXT:             return v
 // CHECK-EMPTY:
 // CHECK-NEXT:     def close(self) -> None:
