@@ -480,8 +480,10 @@ def trace_timeline(compiled: CompiledModel, tensors: Sequence[torch.Tensor], run
     records: list[tuple[int, int, float, float]] = []
     lock = threading.Lock()
     origin = [0.0]
-    model = compiled.load()
-    codes = _stream_codes(model)
+    from ramiel.api import load_model_class
+
+    model_class = load_model_class(compiled.path)
+    codes = _stream_codes(model_class)
 
     def tracer(stream: int) -> Callable[[FrameType, str, Any], Any]:
         pending: list[tuple[int, float]] = []
@@ -505,6 +507,7 @@ def trace_timeline(compiled: CompiledModel, tensors: Sequence[torch.Tensor], run
     traced: list[list[tuple[int, int, float, float]]] = []
     threading.settrace(dispatch)
     sys.settrace(dispatch)
+    model = model_class()  # its stream threads start traced
     try:
         for _ in range(runs + 1):
             with lock:
@@ -528,9 +531,8 @@ def trace_timeline(compiled: CompiledModel, tensors: Sequence[torch.Tensor], run
     return sorted(rows)
 
 
-def _stream_codes(model: Any) -> dict[CodeType, int]:
-    """The code objects of a generated model's stream functions, with their stream numbers."""
-    cls = type(model)
+def _stream_codes(cls: Any) -> dict[CodeType, int]:
+    """The code objects of a generated `Model` class's stream functions, with their stream numbers."""
     codes = {
         getattr(cls, attr).__code__: int(attr.removeprefix("_stream_"))
         for attr in vars(cls)

@@ -7,7 +7,7 @@ A module with one stream prints straight-line code in `Model.forward`:
         w = self._weights
         x = inputs[0]
         r = torch.relu(x)  # Relu relu1
-        y = r * w["b"]
+        y = r * w['b']
         return y
 
 With several, each stream is a method that the pasted runtime runs on its own
@@ -16,7 +16,7 @@ thread, and `send`/`recv`/`output` become calls on the runtime's `_StreamCall`:
     def _stream_1(self, call: _StreamCall) -> None:
         w = self._weights
         r = call.recv(0)
-        s = r * w["b"]
+        s = r * w['b']
         call.send(1, s)
 
 Everything that comes from the model is escaped before it reaches the source, by
@@ -240,9 +240,11 @@ class PythonPrinter(BasePrinter[str]):
                 self.line("self._weights = _load_weights(str(path), _SPLATS)")
                 self._print_preparations(op)
                 if self._parallel:
-                    functions = ", ".join(f"self._stream_{s.index.value.data}" for s in streams)
+                    functions = ", ".join(f"Model._stream_{s.index.value.data}" for s in streams)
+                    self.line("# The runtime's threads hold no reference to the model: dropping it stops them.")
                     self.line("self._runtime = _StreamRuntime(")
                     with self.indented():
+                        self.line("self,")
                         self.line(f"[{functions}],")
                         self.line(f"num_slots={op.num_slots()},")
                         self.line(f"num_outputs={outputs},")
@@ -253,7 +255,7 @@ class PythonPrinter(BasePrinter[str]):
             with self.indented():
                 self.line("_check_inputs(inputs, _INPUTS)")
                 if self._parallel:
-                    self.line("outputs = self._runtime.run(inputs)")
+                    self.line("outputs = self._runtime.run(self, inputs)")
                     self.line("return outputs[0]" if outputs == 1 else "return tuple(outputs)")
                 else:
                     self.line("with _intra_op_threads(self._num_threads):")

@@ -11,6 +11,8 @@ import ast
 import subprocess
 import sys
 import threading
+import time
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -410,10 +412,41 @@ def test_concurrent_calls_give_the_serial_results(tmp_path: Path) -> None:
             assert torch.equal(ours, ref)
 
 
-def test_num_threads_is_passed_to_the_runtime(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_every_stream_runs_on_the_threads_asked_for(tmp_path: Path, threads: int) -> None:
     model = diamond_model()
-    with _load(compile_streams(model, tmp_path, alternate), num_threads=1) as m:
-        assert m._runtime._num_threads == 1
+    cls = api.load_model_class(compile_streams(model, tmp_path, alternate))
+    seen: list[int] = []
+    for name in ("_stream_0", "_stream_1"):
+        stream = getattr(cls, name)
+
+        def recording(m: Any, call: Any, stream: Any = stream) -> None:
+            seen.append(torch.get_num_threads())
+            stream(m, call)
+
+        setattr(cls, name, recording)
+    with cls(num_threads=threads) as m:
+        m(*_feed(model))
+    assert seen == [threads, threads]
+
+
+def test_a_dropped_model_stops_its_threads_and_frees_its_weights(tmp_path: Path) -> None:
+    model = diamond_model()
+    cls = api.load_model_class(compile_streams(model, tmp_path, alternate))
+    before = threading.active_count()
+    for _ in range(20):
+        m = cls()
+        m(*_feed(model))
+        weight = weakref.ref(next(iter(m._weights.values())))
+        gone = weakref.ref(m)
+        del m  # no close()
+        assert gone() is None, "something keeps the model alive"
+        assert weight() is None, "something keeps its weights alive"
+    for _ in range(500):
+        if threading.active_count() == before:
+            break
+        time.sleep(0.01)
+    assert threading.active_count() == before
 
 
 def test_ramiel_opt_python_target_writes_source_and_weights(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def test_too_little_predicted_gain_gives_one_stream_and_says_so(tmp_path: Path) 
     compiled = api.compile(model, workers=2, out_dir=tmp_path, name="lopsided")
     assert compiled.summary.streams == 1
     assert any("not predicted to pay" in line for line in compiled.summary.lines())
-    assert compiled.source.splitlines()[2] == "# Pipeline: cleanup,convert-dfg-to-pyemit"
+    assert compiled.source.splitlines()[3] == "# Pipeline: cleanup,convert-dfg-to-pyemit"
 
 
 def test_auto_takes_the_best_cached_cost_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import weakref
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
 
 import pytest
 import torch
 
 from ramiel import runtime
-from ramiel.runtime import common
+from ramiel.runtime import common, streams
 from ramiel.runtime.common import (
     _check_inputs,
     _keep_freed_memory,
@@ -22,7 +26,7 @@ from ramiel.runtime.streams import _StreamCall, _StreamRuntime
 # what stream 1 sends back.
 
 
-def _stream_0(call: _StreamCall) -> None:
+def _stream_0(owner: object, call: _StreamCall) -> None:
     (x,) = call.inputs
     a = x + 1
     call.send(0, a)
@@ -31,7 +35,7 @@ def _stream_0(call: _StreamCall) -> None:
     call.output(0, a + b)
 
 
-def _stream_1(call: _StreamCall) -> None:
+def _stream_1(owner: object, call: _StreamCall) -> None:
     a = call.recv(0)
     assert isinstance(a, torch.Tensor)
     if bool((a < 0).any()):
@@ -39,15 +43,22 @@ def _stream_1(call: _StreamCall) -> None:
     call.send(1, a * 2)
 
 
-def _diamond() -> _StreamRuntime:
-    return _StreamRuntime([_stream_0, _stream_1], num_slots=2, num_outputs=1, num_threads=1)
+class _Owner:
+    """Stands for the generated model, which the runtime must not keep alive."""
+
+
+OWNER = _Owner()
+
+
+def _diamond(owner: object = OWNER) -> _StreamRuntime:
+    return _StreamRuntime(owner, [_stream_0, _stream_1], num_slots=2, num_outputs=1, num_threads=1)
 
 
 def test_two_streams_compute_the_diamond() -> None:
     rt = _diamond()
     try:
         x = torch.arange(4.0)
-        (y,) = rt.run((x,))
+        (y,) = rt.run(OWNER, (x,))
         assert torch.equal(y, (x + 1) * 3)
     finally:
         rt.close()
@@ -57,24 +68,24 @@ def test_error_in_a_worker_stream_reaches_the_caller_and_the_runtime_stays_usabl
     rt = _diamond()
     try:
         with pytest.raises(ValueError, match="negative input reached stream 1"):
-            rt.run((torch.tensor([-5.0]),))
-        (y,) = rt.run((torch.tensor([1.0]),))
+            rt.run(OWNER, (torch.tensor([-5.0]),))
+        (y,) = rt.run(OWNER, (torch.tensor([1.0]),))
         assert y.item() == 6.0
     finally:
         rt.close()
 
 
 def test_error_in_the_caller_stream_releases_the_workers() -> None:
-    def failing_0(call: _StreamCall) -> None:
+    def failing_0(owner: object, call: _StreamCall) -> None:
         raise KeyError("stream 0 failed")
 
-    rt = _StreamRuntime([failing_0, _stream_1], num_slots=2, num_outputs=1, num_threads=1)
+    rt = _StreamRuntime(OWNER, [failing_0, _stream_1], num_slots=2, num_outputs=1, num_threads=1)
     try:
         with pytest.raises(KeyError, match="stream 0 failed"):
-            rt.run((torch.ones(1),))
+            rt.run(OWNER, (torch.ones(1),))
         # The worker waiting on slot 0 was released, so a new call is not blocked.
         with pytest.raises(KeyError):
-            rt.run((torch.ones(1),))
+            rt.run(OWNER, (torch.ones(1),))
     finally:
         rt.close()
 
@@ -82,12 +93,12 @@ def test_error_in_the_caller_stream_releases_the_workers() -> None:
 def test_close_leaves_no_thread_behind() -> None:
     before = threading.active_count()
     rt = _diamond()
-    rt.run((torch.ones(2),))
     assert threading.active_count() == before + 2
+    rt.run(OWNER, (torch.ones(2),))
     rt.close()
     assert threading.active_count() == before
     with pytest.raises(RuntimeError, match="closed"):
-        rt.run((torch.ones(2),))
+        rt.run(OWNER, (torch.ones(2),))
 
 
 def test_concurrent_calls_are_serialised_and_correct() -> None:
@@ -98,7 +109,7 @@ def test_concurrent_calls_are_serialised_and_correct() -> None:
         try:
             for i in range(50):
                 x = torch.full((3,), float(seed * 100 + i))
-                (y,) = rt.run((x,))
+                (y,) = rt.run(OWNER, (x,))
                 assert torch.equal(y, (x + 1) * 3)
         except BaseException as e:
             errors.append(e)
@@ -113,26 +124,181 @@ def test_concurrent_calls_are_serialised_and_correct() -> None:
     assert not any(t.is_alive() for t in threads)
 
 
-def test_a_slow_worker_does_not_leak_into_the_next_call() -> None:
-    # A call interrupted while a worker still runs must not let that worker
-    # write into the next call's slots: the next call waits for it first.
-    started = threading.Event()
+# Interrupts and exceptions at every bytecode. A tracer counts the opcodes that run
+# in the runtime's own code (and, for streams, in the stream function) and raises at
+# the k-th; every k is tried on one runtime, each followed by a plain call, which
+# must return the right result: no state of the runtime may be left broken.
 
-    def slow_1(call: _StreamCall) -> None:
-        started.set()
-        time.sleep(0.05)
-        call.output(1, call.inputs[0])
+RUNTIME_FILE = streams.__file__
 
-    def quick_0(call: _StreamCall) -> None:
-        started.wait()
-        raise KeyboardInterrupt
 
-    rt = _StreamRuntime([quick_0, slow_1], num_slots=0, num_outputs=2, num_threads=1)
+class Injected(Exception):
+    """The exception a test raises inside a stream."""
+
+
+def _raising_at(step: int, error: type[BaseException], files: frozenset[str]) -> tuple[Any, list[int]]:
+    """A trace function that raises `error` at the `step`-th opcode run in `files`, and its counter."""
+    seen = [0]
+
+    def local(frame: FrameType, event: str, arg: object) -> Any:
+        del arg
+        if event == "opcode":
+            seen[0] += 1
+            if seen[0] == step:
+                raise error
+        return local
+
+    def dispatch(frame: FrameType, event: str, arg: object) -> Any:
+        del event, arg
+        if frame.f_code.co_filename not in files:
+            return None
+        frame.f_trace_opcodes = True
+        return local
+
+    return dispatch, seen
+
+
+def _within(seconds: float, work: Callable[[], None]) -> None:
+    """Run `work` on a thread of its own; fail if it has not returned in time (a hang)."""
+    failure: list[BaseException] = []
+
+    def body() -> None:
+        try:
+            work()
+        except BaseException as e:
+            failure.append(e)
+
+    thread = threading.Thread(target=body, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "the runtime hung"
+    if failure:
+        raise failure[0]
+
+
+def _check_diamond(rt: _StreamRuntime) -> None:
+    x = torch.arange(4.0)
+    (y,) = rt.run(OWNER, (x,))
+    assert torch.equal(y, (x + 1) * 3)
+
+
+def _steps_of(call: Callable[[], object], files: frozenset[str]) -> int:
+    """How many opcodes of `files` one uninterrupted `call` runs on this thread."""
+    trace, seen = _raising_at(0, KeyboardInterrupt, files)
+    sys.settrace(trace)
     try:
-        with pytest.raises(KeyboardInterrupt):
-            rt.run((torch.zeros(1),))
+        call()
     finally:
-        rt.close()
+        sys.settrace(None)
+    return seen[0]
+
+
+def test_an_interrupt_of_the_caller_at_any_bytecode_leaves_the_runtime_usable() -> None:
+    files = frozenset({RUNTIME_FILE})
+
+    def every_step() -> None:
+        rt = _diamond()
+        try:
+            steps = _steps_of(lambda: _check_diamond(rt), files)
+            assert steps > 50
+            for step in range(1, steps + 1):
+                trace, _ = _raising_at(step, KeyboardInterrupt, files)
+                sys.settrace(trace)
+                try:
+                    _check_diamond(rt)
+                except KeyboardInterrupt:
+                    pass
+                finally:
+                    sys.settrace(None)
+                _check_diamond(rt)
+        finally:
+            rt.close()
+
+    _within(120, every_step)
+
+
+def test_an_interrupt_while_closing_leaves_close_able_to_finish() -> None:
+    files = frozenset({RUNTIME_FILE})
+
+    def every_step() -> None:
+        before = threading.active_count()
+        rt = _diamond()
+        _check_diamond(rt)
+        steps = _steps_of(rt.close, files)
+        assert steps > 5
+        for step in range(1, steps + 1):
+            rt = _diamond()
+            _check_diamond(rt)
+            trace, _ = _raising_at(step, KeyboardInterrupt, files)
+            sys.settrace(trace)
+            try:
+                rt.close()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                sys.settrace(None)
+            rt.close()
+            assert threading.active_count() == before
+
+    _within(120, every_step)
+
+
+@pytest.mark.parametrize("stream", [0, 1])
+def test_an_exception_in_a_stream_at_any_bytecode_reaches_the_caller(stream: int) -> None:
+    # The stream function and the hand-offs it calls, on the worker's thread.
+    plan: dict[str, int] = {}
+    files = frozenset({RUNTIME_FILE, __file__})
+    counted: list[int] = []
+
+    def traced(real: Callable[[object, _StreamCall], None]) -> Callable[[object, _StreamCall], None]:
+        def run(owner: object, call: _StreamCall) -> None:
+            trace, seen = _raising_at(plan.get("step", 0), Injected, files)
+            sys.settrace(trace)
+            try:
+                real(owner, call)
+            finally:
+                sys.settrace(None)
+                counted.append(seen[0])
+
+        return run
+
+    functions = [_stream_0, _stream_1]
+    functions[stream] = traced(functions[stream])
+
+    def every_step() -> None:
+        rt = _StreamRuntime(OWNER, functions, num_slots=2, num_outputs=1, num_threads=1)
+        try:
+            _check_diamond(rt)
+            steps = counted[-1]
+            assert steps > 10
+            for step in range(1, steps + 1):
+                plan["step"] = step
+                with pytest.raises(Injected):
+                    _check_diamond(rt)
+                plan["step"] = 0
+                _check_diamond(rt)
+        finally:
+            rt.close()
+
+    _within(120, every_step)
+
+
+def test_a_runtime_whose_owner_is_dropped_stops_its_threads() -> None:
+    before = threading.active_count()
+    owner = _Owner()
+    rt = _diamond(owner)
+    rt.run(owner, (torch.ones(2),))
+    assert threading.active_count() == before + 2
+    gone = weakref.ref(owner)
+    del owner
+    assert gone() is None, "the runtime keeps its owner alive"
+    for _ in range(200):
+        if threading.active_count() == before:
+            break
+        time.sleep(0.01)
+    assert threading.active_count() == before
+    with pytest.raises(RuntimeError, match="closed"):
+        _check_diamond(rt)  # its threads are gone, so it cannot run: it must not hang
 
 
 def test_check_inputs_names_the_input() -> None:

@@ -6,8 +6,8 @@ must return the right outputs or the very exception that was raised, within a
 time limit; closing the model must stop its threads; memory must stay flat; and
 a KeyboardInterrupt, wherever it lands, must leave the model usable.
 
-Faults are injected by wrapping the stream functions the generated model hands
-to its `_StreamRuntime` (`model._runtime._streams`) before the first call.
+Faults are injected by wrapping the stream methods of the generated `Model` class
+(`_stream_0`, ...) before the model is made, which hands them to its `_StreamRuntime`.
 """
 
 from __future__ import annotations
@@ -126,28 +126,28 @@ class FaultyModel:
     """
 
     def __init__(self, compiled: api.CompiledModel) -> None:
-        self.model = compiled.load()
         self.outputs = compiled.outputs
         self._plans: dict[int, tuple[Mapping[int, Fault], bool]] = {}
         self._lock = threading.Lock()
-        runtime = self.model._runtime
-        runtime._streams = tuple(
-            self._wrap(i, s) for i, s in enumerate(runtime._streams)
-        )
+        cls = api.load_model_class(compiled.path)
+        for index in range(STREAMS):
+            name = f"_stream_{index}"
+            setattr(cls, name, self._wrap(index, getattr(cls, name)))
+        self.model = cls()
 
-    def _wrap(self, index: int, stream: Callable[[Any], None]) -> Callable[[Any], None]:
-        def faulty(call: Any) -> None:
+    def _wrap(self, index: int, stream: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+        def faulty(model: Any, call: Any) -> None:
             with self._lock:
                 faults, after = self._plans.get(id(call.inputs[0]), ({}, False))
             fault = faults.get(index)
             if fault is None:
-                stream(call)
+                stream(model, call)
             elif after:  # the stream's work done, its values sent, then the fault
-                stream(call)
+                stream(model, call)
                 fault(index)
             else:
                 fault(index)
-                stream(call)
+                stream(model, call)
 
         return faulty
 

@@ -38,9 +38,12 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-NEXT: import ctypes
 // CHECK-NEXT: import sys
 // CHECK-NEXT: import threading
+// CHECK-NEXT: import weakref
 // CHECK-NEXT: from collections.abc import Callable, Iterator, Sequence
 // CHECK-NEXT: from contextlib import contextmanager
 // CHECK-NEXT: from pathlib import Path
+// CHECK-NEXT: from queue import SimpleQueue
+// CHECK-NEXT: from typing import Any
 // CHECK-EMPTY:
 // CHECK-NEXT: import torch
 // CHECK-NEXT: import torch.nn.functional as F
@@ -66,8 +69,10 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-NEXT:         w = self._weights
 // CHECK-NEXT:         with _intra_op_threads(self._num_threads):
 // CHECK-NEXT:             w['half'] = w['half'].contiguous()
+// CHECK-NEXT:         # The runtime's threads hold no reference to the model: dropping it stops them.
 // CHECK-NEXT:         self._runtime = _StreamRuntime(
-// CHECK-NEXT:             [self._stream_0, self._stream_1],
+// CHECK-NEXT:             self,
+// CHECK-NEXT:             [Model._stream_0, Model._stream_1],
 // CHECK-NEXT:             num_slots=2,
 // CHECK-NEXT:             num_outputs=2,
 // CHECK-NEXT:             num_threads=self._num_threads,
@@ -75,7 +80,7 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-EMPTY:
 // CHECK-NEXT:     def forward(self, *inputs: torch.Tensor) -> tuple[torch.Tensor, ...]:
 // CHECK-NEXT:         _check_inputs(inputs, _INPUTS)
-// CHECK-NEXT:         outputs = self._runtime.run(inputs)
+// CHECK-NEXT:         outputs = self._runtime.run(self, inputs)
 // CHECK-NEXT:         return tuple(outputs)
 // CHECK-EMPTY:
 // CHECK-NEXT:     def close(self) -> None:
