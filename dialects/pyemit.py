@@ -112,12 +112,14 @@ class PyModuleOp(IRDLOperation):
     """The torch version the program was generated with."""
     predicted_speedup = opt_prop_def(FloatAttr)
     """The schedule's predicted speedup over one stream, if known."""
+    cost_model = opt_prop_def(StringAttr)
+    """The cost model that predicted it, if one did."""
 
     body = region_def("single_block")
 
     traits = traits_def(NoTerminator())
 
-    _HEADER: ClassVar[tuple[str, ...]] = ("pipeline", "predicted_speedup", "torch_version")
+    _HEADER: ClassVar[tuple[str, ...]] = ("cost_model", "pipeline", "predicted_speedup", "torch_version")
 
     def __init__(
         self,
@@ -128,6 +130,7 @@ class PyModuleOp(IRDLOperation):
         torch_version: str,
         predicted_speedup: float | None,
         body: Region | None = None,
+        cost_model: str | None = None,
     ) -> None:
         properties = _signature(model_name, inputs, output_names) | {
             "pipeline": StringAttr(pipeline),
@@ -135,6 +138,8 @@ class PyModuleOp(IRDLOperation):
         }
         if predicted_speedup is not None:
             properties["predicted_speedup"] = FloatAttr(predicted_speedup, f64)
+        if cost_model is not None:
+            properties["cost_model"] = StringAttr(cost_model)
         super().__init__(properties=properties, regions=[body or Region(Block())])
 
     @property

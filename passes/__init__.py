@@ -24,8 +24,8 @@ PASSES: dict[str, str] = {
     "fold-batchnorm": "ramiel.passes.fold_batchnorm:FoldBatchNorm",
     "fold-constants": "ramiel.passes.fold_constants:FoldConstants",
     "merge-clusters": "ramiel.passes.merge_clusters:MergeClusters",
-    "profile-ops": "ramiel.passes.profile_ops:ProfileOps",
     "schedule-report": "ramiel.passes.schedule_report:ScheduleReport",
+    "select-streams": "ramiel.passes.select_streams:SelectStreams",
     "split-ops": "ramiel.passes.split_ops:SplitOps",
 }
 """Each pass's name and its class, as `module:Class`."""

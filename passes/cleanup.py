@@ -6,10 +6,17 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.passes import ModulePass, PassPipeline
+from xdsl.passes import ModulePass
+from xdsl.transforms.common_subexpression_elimination import (
+    CommonSubexpressionElimination,
+)
 
-PIPELINE = "canonicalize,fold-batchnorm,canonicalize,cse"
-"""The passes `cleanup` runs, as a `-p` pipeline."""
+from ramiel.passes.canonicalize import Canonicalize
+from ramiel.passes.fold_batchnorm import FoldBatchNorm
+from ramiel.pipeline import apply_passes
+
+STEPS: tuple[ModulePass, ...] = (Canonicalize(), FoldBatchNorm(), Canonicalize(), CommonSubexpressionElimination())
+"""The passes `cleanup` runs, in order."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +49,4 @@ class Cleanup(ModulePass):
     name = "cleanup"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        from ramiel.passes import get_all_passes
-
-        PassPipeline.parse_spec(get_all_passes(), PIPELINE).apply(ctx, op)
-
-
-def run_cleanup(module: ModuleOp, ctx: Context | None = None) -> None:
-    """Clean `module` up in place with the default pipeline."""
-    if ctx is None:
-        ctx = Context()
-    Cleanup().apply(ctx, module)
+        apply_passes(op, STEPS, ctx)

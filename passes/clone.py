@@ -3,10 +3,16 @@
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, UnitAttr, i64
 from xdsl.passes import ModulePass
 
-from ramiel.ir_graph import STREAM, FunctionGraph, cost_model
+from ramiel.ir_graph import (
+    COPY,
+    STREAM,
+    FunctionGraph,
+    record_schedule,
+    scheduled_graph,
+)
 from ramiel.scheduling.cp import should_clone
 
 
@@ -17,11 +23,12 @@ class Clone(ModulePass):
     A copy is made when recomputing the op on the consumer's stream (its cost
     plus handing over its own inputs) costs less than handing its result over.
     Each copy goes just before its stream's first consumer and serves all of
-    that stream's consumers.
+    that stream's consumers and is marked `copy` (one stream would not run it).
+    The new prediction is recorded (`ramiel.predicted_speedup`).
 
         %s = dfg.shape %x {stream = 0 : i64} : ...        %s = dfg.shape %x {stream = 0 : i64} : ...
         %a = dfg.reshape %y, %s {stream = 0 : i64} : ...  %a = dfg.reshape %y, %s {stream = 0 : i64} : ...
-                                                      ->  %s_1 = dfg.shape %x {stream = 1 : i64} : ...
+                                                      ->  %s_1 = dfg.shape %x {stream = 1 : i64, copy} : ...
         %b = dfg.reshape %z, %s {stream = 1 : i64} : ...  %b = dfg.reshape %z, %s_1 {stream = 1 : i64} : ...
     """
 
@@ -31,7 +38,7 @@ class Clone(ModulePass):
     """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        graph = FunctionGraph.of(op, cost_model(self.cost))
+        graph, name = scheduled_graph(op, self.cost)
         schedule = graph.schedule()
         copies = [
             (node, should_clone(graph.graph, node, schedule))
@@ -53,6 +60,9 @@ class Clone(ModulePass):
                 )
                 copy = original.clone()
                 copy.attributes[STREAM] = IntegerAttr(stream, i64)
+                copy.attributes[COPY] = UnitAttr()
                 graph.function.body.block.insert_op_before(copy, users[0])
                 for old, new in zip(original.results, copy.results, strict=True):
                     old.replace_uses_with_if(new, lambda use: use.operation in users)
+        if any(streams for _, streams in copies):
+            record_schedule(op, FunctionGraph.of(op, graph.model), name)

@@ -1,6 +1,5 @@
 """The `cluster` pass: any registered scheduling heuristic."""
 
-import os
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -8,7 +7,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from ramiel.ir_graph import FunctionGraph, cost_model
+from ramiel.ir_graph import record_schedule, scheduled_graph
 from ramiel.scheduling import (
     DEFAULT_HEURISTIC,
     ScheduleError,
@@ -24,7 +23,8 @@ class Cluster(ModulePass):
     `cluster{heuristic=cp}` equals `cluster-cp,merge-clusters`. A heuristic from
     a file (`ramiel-opt --load-heuristics FILE.py`) or an installed package is
     validated (every op placed once, streams in dependency order, at most
-    `workers` streams) before its schedule is written.
+    `workers` streams) before its schedule is written, and its prediction is
+    recorded (`ramiel.predicted_speedup`).
 
         %a = dfg.relu %x : ...   ->  %a = dfg.relu %x {cluster = 0 : i64, stream = 0 : i64} : ...
     """
@@ -34,8 +34,8 @@ class Cluster(ModulePass):
     heuristic: str = DEFAULT_HEURISTIC
     """The heuristic's registered name: cp, dsc, heft, serial, or a researcher's."""
 
-    workers: int = os.cpu_count() or 1
-    """The most streams that run at once (default: the machine's cores)."""
+    workers: int = 2
+    """The most streams that run at once (the command lines default to the machine's cores)."""
 
     cost: str = "auto"
     """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
@@ -46,9 +46,10 @@ class Cluster(ModulePass):
             raise PassFailedException(
                 f"unknown heuristic '{self.heuristic}': choose one of {known}"
             )
-        graph = FunctionGraph.of(op, cost_model(self.cost))
+        graph, name = scheduled_graph(op, self.cost)
         try:
             schedule = run_heuristic(self.heuristic, graph.graph, self.workers)
         except ScheduleError as e:
             raise PassFailedException(str(e)) from None
         graph.write_schedule(schedule)
+        record_schedule(op, graph, name)

@@ -44,9 +44,10 @@ its 4-D float tensors channels-last, converting inputs on entry and outputs on
 exit (`channels_last`); an activation or arithmetic op whose first input nothing
 else reads writes over it (`inplace`).
 
-Header facts come from the module's discardable attributes: `ramiel.model`,
-`ramiel.pipeline` and `ramiel.predicted_speedup` (set by the compile driver;
-absent ones give the defaults below, and one stream's speedup is 1).
+Header facts come from the module's discardable attributes: `ramiel.model` (set
+on import), `ramiel.pipeline` (the pipeline the module went through),
+`ramiel.predicted_speedup` and `ramiel.cost_model` (set by the scheduling
+passes); absent ones give the defaults below, and one stream's speedup is 1.
 """
 
 from __future__ import annotations
@@ -88,8 +89,10 @@ from ramiel.dialects.pyemit import (
 )
 from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import NAME_ATTR
+from ramiel.ir_graph import COST_MODEL_ATTR, SPEEDUP_ATTR
 from ramiel.kernel_view import kernel_node
 from ramiel.onnx_types import dtype_name
+from ramiel.pipeline import PIPELINE_ATTR
 
 if TYPE_CHECKING:
     from ramiel.kernels import KernelCall, KernelNode
@@ -99,10 +102,6 @@ if TYPE_CHECKING:
 
 MODEL_ATTR = "ramiel.model"
 """Module attribute naming the model (default: `main`)."""
-PIPELINE_ATTR = "ramiel.pipeline"
-"""Module attribute holding the pass pipeline (default: empty)."""
-SPEEDUP_ATTR = "ramiel.predicted_speedup"
-"""Module attribute holding the schedule's predicted speedup (default: 1 for one stream, else unknown)."""
 STREAM_ATTR = "stream"
 """The op attribute the scheduling passes set: the op's stream."""
 
@@ -319,6 +318,7 @@ class _Lowering:
         speedup = self.module.attributes.get(SPEEDUP_ATTR)
         model = self.module.attributes.get(MODEL_ATTR)
         pipeline = self.module.attributes.get(PIPELINE_ATTR)
+        cost = self.module.attributes.get(COST_MODEL_ATTR)
         program = PyModuleOp(
             model.data if isinstance(model, StringAttr) else "main",
             [(n, cast(TensorType, a.type)) for n, a in zip(input_names, self.block.args, strict=True)],
@@ -327,6 +327,7 @@ class _Lowering:
             _torch_version(),
             speedup.value.data if isinstance(speedup, FloatAttr)
             else 1.0 if num_streams == 1 else None,
+            cost_model=cost.data if isinstance(cost, StringAttr) else None,
         )  # fmt: skip
         top = program.body.block
         streams = [StreamOp(s) for s in range(num_streams)]

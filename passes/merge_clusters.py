@@ -1,6 +1,5 @@
 """The `merge-clusters` pass: clusters onto at most `workers` streams."""
 
-import os
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -8,7 +7,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from ramiel.ir_graph import CLUSTER, FunctionGraph, cost_model
+from ramiel.ir_graph import CLUSTER, record_schedule, scheduled_graph
 from ramiel.scheduling.cp import schedule_clusters
 
 
@@ -19,8 +18,8 @@ class MergeClusters(ModulePass):
     Clusters stay whole (a serial chain is never split across streams only to
     wait); merges are chosen by the makespan the cost model predicts, and each
     stream's ops are reordered by list scheduling on distance-to-end. When no
-    parallel schedule is predicted to be at least 3% faster, everything goes on
-    stream 0.
+    parallel schedule is predicted faster than one stream, everything goes on
+    stream 0. The prediction is recorded (`ramiel.predicted_speedup`).
 
         %a = dfg.relu %x {cluster = 0 : i64} : ...    ->  ... {cluster = 0 : i64, stream = 0 : i64}
         %c = dfg.sigmoid %a {cluster = 1 : i64} : ... ->  ... {cluster = 1 : i64, stream = 1 : i64}
@@ -28,8 +27,8 @@ class MergeClusters(ModulePass):
 
     name = "merge-clusters"
 
-    workers: int = os.cpu_count() or 1
-    """The most streams that run at once (default: the machine's cores)."""
+    workers: int = 2
+    """The most streams that run at once (the command lines default to the machine's cores)."""
 
     cost: str = "auto"
     """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
@@ -37,7 +36,7 @@ class MergeClusters(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.workers < 1:
             raise PassFailedException(f"workers must be at least 1, got {self.workers}")
-        graph = FunctionGraph.of(op, cost_model(self.cost))
+        graph, name = scheduled_graph(op, self.cost)
         ids = graph.attribute(CLUSTER)
         if ids is None:
             raise PassFailedException(
@@ -48,3 +47,4 @@ class MergeClusters(ModulePass):
             members.setdefault(cluster, []).append(node)
         clusters = [members[c] for c in sorted(members, key=lambda c: members[c][0])]
         graph.write_schedule(schedule_clusters(graph.graph, clusters, self.workers))
+        record_schedule(op, graph, name)

@@ -13,7 +13,6 @@ _API = (
     "CompileSummary",
     "check",
     "compile",
-    "default_pipeline",
     "demo",
     "run",
 )
@@ -24,6 +23,10 @@ def __getattr__(name: str) -> Any:
         from ramiel.bench import bench
 
         return bench
+    if name == "default_pipeline":
+        from ramiel.pipeline import default_pipeline
+
+        return default_pipeline
     if name in _API:
         from ramiel import api
 
@@ -32,4 +35,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted((*globals(), *_API, "bench"))
+    return sorted((*globals(), *_API, "bench", "default_pipeline"))

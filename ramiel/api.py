@@ -10,8 +10,10 @@
     report = ramiel.check("model.onnx", workers=4)     # serial and parallel vs onnxruntime
     outputs = ramiel.run("out/model.py", {"data": array})
 
-`compile` takes any pass pipeline (`pipeline=`), so pipelines can be scripted;
-the default is `default_pipeline(workers)`. Errors are `RamielError`s.
+`compile` takes any pass pipeline (`pipeline=`, as `-p` text or as pass objects),
+so pipelines can be scripted; the default is `ramiel.pipeline.default_pipeline`.
+The passes make every decision; this module only assembles them, runs them and
+writes their result. Errors are `RamielError`s.
 """
 
 from __future__ import annotations
@@ -47,52 +49,8 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 """Receives a short message as each long step starts."""
 
-LOWERING = "convert-dfg-to-pyemit"
-"""The pass that turns the scheduled `dfg` module into the program that is printed."""
-
-MIN_PREDICTED_SPEEDUP = 1.2
-"""The default pipeline's parallel code must be predicted this much faster than one stream.
-
-Measured, parallel code spends 3-10% more CPU time than serial code (hand-offs,
-the Concats of split ops, cores sharing caches and memory) and waits whenever the
-other core is busy: DenseNet-121, predicted 1.18x, measured 0.92-0.99x of serial.
-Below this, the one-stream code is generated instead (see docs/performance.md).
-"""
-
-PARALLEL_CALL_COST_S = 3e-3
-"""A cost a call of parallel code pays once, added to its predicted makespan when
-choosing between it and one stream.
-
-On a 2-core virtual machine, two-stream SqueezeNet ran in 7.1-7.6 ms when called
-every 5 ms, but in 11.2-11.4 ms when calls were 15-30 ms apart (one stream: 9.2-10.7
-ms): a core left idle that long resumes slowly. Calls spaced like `ramiel bench`'s
-lost 2.5-4 ms against the schedule on every model measured; on graphs of 10-20 ms
-of work that erases the gain (docs/performance.md).
-"""
-
-
-def default_pipeline(workers: int, profile: bool = False) -> str:
-    """The default pass pipeline for `workers` streams.
-
-    Clean-up; with `profile`, timing the graph's ops on this machine into the cost
-    cache (so that `cost=auto` passes use the measured costs); then, for several
-    workers, splitting heavy ops on the critical path (with `profile`, timing the
-    parts too, so that the clustering weighs every op by measured costs) and
-    clustering onto `workers` streams; then the lowering to `pyemit`. One worker
-    needs no clustering: the lowering makes one stream of an unscheduled module.
-    """
-    return ",".join(_default_stages(workers, profile))
-
-
-def _default_stages(workers: int, profile: bool) -> tuple[str, str]:
-    """The default pipeline in two parts: the clean-up, and the clustering and lowering."""
-    profiling = "profile-ops," if profile else ""
-    clustering = (
-        f"split-ops{{workers={workers}}},{profiling}cluster-cp,merge-clusters{{workers={workers}}},clone,"
-        if workers > 1
-        else ""
-    )
-    return f"cleanup,{profiling}".removesuffix(","), f"{clustering}{LOWERING}"
+Pipeline = str | Sequence["ModulePass"]
+"""A pass pipeline: `-p` text, or pass objects."""
 
 
 @dataclass(frozen=True)
@@ -113,21 +71,25 @@ class CompileSummary:
     """Wall-clock compile time."""
     workers: int = 1
     """The streams asked for."""
+    parallel_speedup: float | None = None
+    """The predicted speedup of the parallel schedule that `select-streams` turned down, if it did."""
+    cost_model: str | None = None
+    """The cost model that made the prediction."""
 
     def lines(self) -> list[str]:
         """The summary as the `ramiel compile` command prints it."""
         speedup = "unknown" if self.predicted_speedup is None else f"{self.predicted_speedup:.2f}x"
+        by = f" ({self.cost_model} costs)" if self.cost_model else ""
         lines = [
             f"ops: {self.ops_before} imported, {self.ops_after} lowered (after clean-up and splits)",
             f"clusters: {self.clusters}, streams: {self.streams}",
-            f"predicted speedup: {speedup}",
+            f"predicted speedup: {speedup}{by}",
             f"compile time: {self.seconds:.2f} s",
         ]
-        if self.workers > 1 and self.streams == 1:
+        if self.parallel_speedup is not None:
             lines.append(
-                "note: parallel streams are not predicted to pay for this graph "
-                f"(at least {MIN_PREDICTED_SPEEDUP:.2f}x, counting {PARALLEL_CALL_COST_S * 1e3:.0f} ms "
-                "per call for waking the other cores), so the code runs on one stream"
+                f"note: {self.workers} streams were predicted {self.parallel_speedup:.2f}x, counting the "
+                "cost of waking the other cores on every call: too little to pay, so the code runs on one stream"
             )
         return lines
 
@@ -175,7 +137,7 @@ def compile(
     model: str | os.PathLike[str] | onnx.ModelProto,
     *,
     workers: int = 1,
-    pipeline: str | None = None,
+    pipeline: Pipeline | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     out_dir: str | os.PathLike[str] | None = None,
     name: str | None = None,
@@ -186,21 +148,24 @@ def compile(
 ) -> CompiledModel:
     """Compile an ONNX model (a path or a proto) into `out_dir/<name>.py` and its weights.
 
-    `profile` times the model's ops on this machine first (see `default_pipeline`;
-    ignored with an explicit `pipeline`). `name` defaults to the file's stem (or the graph's name, for a proto);
-    `out_dir` defaults to a new temporary folder. Existing files are overwritten
-    only if Ramiel generated them, unless `force`. Nothing is left half-written:
-    both files are written to temporary names in `out_dir` and renamed at the end.
+    `pipeline` defaults to `default_pipeline(workers)`. `profile` first times the
+    ops the pipeline makes on this machine, into the cost cache that `cost=auto`
+    passes read (see `ramiel.profiling.profile_pipeline`). `name` defaults to the
+    file's stem (or the graph's name, for a proto); `out_dir` defaults to a new
+    temporary folder. Existing files are overwritten only if Ramiel generated
+    them, unless `force`. Nothing is left half-written: both files are written to
+    temporary names in `out_dir` and renamed at the end.
     """
-    from xdsl.dialects.builtin import StringAttr
-
     from ramiel.codegen.printer import print_to_string
     from ramiel.frontend.onnx_import import import_model
-    from ramiel.passes.convert_dfg_to_pyemit import MODEL_ATTR, PIPELINE_ATTR
+    from ramiel.pipeline import default_pipeline, parse_pipeline, run_pipeline
 
     start = time.perf_counter()
-    if workers < 1:
-        raise RamielError("--workers must be at least 1", f"--workers {workers}")
+    passes = (
+        default_pipeline(workers) if pipeline is None
+        else parse_pipeline(pipeline) if isinstance(pipeline, str)
+        else list(pipeline)
+    )  # fmt: skip
     proto, where, stem = _load(model, name)
     folder = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="ramiel-"))
     path, weights = folder / f"{stem}.py", folder / f"{stem}{WEIGHTS_SUFFIX}"
@@ -208,53 +173,46 @@ def compile(
     if not force:
         _refuse_to_overwrite(path, weights)
     tell = progress or (lambda _: None)
-
-    def lower(module: ModuleOp, spec: str, rest: str, stats: _PipelineStats) -> PyModuleOp:
-        """Run the `rest` of pipeline `spec` on `module` and return the program."""
-        module.attributes[PIPELINE_ATTR] = StringAttr(spec)
-        _run_pipeline(module, rest, stats)
-        return _program(module)
-
     tell(f"importing {where}")
     module = import_model(proto, input_shapes, where=where, note=note)
-    module.attributes[MODEL_ATTR] = StringAttr(stem)
-    stats = _PipelineStats(_count_ops(module), tell)
-    if pipeline is not None:
-        program = lower(module, pipeline, pipeline, stats)
-    else:
-        cleanup, rest = _default_stages(workers, profile)
-        _run_pipeline(module, cleanup, stats)
-        # Kept for the one-stream code, which then needs no second import and clean-up.
-        cleaned = module.clone() if workers > 1 else module
-        program = lower(module, default_pipeline(workers, profile), rest, stats)
-        if len(program.streams) > 1 and stats.plan is not None and not _parallel_pays(stats.plan):
-            stats = _PipelineStats(stats.ops_before, tell)
-            program = lower(cleaned, default_pipeline(1, profile), _default_stages(1, profile)[1], stats)
+    _name_module(module, stem)
+    if profile:
+        from ramiel.ir_graph import cache_dir
+        from ramiel.profiling import profile_pipeline
+
+        tell("timing the model's ops on this machine")
+        profile_pipeline(module, passes, cache_dir())
+    observer = _Observer(_count_ops(module), tell)
+    run_pipeline(module, passes, observer)
+    program = _program(module)
     source = print_to_string(program)
     tell("writing the generated code and weights")
     _write_outputs(path, weights, source, program)
     summary = CompileSummary(
-        ops_before=stats.ops_before,
-        ops_after=stats.ops_after,
-        clusters=stats.clusters,
+        ops_before=observer.ops_before,
+        ops_after=observer.ops_after,
+        clusters=observer.clusters,
         streams=len(program.streams),
         predicted_speedup=(
             program.predicted_speedup.value.data if program.predicted_speedup else None
         ),
         seconds=time.perf_counter() - start,
         workers=workers,
+        parallel_speedup=observer.parallel_speedup,
+        cost_model=program.cost_model.data if program.cost_model else None,
     )
     return CompiledModel(
         source, path, weights, _input_specs(program),
-        tuple(n.data for n in program.output_names), summary, stats.plan,
+        tuple(n.data for n in program.output_names), summary, observer.plan,
     )  # fmt: skip
 
 
-def _parallel_pays(plan: Plan) -> bool:
-    """Whether the planned streams are predicted at least `MIN_PREDICTED_SPEEDUP` faster
-    than one stream, counting `PARALLEL_CALL_COST_S` per call."""
-    simulation = plan.simulation
-    return simulation.work >= MIN_PREDICTED_SPEEDUP * (simulation.makespan + PARALLEL_CALL_COST_S)
+def _name_module(module: ModuleOp, name: str) -> None:
+    from xdsl.dialects.builtin import StringAttr
+
+    from ramiel.passes.convert_dfg_to_pyemit import MODEL_ATTR
+
+    module.attributes[MODEL_ATTR] = StringAttr(name)
 
 
 def _load(
@@ -277,8 +235,8 @@ def _count_ops(module: ModuleOp) -> int:
     return sum(isinstance(op, DfgOp) for op in module.walk())
 
 
-class _PipelineStats:
-    """Reports each pass as it starts, and counts what reaches the lowering."""
+class _Observer:
+    """Reports each pass as it starts, and notes what reaches the lowering (it decides nothing)."""
 
     def __init__(self, ops_before: int, tell: Progress) -> None:
         self.ops_before = ops_before
@@ -286,42 +244,52 @@ class _PipelineStats:
         self.clusters = 0
         self.tell = tell
         self.plan: Plan | None = None
+        self.parallel_speedup: float | None = None
 
     def __call__(self, done: ModulePass | None, module: ModuleOp, upcoming: ModulePass | None) -> None:
+        from ramiel.passes.convert_dfg_to_pyemit import ConvertDfgToPyemit
+
         del done
         if upcoming is None:
             return
         self.tell(f"running {upcoming.name}")
-        if upcoming.name == LOWERING:
+        if isinstance(upcoming, ConvertDfgToPyemit):
+            from xdsl.dialects.builtin import FloatAttr
+
             from ramiel.dialects.dfg import DfgOp
+            from ramiel.passes.select_streams import PARALLEL_SPEEDUP_ATTR
 
             self.ops_after = _count_ops(module)
             self.clusters = len(
                 {str(op.attributes["cluster"]) for op in module.walk()
                  if isinstance(op, DfgOp) and "cluster" in op.attributes}
             )  # fmt: skip
+            rejected = module.attributes.get(PARALLEL_SPEEDUP_ATTR)
+            self.parallel_speedup = rejected.value.data if isinstance(rejected, FloatAttr) else None
             self.plan = _plan(module)
 
 
 def _plan(module: ModuleOp) -> Plan:
-    """Price and simulate the module's schedule; record its speedup for the header when scheduled."""
-    from xdsl.dialects.builtin import FloatAttr, f64
+    """The module's schedule (one stream when unscheduled), priced by the cost model its passes used."""
+    from xdsl.dialects.builtin import StringAttr
     from xdsl.utils.exceptions import PassFailedException
 
-    from ramiel.ir_graph import FunctionGraph, cost_model_name, load_named_cost_model
-    from ramiel.passes.convert_dfg_to_pyemit import SPEEDUP_ATTR
+    from ramiel.ir_graph import (
+        COST_MODEL_ATTR,
+        FunctionGraph,
+        cost_model_name,
+        load_named_cost_model,
+    )
     from ramiel.scheduling import simulate
     from ramiel.scheduling.serial import serial_schedule
 
-    name = cost_model_name("auto")
+    recorded = module.attributes.get(COST_MODEL_ATTR)
+    name = recorded.data if isinstance(recorded, StringAttr) else cost_model_name("auto")
     graph = FunctionGraph.of(module, load_named_cost_model(name))
     try:
         schedule = graph.schedule()
     except PassFailedException:
         schedule = serial_schedule(graph.graph)  # not scheduled: one stream
-    else:
-        if SPEEDUP_ATTR not in module.attributes:
-            module.attributes[SPEEDUP_ATTR] = FloatAttr(simulate(graph.graph, schedule).speedup, f64)
     return Plan(graph.graph, simulate(graph.graph, schedule), name)
 
 
@@ -330,34 +298,13 @@ def cleaned_module(
 ) -> ModuleOp:
     """The model imported into the `dfg` dialect and cleaned up, as the scheduling passes see it."""
     from ramiel.frontend.onnx_import import import_model
+    from ramiel.passes.cleanup import Cleanup
+    from ramiel.pipeline import run_pipeline
 
     proto, where, _ = _load(model, None)
     module = import_model(proto, input_shapes, where=where)
-    _run_pipeline(module, "cleanup", _PipelineStats(_count_ops(module), lambda _: None))
+    run_pipeline(module, [Cleanup()])
     return module
-
-
-def _run_pipeline(module: ModuleOp, spec: str, stats: _PipelineStats) -> None:
-    from xdsl.passes import PassPipeline
-    from xdsl.utils.exceptions import (
-        ArgSpecParseError,
-        DiagnosticException,
-        VerifyException,
-    )
-
-    from ramiel.ir_text import context
-    from ramiel.passes import get_all_passes
-
-    ctx = context()
-    try:
-        passes = PassPipeline.parse_spec(get_all_passes(), spec, stats)
-    except (ArgSpecParseError, ValueError) as e:
-        raise RamielError(" ".join(str(e).split()), f"--pipeline {spec}") from None
-    try:
-        passes.apply(ctx, module)
-        module.verify()
-    except (DiagnosticException, VerifyException) as e:
-        raise RamielError(f"the pipeline failed: {' '.join(str(e).split())}", spec) from None
 
 
 def _program(module: ModuleOp) -> PyModuleOp:
@@ -365,7 +312,7 @@ def _program(module: ModuleOp) -> PyModuleOp:
 
     programs = [op for op in module.ops if isinstance(op, PyModuleOp)]
     if len(programs) != 1:
-        raise RamielError(f"the pipeline must end with {LOWERING}", "--pipeline")
+        raise RamielError("the pipeline must end with convert-dfg-to-pyemit", "--pipeline")
     return programs[0]
 
 
@@ -406,6 +353,17 @@ def _refuse_nul(path: Path) -> None:
             "cannot write the output: the path holds a NUL character",
             str(path).replace("\0", "\\0"),
         )
+
+
+def write_generated(path: Path, source: str, program: PyModuleOp) -> None:
+    """Write a generated file's `source` to `path` and its weights beside it, all or nothing.
+
+    Only a file Ramiel generated is replaced (see `_refuse_to_overwrite`).
+    """
+    weights = path.with_suffix(WEIGHTS_SUFFIX)
+    _refuse_nul(path)
+    _refuse_to_overwrite(path, weights)
+    _write_outputs(path, weights, source, program)
 
 
 def _write_outputs(path: Path, weights: Path, source: str, program: PyModuleOp) -> None:
@@ -639,7 +597,7 @@ def check(
     workers: int = 2,
     inputs: Mapping[str, np.ndarray] | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
-    pipeline: str | None = None,
+    pipeline: Pipeline | None = None,
     profile: bool = False,
     seed: int = 0,
     progress: Progress | None = None,

@@ -82,7 +82,7 @@ class RamielBackend(Backend):
         model: onnx.ModelProto,
         device: str = "CPU",
         workers: int = 1,
-        pipeline: str | None = None,
+        pipeline: api.Pipeline | None = None,
         num_threads: int | None = None,
         **kwargs: Any,
     ) -> RamielRep:

@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     import onnx
     import torch
 
-    from ramiel.api import CompiledModel, Plan, Progress
+    from ramiel.api import CompiledModel, Pipeline, Plan, Progress
 
 SERIAL = "Ramiel serial"
 INTRA_OP = "Ramiel intra-op"
@@ -274,7 +274,7 @@ def bench(
     torch_module: torch.nn.Module | None = None,
     inputs: Mapping[str, np.ndarray] | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
-    pipeline: str | None = None,
+    pipeline: Pipeline | None = None,
     profile: bool = False,
     name: str | None = None,
     progress: Progress | None = None,

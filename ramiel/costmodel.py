@@ -1,8 +1,10 @@
 """Cost models: predicted latency of each operation and of handing a tensor between streams.
 
-A `CostModel` answers two questions, in seconds: `node_cost(op)` for one ONNX
-operation run at batch 1, and `edge_cost(nbytes)` for handing a tensor of `nbytes`
-from one stream to another. Researchers can pass any subclass to the compiler.
+A `CostModel` answers three questions, in seconds: `node_cost(op)` for one ONNX
+operation run at batch 1, `edge_cost(nbytes)` for handing a tensor of `nbytes`
+from one stream to another, and `call_cost(streams)` for what a call of code on
+that many streams pays once, whatever its graph. Researchers can pass any
+subclass to the compiler.
 
 `AnalyticCostModel` counts FLOPs and bytes moved per op (see `op_work`) and predicts
 
@@ -17,12 +19,14 @@ with machine constants from a dict with exactly these keys (all in SI units):
     op_overhead_s       fixed cost of every op: Python and PyTorch dispatch
     handoff_overhead_s  fixed cost of a cross-stream hand-off: signalling and waking a thread
     handoff_bytes_per_s bandwidth of a hand-off: the consumer's core pulling the data in
+    parallel_call_s     what a call of code on several streams pays once: the other cores
+                        resuming after the idle time between calls
 
 `StaticCostModel` uses the constants checked into `ramiel/cost_static.json`:
 rounded calibrations of a 2-core AVX-512 x86 CPU running the generated code with
 one thread per stream (100 GFLOP/s for convolutions and matrix products with
 prepacked oneDNN weights, 2 GFLOP/s for vector work, 20 GB/s, 5 us of dispatch
-per op, 30 us per hand-off). They rank ops sensibly but were not measured on the
+per op, 30 us per hand-off, 3 ms per parallel call after an idle gap). They rank ops sensibly but were not measured on the
 machine at hand; `load_cost_model` picks calibrated or profiled numbers when a
 cache has them:
 
@@ -53,6 +57,7 @@ CONSTANT_KEYS = (
     "op_overhead_s",
     "handoff_overhead_s",
     "handoff_bytes_per_s",
+    "parallel_call_s",
 )
 ANALYTIC_CACHE_FILE = "cost_analytic.json"
 PROFILE_CACHE_FILE = "cost_profile.json"
@@ -302,6 +307,11 @@ class CostModel(ABC):
     def edge_cost(self, nbytes: int) -> float:
         """Latency added when a tensor of `nbytes` is handed to another stream."""
 
+    def call_cost(self, streams: int) -> float:
+        """Latency a call of code on `streams` streams pays once, beyond its ops and hand-offs."""
+        del streams
+        return 0.0
+
 
 class AnalyticCostModel(CostModel):
     """FLOP and byte counts (`op_work`) turned into time with machine constants (`CONSTANT_KEYS`)."""
@@ -337,6 +347,10 @@ class AnalyticCostModel(CostModel):
             + nbytes / self.constants["handoff_bytes_per_s"]
         )
 
+    def call_cost(self, streams: int) -> float:
+        """`parallel_call_s` for code on several streams, nothing for one."""
+        return self.constants["parallel_call_s"] if streams > 1 else 0.0
+
 
 def static_constants() -> dict[str, float]:
     """The constants checked into `ramiel/cost_static.json`."""
@@ -371,6 +385,10 @@ class ProfileCostModel(CostModel):
     def edge_cost(self, nbytes: int) -> float:
         """The fallback's hand-off prediction."""
         return self.fallback.edge_cost(nbytes)
+
+    def call_cost(self, streams: int) -> float:
+        """The fallback's per-call prediction."""
+        return self.fallback.call_cost(streams)
 
 
 def _read_cache(path: Path) -> dict[str, float] | None:

@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import cast
 
 from xdsl.dialects import func
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, TensorType, i64
+from xdsl.dialects.builtin import (
+    FloatAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+    f64,
+    i64,
+)
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import PassFailedException
 
@@ -42,6 +50,9 @@ CLUSTER = "cluster"
 
 STREAM = "stream"
 """The attribute holding an op's stream (0..workers-1)."""
+
+COPY = "copy"
+"""The unit attribute marking an op the `clone` pass copied onto another stream."""
 
 COST_CHOICES = ("auto", *COST_MODELS)
 """Values of the passes' `cost` option; `auto` is the best-predicting model whose cache exists.
@@ -80,6 +91,12 @@ def cost_model(name: str) -> CostModel:
     return load_named_cost_model(cost_model_name(name))
 
 
+def scheduled_graph(module: ModuleOp, cost: str) -> tuple[FunctionGraph, str]:
+    """The task graph of `module` under the cost model a pass's `cost` option names, and that model's name."""
+    name = cost_model_name(cost)
+    return FunctionGraph.of(module, load_named_cost_model(name)), name
+
+
 def op_info(op: DfgOp) -> OpInfo:
     """What a cost model knows about `op`: its ONNX type, shapes, dtypes and attributes."""
     inputs = op.input_values()
@@ -115,6 +132,8 @@ class FunctionGraph:
     function: func.FuncOp
     ops: list[DfgOp]
     graph: TaskGraph
+    model: CostModel
+    """The cost model that priced the graph."""
 
     @staticmethod
     def of(module: ModuleOp, model: CostModel) -> FunctionGraph:
@@ -135,7 +154,7 @@ class FunctionGraph:
             ),
             (Edge(s, d, n, model.edge_cost(n)) for (s, d), n in sorted(edges.items())),
         )
-        return FunctionGraph(function, ops, graph)
+        return FunctionGraph(function, ops, graph, model)
 
     def attribute(self, name: str) -> list[int] | None:
         """Each op's integer attribute `name`, or None when any op lacks it."""
@@ -165,7 +184,7 @@ class FunctionGraph:
         """Set `cluster` on every op (constants take their first user's)."""
         for op, cluster in zip(self.ops, clusters, strict=True):
             op.attributes[CLUSTER] = IntegerAttr(cluster, i64)
-        self._annotate_constants(CLUSTER)
+        self.annotate_constants(CLUSTER)
 
     def write_schedule(self, schedule: Schedule) -> None:
         """Set `stream` (and `cluster`, when the schedule has clusters) and reorder the block."""
@@ -174,10 +193,11 @@ class FunctionGraph:
         for stream, nodes in enumerate(schedule.streams):
             for node in nodes:
                 self.ops[node].attributes[STREAM] = IntegerAttr(stream, i64)
-        self._annotate_constants(STREAM)
+        self.annotate_constants(STREAM)
         self._reorder(schedule)
 
-    def _annotate_constants(self, name: str) -> None:
+    def annotate_constants(self, name: str) -> None:
+        """Give each constant the attribute `name` of its first user."""
         index = {op: i for i, op in enumerate(self.ops)}
         for op in self.function.body.block.ops:
             if isinstance(op, ConstantOp):
@@ -218,6 +238,37 @@ class FunctionGraph:
             op = self.ops[v]
             op.detach()
             block.insert_op_before(op, terminator)
+
+
+SPEEDUP_ATTR = "ramiel.predicted_speedup"
+"""Module attribute: the predicted speedup of the schedule in the IR over one stream."""
+
+COST_MODEL_ATTR = "ramiel.cost_model"
+"""Module attribute: the cost model that made the prediction."""
+
+
+def predicted_speedup(graph: FunctionGraph, schedule: Schedule) -> float:
+    """One stream's time over the simulated makespan plus the cost model's per-call cost of that many streams.
+
+    One stream runs no copies: the work of ops marked `copy` is left out of its time.
+    """
+    from ramiel.scheduling import simulate
+
+    tasks = graph.graph
+    serial = tasks.total_work - sum(cost for op, cost in zip(graph.ops, tasks.costs, strict=True) if COPY in op.attributes)
+    time = simulate(tasks, schedule).makespan + graph.model.call_cost(schedule.num_streams)
+    return serial / time if time > 0 else 1.0
+
+
+def record_prediction(module: ModuleOp, speedup: float, cost: str) -> None:
+    """Record on `module`, for the generated file's header, its predicted speedup and the cost model's name."""
+    module.attributes[SPEEDUP_ATTR] = FloatAttr(speedup, f64)
+    module.attributes[COST_MODEL_ATTR] = StringAttr(cost)
+
+
+def record_schedule(module: ModuleOp, graph: FunctionGraph, cost: str) -> None:
+    """Record on `module` the predicted speedup of the schedule its ops now carry (see `record_prediction`)."""
+    record_prediction(module, predicted_speedup(graph, graph.schedule()), cost)
 
 
 def _label(op: Operation) -> str:

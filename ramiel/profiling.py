@@ -1,5 +1,8 @@
 """Measuring this machine for the `analytic` and `profile` cost models.
 
+Measuring is the command line's job (`--profile`), never a pass's: passes read
+the cache it writes, so the same input, options and cache give the same IR.
+`profile_pipeline()` calibrates and profiles what a pipeline will see.
 `calibrate()` times a few micro-benchmarks (a large convolution, a large
 element-wise add, a tiny op, a hand-off between two threads) and writes the
 analytic model's constants to `cost_analytic.json`. `profile_module()` times
@@ -20,13 +23,14 @@ import json
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
 
 from ramiel.costmodel import ANALYTIC_CACHE_FILE, PROFILE_CACHE_FILE, op_signature
 from ramiel.dialects.dfg import DfgOp
@@ -103,6 +107,7 @@ def calibrate(cache_dir: Path) -> dict[str, float]:
         small = _handoff_seconds(torch.randn(16))
         big = torch.randn(1_000_000)
         large = _handoff_seconds(big)
+    call = _parallel_call_seconds()
     memory = 3 * a.numel() * a.element_size() / max(add - overhead, 1e-9)
     constants = {
         "gemm_flop_per_s": conv_flops / max(conv - overhead, 1e-9),
@@ -114,6 +119,7 @@ def calibrate(cache_dir: Path) -> dict[str, float]:
         "handoff_bytes_per_s": big.numel() * big.element_size() / (large - small)
         if large > small
         else memory,
+        "parallel_call_s": call,
     }
     _write_json(cache_dir / ANALYTIC_CACHE_FILE, constants)
     return constants
@@ -149,6 +155,80 @@ def _handoff_seconds(value: torch.Tensor) -> float:
     ready.set()
     thread.join()
     return seconds
+
+
+IDLE_GAP_S = 0.03
+"""The idle time before each call that `_parallel_call_seconds` measures after."""
+
+
+def _parallel_call_seconds(repeats: int = 9) -> float:
+    """How much longer two threads take for the same work after an idle gap than back to back.
+
+    Each thread multiplies matrices for about a millisecond. After an idle spell a
+    machine may run the second thread beside the first only later (a virtual CPU
+    halted by its host, a core in a deep sleep state); the median delay is what a
+    call of parallel code pays once.
+    """
+    import torch
+
+    a = torch.randn(192, 192)
+    start = threading.Barrier(3)
+    done = threading.Barrier(3)
+    stop = False
+
+    def worker() -> None:
+        torch.set_num_threads(1)
+        while True:
+            start.wait()
+            if stop:
+                return
+            for _ in range(8):
+                a @ a
+            done.wait()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+
+    def call() -> float:
+        begin = time.perf_counter()
+        start.wait()
+        done.wait()
+        return time.perf_counter() - begin
+
+    call()  # warm-up
+    hot, cold = [], []
+    for _ in range(repeats):
+        hot.append(call())
+        time.sleep(IDLE_GAP_S)
+        cold.append(call())
+    stop = True
+    start.wait()
+    for thread in threads:
+        thread.join()
+    return max(0.0, statistics.median(cold) - statistics.median(hot))
+
+
+def profile_pipeline(module: ModuleOp, passes: Sequence[ModulePass], cache_dir: Path) -> None:
+    """Time, into the cache, every op `passes` give before the lowering, on a copy of `module`.
+
+    The analytic constants are calibrated first when the cache has none, so that ops
+    that cannot be timed get calibrated estimates. Ops are timed after each pass, so
+    that those a pass replaces (a split op) are timed as well as what replaces them;
+    the passes run on the copy see the costs measured so far, as they do afterwards.
+    """
+    from ramiel.dialects.pyemit import PyModuleOp
+    from ramiel.pipeline import apply_passes
+
+    if not (cache_dir / ANALYTIC_CACHE_FILE).is_file():
+        calibrate(cache_dir)
+    probe = module.clone()
+    profile_module(probe, cache_dir)
+    for step in passes:
+        apply_passes(probe, [step])
+        if any(isinstance(op, PyModuleOp) for op in probe.ops):
+            return
+        profile_module(probe, cache_dir)
 
 
 def profile_module(module: ModuleOp, cache_dir: Path) -> dict[str, float]:

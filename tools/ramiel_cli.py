@@ -7,6 +7,7 @@
     ramiel bench model.onnx --workers 2 --json b.json --plot b.svg  # against onnxruntime
     ramiel compare a.onnx b.onnx --workers 2,4        # every heuristic, one table
     ramiel show model.onnx --workers 2 -o pictures   # DOT (+ SVG) and Gantt chart
+    ramiel pipeline --workers 2                      # the default pass pipeline, for ramiel-opt -p
 
 Each command is a thin layer over `ramiel.api`. Errors print one line,
 `ramiel: error: <what> (<where>)`, and exit with status 1. Progress goes to
@@ -142,6 +143,12 @@ def _bench(args: argparse.Namespace) -> None:
         print(f"wrote {args.plot}")
 
 
+def _pipeline(args: argparse.Namespace) -> None:
+    from ramiel.pipeline import default_pipeline, pipeline_text
+
+    print(pipeline_text(default_pipeline(args.workers)))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="ramiel",
@@ -155,7 +162,9 @@ def _parser() -> argparse.ArgumentParser:
             "--workers", type=_positive, default=_default_workers(),
             help="streams of the parallel code (default: the machine's cores, at least 2)",
         )  # fmt: skip
-        sub.add_argument("--pipeline", help="pass pipeline (default: clean-up, clustering, lowering)")
+        sub.add_argument(
+            "--pipeline", help="pass pipeline, as for ramiel-opt -p (default: `ramiel pipeline --workers N`)"
+        )
         sub.add_argument(
             "--profile", action="store_true",
             help="time the model's ops on this machine first (cached) and schedule with those costs",
@@ -200,6 +209,13 @@ def _parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument("--workers", type=_positive, help="streams (default: the machine's cores)")
     demo_cmd.add_argument("--runs", type=_positive, default=7, help="timed runs of each version")
     demo_cmd.set_defaults(handler=_demo)
+
+    pipeline_cmd = commands.add_parser("pipeline", help="print the default pass pipeline")
+    pipeline_cmd.add_argument(
+        "--workers", type=_positive, default=_default_workers(),
+        help="streams (default: the machine's cores, at least 2)",
+    )  # fmt: skip
+    pipeline_cmd.set_defaults(handler=_pipeline)
 
     register_workbench_commands(commands)
     return parser

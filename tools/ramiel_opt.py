@@ -2,7 +2,7 @@
 
     ramiel-opt model.onnx                        # print the imported dfg module
     ramiel-opt in.mlir -p cleanup,cluster{workers=2}
-    ramiel-opt --cluster-cp in.mlir              # cluster-cp,merge-clusters,clone
+    ramiel-opt --cluster-cp in.mlir              # the default pipeline's clustering passes
     cat in.mlir | ramiel-opt                     # no file: read IR from stdin
 
 All of xdsl-opt's flags keep working. Unlike xDSL's driver:
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from io import BytesIO, StringIO
 from itertools import accumulate
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -50,9 +50,8 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 from ramiel.errors import RamielError, report
 from ramiel.ir_text import ResourcePrinter
 
-
-def _cluster_cp_pipeline(workers: int) -> str:
-    return f"cluster-cp,merge-clusters{{workers={workers}}},clone"
+if TYPE_CHECKING:
+    from ramiel.dialects.pyemit import PyModuleOp
 
 
 class LocatedVerifyException(VerifyException):
@@ -217,7 +216,7 @@ class RamielOptMain(xDSLOptMain):
         arg_parser.add_argument(
             "--cluster-cp",
             action="store_true",
-            help="run cluster-cp,merge-clusters{workers=N},clone after -p",
+            help="after -p, run the default pipeline's clustering passes for --workers streams",
         )
         arg_parser.add_argument(
             "--workers",
@@ -238,7 +237,9 @@ class RamielOptMain(xDSLOptMain):
         if self.args.cluster_cp:
             if self.args.workers < 1:
                 raise RamielError("--workers must be at least 1", f"--workers {self.args.workers}")
-            extra = _cluster_cp_pipeline(self.args.workers)
+            from ramiel.pipeline import clustering_passes, pipeline_text
+
+            extra = pipeline_text(clustering_passes(self.args.workers))
             self.args.passes = f"{self.args.passes},{extra}" if self.args.passes else extra
         if self.args.load_heuristics:
             from ramiel.scheduling.registry import (
@@ -315,7 +316,20 @@ class RamielOptMain(xDSLOptMain):
         path = self.args.input_file
         folder = Path(path).parent if path is not None else Path.cwd()
         self.ctx.get_dialect("dfg")  # loads it, so its resources print
-        return import_bytes(chunk.read(), self.get_input_name(), folder, shapes, _note)
+        module = import_bytes(chunk.read(), self.get_input_name(), folder, shapes, _note)
+        if path is not None:
+            from xdsl.dialects.builtin import StringAttr
+
+            from ramiel.passes.convert_dfg_to_pyemit import MODEL_ATTR
+
+            module.attributes[MODEL_ATTR] = StringAttr(Path(path).stem)
+        return module
+
+    def apply_passes(self, prog: ModuleOp) -> None:
+        from ramiel.pipeline import record_pipeline
+
+        record_pipeline(prog, self.pipeline.passes)
+        super().apply_passes(prog)
 
     def prepare_output(self) -> IO[str]:
         # Collected and written by `run_to_completion` once the whole run has succeeded.
@@ -328,13 +342,37 @@ class RamielOptMain(xDSLOptMain):
             raise RamielError("no such input file", path)
         return super().get_input_stream()
 
+    def output_resulting_program(self, prog: ModuleOp) -> str:
+        target = parse_spec(self.args.target)
+        if target.name == "python" and self.args.output_file is not None and "weights" in target.parameters:
+            raise RamielError("with -o, the weights go beside the output file: leave out 'weights'", "-t")
+        if target.name == "python":
+            from ramiel.targets.python import python_program
+
+            self._programs.append(python_program(prog))
+        return super().output_resulting_program(prog)
+
     def run_to_completion(self) -> None:
-        """Run, then write the output; errors leave no output file behind."""
+        """Run, then write the output; errors leave no output file behind.
+
+        With `-t python -o FILE.py`, the weights go beside it, as `ramiel compile`
+        writes them: the two files appear together or not at all.
+        """
+        self._programs: list[PyModuleOp] = []
         self.run()
         text = self._output.getvalue()
         if self.args.output_file is None:
             sys.stdout.write(text)
             sys.stdout.flush()
+            if self._programs and "weights" not in parse_spec(self.args.target).parameters:
+                _note("no weights file was written: give -o FILE.py to write FILE.weights.pt beside it")
+            return
+        if self._programs:
+            from ramiel.api import write_generated
+
+            if len(self._programs) != 1:
+                raise RamielError("-t python -o writes one model; the input holds several", self.args.output_file)
+            write_generated(Path(self.args.output_file), text, self._programs[0])
             return
         try:
             with open(self.args.output_file, "w") as f:

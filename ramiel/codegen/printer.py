@@ -182,7 +182,8 @@ class PythonPrinter(BasePrinter[str]):
             f"Pipeline: {op.pipeline.data or '(none)'}",
             f"Streams: {streams}",
             "Predicted speedup: "
-            + ("unknown" if speedup is None else f"{speedup.value.data:.2f}x"),
+            + ("unknown" if speedup is None else f"{speedup.value.data:.2f}x")
+            + (f" ({op.cost_model.data} costs)" if op.cost_model is not None else ""),
             f"Generated with torch {op.torch_version.data}",
             f"Inputs: {inputs or '(none)'}",
             f"Outputs: {', '.join(n.data for n in op.output_names)}",

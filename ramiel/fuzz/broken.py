@@ -24,7 +24,6 @@ from typing import cast
 import onnx
 from onnx import TensorProto, helper
 
-from ramiel import api
 from ramiel.fuzz.graphs import HEALTH_CHECKS_OFF, FuzzModel, fuzz_models
 from ramiel.fuzz.sandbox import CommandResult, Sandbox, run_command
 
@@ -99,7 +98,7 @@ SEED_PASSES = (
     (),
     ("-p", "cleanup"),
     ("-p", "cleanup,cluster-cp,merge-clusters{workers=2}"),
-    ("-p", f"cleanup,cluster-cp,merge-clusters{{workers=2}},{api.LOWERING}"),
+    ("-p", "cleanup,cluster-cp,merge-clusters{workers=2},convert-dfg-to-pyemit"),
 )
 """How seed IR texts are made from seed models: as imported, cleaned up, clustered, lowered."""
 
@@ -367,10 +366,10 @@ IR_OPTIONS: tuple[tuple[str, ...], ...] = (
     (),
     ("-p", "cleanup"),
     ("-p", "cleanup,cluster-cp,merge-clusters{workers=2},clone"),
-    ("-p", f"cleanup,{api.LOWERING}", "-t", "python"),
+    ("-p", "cleanup,convert-dfg-to-pyemit", "-t", "python"),
     (
         "-p",
-        f"cleanup,cluster{{heuristic=dsc workers=3 cost=static}},{api.LOWERING}",
+        "cleanup,cluster{heuristic=dsc workers=3 cost=static},convert-dfg-to-pyemit",
         "-t",
         "python",
     ),

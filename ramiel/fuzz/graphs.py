@@ -69,7 +69,7 @@ def pipeline(heuristic: str, workers: int) -> str:
 
     The static cost model keeps the schedule independent of this machine's caches.
     """
-    return f"cleanup,cluster{{heuristic={heuristic} workers={workers} cost=static}},{api.LOWERING}"
+    return f"cleanup,cluster{{heuristic={heuristic} workers={workers} cost=static}},convert-dfg-to-pyemit"
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@
 
    Simulations are bounded by a budget of node-plus-edge visits, so the merge costs
    about a fixed amount of time whatever the number of clusters.
-3. If the best prediction is not at least `margin` faster than serial execution, the
-   graph runs on one stream.
+3. If the best prediction is no faster than serial execution, the graph runs on
+   one stream. (Whether a small predicted gain is worth the cost of parallel code is
+   the compiler's choice, in the `select-streams` pass, not the heuristic's.)
 
 `should_clone` decides, for a scheduled graph, where a cheap node with consumers on
 several streams is worth recomputing instead of handing its output over.
@@ -42,9 +43,6 @@ from ramiel.scheduling.registry import register_heuristic
 from ramiel.scheduling.serial import serial_schedule
 from ramiel.scheduling.simulate import Timeline, list_schedule
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
-
-PARALLEL_MARGIN = 0.03
-"""Parallel schedules must predict at least this fraction less time than serial."""
 
 SIMULATION_BUDGET = 100_000
 """Node-plus-edge visits that the simulations of one merge may spend (about 0.1 s in CPython)."""
@@ -262,26 +260,21 @@ def merge_clusters(
     return merger.move_clusters(assignment, best, workers)[1]
 
 
-def schedule_clusters(
-    graph: TaskGraph,
-    clusters: Sequence[Sequence[int]],
-    workers: int,
-    margin: float = PARALLEL_MARGIN,
-) -> Schedule:
-    """Merge `clusters` onto `workers` streams, or run serially if that is not `margin` faster."""
+def schedule_clusters(graph: TaskGraph, clusters: Sequence[Sequence[int]], workers: int) -> Schedule:
+    """Merge `clusters` onto `workers` streams, or run serially if that is predicted no faster."""
     ids = cluster_ids(graph, clusters)
     if workers < 2 or len(clusters) < 2:
         return serial_schedule(graph, ids)
     timeline = merge_clusters(graph, clusters, workers)
-    if timeline.makespan >= graph.total_work * (1.0 - margin):
+    if timeline.makespan >= graph.total_work * (1.0 - _REL_EPS):
         return serial_schedule(graph, ids)
     return timeline.schedule(ids)
 
 
 @register_heuristic("cp")
-def cp(graph: TaskGraph, workers: int, *, margin: float = PARALLEL_MARGIN) -> Schedule:
+def cp(graph: TaskGraph, workers: int) -> Schedule:
     """Critical-path linear clustering, then merging onto `workers` streams (the default heuristic)."""
-    return schedule_clusters(graph, linear_clusters(graph), workers, margin)
+    return schedule_clusters(graph, linear_clusters(graph), workers)
 
 
 def should_clone(graph: TaskGraph, node: int, schedule: Schedule) -> tuple[int, ...]:

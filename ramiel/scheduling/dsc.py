@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 
-from ramiel.scheduling.cp import PARALLEL_MARGIN, schedule_clusters
+from ramiel.scheduling.cp import schedule_clusters
 from ramiel.scheduling.registry import register_heuristic
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
 
@@ -87,6 +87,6 @@ def dsc_clusters(graph: TaskGraph) -> list[list[int]]:
 
 
 @register_heuristic("dsc")
-def dsc(graph: TaskGraph, workers: int, *, margin: float = PARALLEL_MARGIN) -> Schedule:
+def dsc(graph: TaskGraph, workers: int) -> Schedule:
     """DSC clustering, then the `cp` merge of clusters onto `workers` streams."""
-    return schedule_clusters(graph, dsc_clusters(graph), workers, margin)
+    return schedule_clusters(graph, dsc_clusters(graph), workers)

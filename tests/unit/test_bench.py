@@ -10,7 +10,6 @@ import onnx
 import pytest
 import torch
 
-from ramiel.api import default_pipeline
 from ramiel.bench import (
     EAGER,
     INTRA_OP,
@@ -24,6 +23,7 @@ from ramiel.bench import (
     write_suite_table,
 )
 from ramiel.errors import RamielError
+from ramiel.pipeline import default_pipeline
 from ramiel.tools.ramiel_cli import main
 from tests.unit.test_codegen import branches_model
 
@@ -45,8 +45,8 @@ class _Branches(torch.nn.Module):
 @pytest.fixture(scope="module")
 def report() -> BenchReport:
     model = branches_model()
-    # The graph is too small for the default choice to keep two streams: name the pipeline.
-    pipeline = default_pipeline(2)
+    # The graph is too small for select-streams to keep two streams: lower its threshold.
+    pipeline = default_pipeline(2, min_speedup=0.0)
     return bench(model, workers=2, repeat=2, torch_module=_Branches(model), name="branches", pipeline=pipeline)
 
 

@@ -454,11 +454,13 @@ def test_ramiel_opt_python_target_writes_source_and_weights(tmp_path: Path) -> N
 
     model = diamond_model()
     onnx.save(model, tmp_path / "d.onnx")
-    weights = tmp_path / "d.weights.pt"
-    target = f'python{{weights="{weights}"}}'
-    ramiel_opt([str(tmp_path / "d.onnx"), "-p", "cleanup,convert-dfg-to-pyemit", "-t", target, "-o", str(tmp_path / "d.py")])
-    assert weights.is_file()
+    ramiel_opt([str(tmp_path / "d.onnx"), "-p", "cleanup,convert-dfg-to-pyemit", "-t", "python", "-o", str(tmp_path / "d.py")])
+    assert (tmp_path / "d.weights.pt").is_file()
     _check_against_onnxruntime(model, tmp_path / "d.py")
+    # Printed to standard output, the target saves the weights where it is told.
+    weights = tmp_path / "elsewhere.weights.pt"
+    ramiel_opt([str(tmp_path / "d.onnx"), "-p", "cleanup,convert-dfg-to-pyemit", "-t", f'python{{weights="{weights}"}}'])
+    assert weights.read_bytes() == (tmp_path / "d.weights.pt").read_bytes()
 
 
 def test_unused_results_of_a_multi_result_call_are_underscores(tmp_path: Path) -> None:

@@ -21,10 +21,11 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
-from ramiel import api, conformance
+from ramiel import conformance
 from ramiel.backend import RamielBackend
 from ramiel.conformance import Case, Outcome, Tally
 from ramiel.errors import RamielError
+from ramiel.pipeline import default_pipeline
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
 DOC_COMMAND = "python -m ramiel.conformance --markdown docs/conformance.md"
@@ -205,7 +206,7 @@ def test_cases_side_by_side_pass_on_several_streams() -> None:
     merged = conformance.merge_models([c.model for c in cases])
     assert len(merged.graph.node) == 6
     assert len({i.name for i in merged.graph.input}) == 6
-    with RamielBackend.prepare(merged, workers=2, pipeline=api.default_pipeline(2)) as rep:
+    with RamielBackend.prepare(merged, workers=2, pipeline=default_pipeline(2, min_speedup=0.0)) as rep:
         assert rep.compiled.summary.streams == 2
     outcomes = [_passed(c) for c in cases]
     assert conformance.parallel_check(cases, outcomes) == outcomes

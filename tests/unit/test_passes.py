@@ -15,7 +15,8 @@ from xdsl.printer import Printer
 
 from ramiel.frontend.onnx_import import import_file
 from ramiel.passes import describe_passes, get_all_passes
-from ramiel.passes.cleanup import PIPELINE, Cleanup, run_cleanup
+from ramiel.passes.cleanup import Cleanup
+from ramiel.pipeline import apply_passes
 from ramiel.stats import LIGHT_DIR
 
 OURS = ("canonicalize", "cleanup", "fold-batchnorm", "fold-constants")
@@ -47,7 +48,7 @@ def test_option_parses() -> None:
 
 def _text(name: str) -> str:
     module = import_file(LIGHT_DIR / f"light_{name}.onnx")
-    run_cleanup(module)
+    apply_passes(module, [Cleanup()])
     out = StringIO()
     Printer(stream=out).print_op(module)
     return out.getvalue()
@@ -61,7 +62,7 @@ def test_cleanup_is_its_pipeline() -> None:
     path = LIGHT_DIR / "light_resnet50.onnx"
     by_name, by_spec = import_file(path), import_file(path)
     Cleanup().apply(Context(), by_name)
-    PassPipeline.parse_spec(get_all_passes(), PIPELINE).apply(Context(), by_spec)
+    PassPipeline.parse_spec(get_all_passes(), "canonicalize,fold-batchnorm,canonicalize,cse").apply(Context(), by_spec)
     assert str(by_name) == str(by_spec)
 
 
@@ -69,9 +70,10 @@ def test_shape_folds_do_not_import_torch() -> None:
     script = (
         "import sys\n"
         "from ramiel.frontend.onnx_import import import_file\n"
-        "from ramiel.passes.cleanup import run_cleanup\n"
+        "from ramiel.passes.cleanup import Cleanup\n"
+        "from ramiel.pipeline import apply_passes\n"
         "from ramiel.stats import LIGHT_DIR\n"
-        "run_cleanup(import_file(LIGHT_DIR / 'light_inception_v1.onnx'))\n"
+        "apply_passes(import_file(LIGHT_DIR / 'light_inception_v1.onnx'), [Cleanup()])\n"
         "print('torch' in sys.modules)\n"
     )
     result = subprocess.run(

@@ -21,7 +21,8 @@ from torch import nn
 from ramiel.dialects.dfg import ConstantOp, DfgOp, is_op
 from ramiel.frontend.onnx_import import import_file, import_model
 from ramiel.numerics import assert_close
-from ramiel.passes.cleanup import run_cleanup
+from ramiel.passes.cleanup import Cleanup
+from ramiel.pipeline import apply_passes
 from ramiel.stats import CONSTANT, LIGHT_DIR, export_dynamic_batch, op_counts
 from tests.models.export import export_model, reference_inputs
 from tests.models.light import (
@@ -45,7 +46,7 @@ NUMERIC = ("squeezenet", "inception_v1", "inception_v2", "resnet50", "shufflenet
 def test_light_model_cleanup(name: str) -> None:
     module = import_file(LIGHT_DIR / f"light_{name}.onnx")
     before = op_counts(module)
-    run_cleanup(module)
+    apply_passes(module, [Cleanup()])
     module.verify()
     after = op_counts(module)
     assert not any(after[op] for op in GONE), after
@@ -61,7 +62,7 @@ def test_light_model_cleanup_keeps_numbers(name: str) -> None:
     module = import_file(seeded_light_model_path(name))
     inputs = light_reference_inputs(name)
     expected = run_dfg(module, inputs)
-    run_cleanup(module)
+    apply_passes(module, [Cleanup()])
     for ours, ref in zip(run_dfg(module, inputs), expected, strict=True):
         assert_close(ours, ref, name)
 
@@ -102,7 +103,7 @@ def test_exporter_shape_chains_disappear(tmp_path: Path) -> None:
     module = import_model(model)
     inputs = [np.random.default_rng(2).standard_normal((1, 4, 16), dtype=np.float32)]
     expected = run_dfg(module, inputs)
-    run_cleanup(module)
+    apply_passes(module, [Cleanup()])
     assert set(op_counts(module)) == {CONSTANT, "MatMul", "Add", "Reshape", "Gemm"}
     for ours, ref in zip(run_dfg(module, inputs), expected, strict=True):
         assert_close(ours, ref, "views")
@@ -118,7 +119,7 @@ def test_zoo_transformer_reshapes_take_constants(dynamic: bool, tmp_path: Path) 
     module = import_file(path)
     inputs = reference_inputs("transformer_encoder")
     expected = run_dfg(module, inputs)
-    run_cleanup(module)
+    apply_passes(module, [Cleanup()])
     counts = op_counts(module)
     assert not any(counts[op] for op in ("Shape", "Unsqueeze", "ConstantOfShape"))
     for op in module.walk():

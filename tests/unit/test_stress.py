@@ -91,7 +91,7 @@ class Case:
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory: pytest.TempPathFactory) -> api.CompiledModel:
-    pipeline = f"cleanup,cluster{{heuristic=heft workers={STREAMS} cost=static}},{api.LOWERING}"
+    pipeline = f"cleanup,cluster{{heuristic=heft workers={STREAMS} cost=static}},convert-dfg-to-pyemit"
     result = api.compile(
         stress_model(), pipeline=pipeline, out_dir=tmp_path_factory.mktemp("stress")
     )

@@ -7,7 +7,7 @@
 
 // CHECK-LABEL: func.func @shared_cheap
 // CHECK:      %g = dfg.sigmoid %v {cluster = [[C:[0-9]]] : i64, stream = [[S0:[01]]] : i64}
-// CHECK:      %[[COPY:g_[0-9]+]] = dfg.sigmoid %v {cluster = [[C]] : i64, stream = [[S1:[01]]] : i64}
+// CHECK:      %[[COPY:g_[0-9]+]] = dfg.sigmoid %v {cluster = [[C]] : i64, stream = [[S1:[01]]] : i64, copy}
 // CHECK-NEXT: = dfg.add %{{.*}}, %[[COPY]] {{.*}}stream = [[S1]] : i64
 // CHECK-NOT:  dfg.sigmoid
 func.func @shared_cheap(%x: tensor<1x64x56x56xf32>, %v: tensor<1x64x1x1xf32>) -> (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) {

@@ -10,7 +10,7 @@
 // writes over %r, which nothing else reads; the Relu must not write over the
 // graph input.
 
-// CHECK:      pyemit.module "main" inputs("x" : tensor<1x4xf32>) outputs("y") attributes {pipeline = "", torch_version = "{{.*}}", predicted_speedup = 1.000000e+00 : f64} {
+// CHECK:      pyemit.module "main" inputs("x" : tensor<1x4xf32>) outputs("y") attributes {pipeline = "convert-dfg-to-pyemit", torch_version = "{{.*}}", predicted_speedup = 1.000000e+00 : f64} {
 // CHECK-NEXT:   %b = pyemit.weight "b" = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>
 // CHECK-NEXT:   pyemit.stream 0 {
 // CHECK-NEXT:     %x = pyemit.input {index = 0} : tensor<1x4xf32>
@@ -36,7 +36,7 @@ func.func @main(%x: tensor<1x4xf32> {dfg.name = "x"}) -> (tensor<2x2xf32> {dfg.n
 // Outputs are set at the end of the stream that computes them. The header comes
 // from the module's attributes.
 
-// CHECK:      pyemit.module "two" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes {pipeline = "p", torch_version = "{{.*}}", predicted_speedup = 1.250000e+00 : f64} {
+// CHECK:      pyemit.module "two" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes {pipeline = "p,convert-dfg-to-pyemit", torch_version = "{{.*}}", predicted_speedup = 1.250000e+00 : f64} {
 // CHECK-NEXT:   pyemit.stream 0 {
 // CHECK-NEXT:     %x = pyemit.input {index = 0} : tensor<1x4xf32>
 // CHECK-NEXT:     %r = pyemit.call "torch.relu({0})"(%x)
@@ -76,7 +76,7 @@ builtin.module attributes {ramiel.model = "two", ramiel.pipeline = "p", ramiel.p
 // Without a predicted speedup in the module, the header has none.
 // A value read by two other streams is sent once and received by each.
 
-// CHECK:      pyemit.module "main" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "{{.*}}"} {
+// CHECK:      pyemit.module "main" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "convert-dfg-to-pyemit", torch_version = "{{.*}}"} {
 // CHECK-NEXT: pyemit.stream 0 {
 // CHECK-NEXT:   %x = pyemit.input {index = 0} : tensor<4xf32>
 // CHECK-NEXT:   %r = pyemit.call "torch.relu({0})"(%x)
@@ -111,7 +111,7 @@ func.func @main(%x: tensor<4xf32> {dfg.name = "x"}) -> (tensor<4xf32> {dfg.name 
 // stream 1 becomes stream 0. A weight or an input returned as an output is set
 // by stream 0.
 
-// CHECK:      pyemit.module "main" inputs("x" : tensor<2x3xf32>) outputs("s", "w", "x") attributes {pipeline = "", torch_version = "{{.*}}", predicted_speedup = 1.000000e+00 : f64} {
+// CHECK:      pyemit.module "main" inputs("x" : tensor<2x3xf32>) outputs("s", "w", "x") attributes {pipeline = "convert-dfg-to-pyemit", torch_version = "{{.*}}", predicted_speedup = 1.000000e+00 : f64} {
 // CHECK-NEXT:   %w = pyemit.weight "w" = dense<5.000000e-01> : tensor<2x3xf32>
 // CHECK-NEXT:   pyemit.stream 0 {
 // CHECK-NEXT:     %x = pyemit.input {index = 0} : tensor<2x3xf32>

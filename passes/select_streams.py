@@ -1,0 +1,92 @@
+"""The `select-streams` pass: the parallel schedule where it pays, one stream where it does not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import FloatAttr, IntegerAttr, ModuleOp, f64, i64
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import PassFailedException
+
+from ramiel.ir_graph import (
+    STREAM,
+    FunctionGraph,
+    cost_model_name,
+    load_named_cost_model,
+    predicted_speedup,
+    record_prediction,
+)
+from ramiel.passes.split_ops import SplitOps
+
+PARALLEL_SPEEDUP_ATTR = "ramiel.parallel_speedup"
+"""Module attribute: the predicted speedup of the parallel schedule that was turned down."""
+
+MIN_SPEEDUP = 1.2
+"""The default least predicted speedup over one stream for which parallel code is kept.
+
+Measured, parallel code spends 3-10% more CPU time than serial code (hand-offs,
+the Concats of split ops, cores sharing caches and memory) and waits whenever the
+other core is busy: DenseNet-121, predicted 1.18x, measured 0.92-0.99x of serial
+(docs/performance.md).
+"""
+
+
+@dataclass(frozen=True)
+class SelectStreams(ModulePass):
+    """Keeps a scheduled module's streams when they are predicted `min-speedup` faster than one.
+
+    The prediction is the cost model's: total work W over the simulated makespan
+    of the schedule plus the cost model's per-call cost of parallel code (the
+    other cores resuming after the idle time between calls). With `splits`, the
+    schedule judged is the one `split-ops` makes of the schedule in the IR (tried
+    on a copy), since the default pipeline runs it next; a schedule on one stream
+    is never split, so the splits cannot make one-stream code slower. Kept or
+    not, the module records it for the generated file's header: the predicted
+    speedup (`ramiel.predicted_speedup`, 1 for one stream) and the cost model
+    that priced it (`ramiel.cost_model`). Otherwise every op moves to stream 0,
+    in block order, and the turned-down prediction is kept as
+    `ramiel.parallel_speedup`:
+
+        %a = dfg.relu %x {cluster = 0 : i64, stream = 0 : i64} : ...     ->  ... {cluster = 0 : i64, stream = 0 : i64}
+        %b = dfg.sigmoid %x {cluster = 1 : i64, stream = 1 : i64} : ...  ->  ... {cluster = 1 : i64, stream = 0 : i64}
+    """
+
+    name = "select-streams"
+
+    workers: int = 2
+    """The streams the schedule was made for (the worker count of the clustering passes)."""
+
+    cost: str = "auto"
+    """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
+
+    min_speedup: float = MIN_SPEEDUP
+    """The least predicted speedup over one stream for which the streams are kept."""
+
+    splits: bool = True
+    """Judge the schedule with the splits `split-ops` would make (run it next)."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.workers < 1:
+            raise PassFailedException(f"workers must be at least 1, got {self.workers}")
+        name = cost_model_name(self.cost)
+        model = load_named_cost_model(name)
+        graph = FunctionGraph.of(op, model)
+        schedule = graph.schedule()
+        if schedule.num_streams > self.workers:
+            raise PassFailedException(
+                f"the schedule has {schedule.num_streams} streams, more than workers={self.workers}"
+            )
+        judged = graph
+        if schedule.num_streams > 1 and self.splits:
+            trial = op.clone()
+            SplitOps(cost=name).apply(ctx, trial)
+            judged = FunctionGraph.of(trial, model)
+        speedup = predicted_speedup(judged, judged.schedule())
+        if schedule.num_streams > 1 and speedup < self.min_speedup:
+            for dfg_op in graph.ops:
+                dfg_op.attributes[STREAM] = IntegerAttr(0, i64)
+            graph.annotate_constants(STREAM)
+            op.attributes[PARALLEL_SPEEDUP_ATTR] = FloatAttr(speedup, f64)
+            speedup = 1.0
+        record_prediction(op, speedup, name)

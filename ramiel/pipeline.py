@@ -1,0 +1,142 @@
+"""The default pass pipeline, defined once, and running pipelines of typed passes.
+
+Every entry point (`ramiel compile`, `check`, `bench`, `compare`, `show`, the Python
+API, and `ramiel-opt -p "$(ramiel pipeline)"`) runs the passes `default_pipeline`
+gives, so they produce the same module and the same generated file:
+
+    cleanup                                  clean-up: folding, identities, BatchNorm folding, CSE
+    cluster-cp{cost}                         critical-path linear clusters
+    merge-clusters{workers cost}             clusters onto at most `workers` streams
+    select-streams{workers cost}             the parallel schedule, or one stream where it does not pay
+    split-ops{cost}                          heavy ops split by channel where another stream idles
+    clone{cost}                              cheap shared ops recomputed where they are read
+    convert-dfg-to-pyemit                    the lowering to the program printed as Python
+
+With one worker only `cleanup` and the lowering run. Machine-dependent values
+(how many cores) are never defaults of a pass: the command line fills them in and
+passes them here.
+
+The module keeps the pipeline it went through as its `ramiel.pipeline` attribute,
+in the canonical text of its passes, which the generated file's header shows; a
+module run through several pipelines (`ramiel-opt a.onnx -p cleanup -o a.mlir`,
+then `ramiel-opt a.mlir -p ...`) keeps them all, in order, so its header is the
+same as if one pipeline had run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.passes import ModulePass, PassPipeline
+from xdsl.utils.arg_spec import parse_pipeline as parse_pass_specs
+
+from ramiel.errors import RamielError
+
+PIPELINE_ATTR = "ramiel.pipeline"
+"""Module attribute holding the text of the pipeline the module went through."""
+
+PassCallback = Callable[[ModulePass | None, ModuleOp, ModulePass | None], None]
+"""Called between passes, as xDSL's `PassPipeline` calls it: (done, module, upcoming)."""
+
+
+def clustering_passes(
+    workers: int, cost: str = "auto", *, heuristic: str | None = None, min_speedup: float | None = None
+) -> list[ModulePass]:
+    """The passes that schedule a cleaned-up module onto `workers` streams (none for one).
+
+    `heuristic` replaces the default clustering (`cluster-cp,merge-clusters`, which
+    `cluster{heuristic=cp}` equals) by `cluster{heuristic=...}`; `min_speedup`
+    overrides `select-streams`' threshold (0 keeps every parallel schedule).
+    """
+    from ramiel.passes.clone import Clone
+    from ramiel.passes.cluster import Cluster
+    from ramiel.passes.cluster_cp import ClusterCP
+    from ramiel.passes.merge_clusters import MergeClusters
+    from ramiel.passes.select_streams import SelectStreams
+    from ramiel.passes.split_ops import SplitOps
+    from ramiel.scheduling import DEFAULT_HEURISTIC
+
+    if workers < 2:
+        return []
+    clustering: list[ModulePass] = (
+        [ClusterCP(cost=cost), MergeClusters(workers=workers, cost=cost)]
+        if heuristic in (None, DEFAULT_HEURISTIC)
+        else [Cluster(heuristic=heuristic, workers=workers, cost=cost)]
+    )
+    return [
+        *clustering,
+        SelectStreams(workers=workers, cost=cost)
+        if min_speedup is None
+        else SelectStreams(workers=workers, cost=cost, min_speedup=min_speedup),
+        SplitOps(cost=cost),
+        Clone(cost=cost),
+    ]
+
+
+def default_pipeline(workers: int, cost: str = "auto", min_speedup: float | None = None) -> list[ModulePass]:
+    """The default pipeline for `workers` streams (see the module docstring and `clustering_passes`)."""
+    from ramiel.passes.cleanup import Cleanup
+    from ramiel.passes.convert_dfg_to_pyemit import ConvertDfgToPyemit
+
+    if workers < 1:
+        raise RamielError("--workers must be at least 1", f"--workers {workers}")
+    return [Cleanup(), *clustering_passes(workers, cost, min_speedup=min_speedup), ConvertDfgToPyemit()]
+
+
+def pipeline_text(passes: Sequence[ModulePass]) -> str:
+    """The `-p` text of `passes`, options in canonical form (defaults left out)."""
+    return ",".join(str(p.pipeline_pass_spec()) for p in passes)
+
+
+def parse_pipeline(text: str) -> list[ModulePass]:
+    """The passes a `-p` pipeline text names, with their options; RamielError if it is wrong."""
+    from xdsl.utils.exceptions import ArgSpecParseError
+
+    from ramiel.passes import get_all_passes
+
+    available = get_all_passes()
+    try:
+        specs = list(parse_pass_specs(text))
+        unknown = [s.name for s in specs if s.name not in available]
+        if unknown:
+            known = ", ".join(sorted(available))
+            raise RamielError(f"unknown pass '{unknown[0]}' (passes: {known})", f"-p {text}")
+        return [available[s.name]().from_pass_spec(s) for s in specs]
+    except (ArgSpecParseError, ValueError) as e:
+        raise RamielError(f"bad pass pipeline: {' '.join(str(e).split())}", f"-p {text}") from None
+
+
+def record_pipeline(module: ModuleOp, passes: Sequence[ModulePass]) -> None:
+    """Note on `module` the pipeline it is about to go through, after any it went through."""
+    if not passes:
+        return
+    earlier = module.attributes.get(PIPELINE_ATTR)
+    text = pipeline_text(passes)
+    module.attributes[PIPELINE_ATTR] = StringAttr(f"{earlier.data},{text}" if isinstance(earlier, StringAttr) else text)
+
+
+def run_pipeline(
+    module: ModuleOp, passes: Sequence[ModulePass], callback: PassCallback | None = None
+) -> None:
+    """Record and apply `passes` to `module`, then verify it; a failure is a RamielError."""
+    from xdsl.utils.exceptions import DiagnosticException, VerifyException
+
+    from ramiel.ir_text import context
+
+    record_pipeline(module, passes)
+    try:
+        PassPipeline(tuple(passes), callback).apply(context(), module)
+        module.verify()
+    except (DiagnosticException, VerifyException) as e:
+        raise RamielError(
+            f"the pipeline failed: {' '.join(str(e).split())}", pipeline_text(passes)
+        ) from None
+
+
+def apply_passes(module: ModuleOp, passes: Sequence[ModulePass], ctx: Context | None = None) -> None:
+    """Apply `passes` in order inside another pass (no recording, no verification between them)."""
+    from ramiel.ir_text import context
+
+    PassPipeline(tuple(passes)).apply(ctx or context(), module)

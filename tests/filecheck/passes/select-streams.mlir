@@ -1,0 +1,73 @@
+// RUN: ramiel-opt %s --split-input-file -p 'select-streams{cost=static}' | filecheck %s
+// RUN: ramiel-opt %s --split-input-file -p 'select-streams{cost=static splits=false}' | filecheck %s --check-prefix=UNSPLIT
+// RUN: ramiel-opt %s --split-input-file -p 'select-streams{cost=static min-speedup=0.5}' | filecheck %s --check-prefix=LOW
+// RUN: not ramiel-opt %s -p 'select-streams{workers=0}' 2>&1 | filecheck %s --check-prefix=ZERO
+// RUN: not ramiel-opt %s --split-input-file -p 'select-streams{workers=1}' 2>&1 | filecheck %s --check-prefix=MORE
+// RUN: not ramiel-opt %S/Inputs/unscheduled.mlir -p 'select-streams' 2>&1 | filecheck %s --check-prefix=UNSCHEDULED
+
+// ZERO: ramiel: error: workers must be at least 1, got 0 (pass pipeline)
+// MORE: ramiel: error: the schedule has 2 streams, more than workers=1 (pass pipeline)
+// UNSCHEDULED: ramiel: error: every dfg op needs a 'stream' attribute: run a clustering pass first (pass pipeline)
+
+// Two 9.26 ms convolutions side by side (static costs: 924.8 MFLOP at 100 GFLOP/s,
+// 8 us of dispatch), then a 104 us Add after a 110 us hand-off: 9.47 ms on two
+// streams, 18.62 ms on one. With the 3 ms a parallel call pays, 18.62 / 12.47 =
+// 1.49x, above 1.2x: both streams are kept, and the prediction is recorded.
+
+// CHECK:       builtin.module attributes {{{.*}}ramiel.predicted_speedup = 1.49{{[0-9]*}} : f64, ramiel.cost_model = "static"}
+// CHECK-NOT:   ramiel.parallel_speedup
+// CHECK-LABEL: func.func @worth_two
+// CHECK:       %c = dfg.conv {{.*}}stream = 1 : i64}
+
+// LOW:         ramiel.predicted_speedup = 1.49
+func.func @worth_two(%x: tensor<1x128x56x56xf32>) -> tensor<1x128x56x56xf32> {
+  %w1 = dfg.constant dense<0.01> : tensor<128x128x3x3xf32>
+  %w2 = dfg.constant dense<0.02> : tensor<128x128x3x3xf32>
+  %b = dfg.conv %x, %w1 {pads = array<i64: 1, 1, 1, 1>, cluster = 0 : i64, stream = 0 : i64} : (tensor<1x128x56x56xf32>, tensor<128x128x3x3xf32>) -> tensor<1x128x56x56xf32>
+  %c = dfg.conv %x, %w2 {pads = array<i64: 1, 1, 1, 1>, cluster = 1 : i64, stream = 1 : i64} : (tensor<1x128x56x56xf32>, tensor<128x128x3x3xf32>) -> tensor<1x128x56x56xf32>
+  %d = dfg.add %b, %c {cluster = 0 : i64, stream = 0 : i64} : (tensor<1x128x56x56xf32>, tensor<1x128x56x56xf32>) -> tensor<1x128x56x56xf32>
+  func.return %d : tensor<1x128x56x56xf32>
+}
+
+// -----
+
+// Half as many channels: 2.32 ms convolutions, 4.74 ms of work, 2.5 ms on two
+// streams, plus 3 ms per call: 0.86x. Every op moves to stream 0, and the
+// prediction turned down is kept beside the one-stream prediction, 1.
+
+// CHECK:       builtin.module attributes {ramiel.pipeline = {{.*}}, ramiel.parallel_speedup = 0.86{{[0-9]*}} : f64, ramiel.predicted_speedup = 1.000000e+00 : f64, ramiel.cost_model = "static"}
+// CHECK-LABEL: func.func @not_worth_two
+// CHECK-NOT:   stream = 1
+// CHECK:       func.return
+
+// A lower threshold keeps them.
+// LOW-LABEL:   func.func @not_worth_two
+// LOW:         stream = 1
+func.func @not_worth_two(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
+  %w1 = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
+  %w2 = dfg.constant dense<0.02> : tensor<64x64x3x3xf32>
+  %b = dfg.conv %x, %w1 {pads = array<i64: 1, 1, 1, 1>, cluster = 0 : i64, stream = 0 : i64} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32>
+  %c = dfg.conv %x, %w2 {pads = array<i64: 1, 1, 1, 1>, cluster = 1 : i64, stream = 1 : i64} : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32>
+  %d = dfg.add %b, %c {cluster = 0 : i64, stream = 0 : i64} : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  func.return %d : tensor<1x64x56x56xf32>
+}
+
+// -----
+
+// A 37 ms convolution beside a tiny Neg: on its own the second stream is worth
+// nothing (0.93x with the per-call cost), but split-ops, which runs next, would
+// split the convolution onto both: judged with that split, two streams pay.
+
+// CHECK:       ramiel.predicted_speedup = 1.71{{[0-9]*}} : f64
+// CHECK-LABEL: func.func @worth_two_once_split
+// CHECK:       %side = dfg.neg {{.*}}stream = 1 : i64}
+
+// UNSPLIT:     ramiel.parallel_speedup = 0.92{{[0-9]*}} : f64, ramiel.predicted_speedup = 1.000000e+00
+// UNSPLIT-LABEL: func.func @worth_two_once_split
+// UNSPLIT-NOT: stream = 1
+func.func @worth_two_once_split(%x: tensor<1x256x56x56xf32>) -> (tensor<1x256x56x56xf32>, tensor<1x256x56x56xf32>) {
+  %w = dfg.constant dense<0.01> : tensor<256x256x3x3xf32>
+  %c = dfg.conv %x, %w {pads = array<i64: 1, 1, 1, 1>, cluster = 0 : i64, stream = 0 : i64} : (tensor<1x256x56x56xf32>, tensor<256x256x3x3xf32>) -> tensor<1x256x56x56xf32>
+  %side = dfg.neg %x {cluster = 1 : i64, stream = 1 : i64} : (tensor<1x256x56x56xf32>) -> tensor<1x256x56x56xf32>
+  func.return %c, %side : tensor<1x256x56x56xf32>, tensor<1x256x56x56xf32>
+}
