@@ -1,5 +1,9 @@
 """ONNX exports of the zoo models, cached on disk.
 
+`MODELS` merges the torch zoo of `tests.models.zoo` with those of the `zoo_perf`,
+`zoo_ops` and `zoo_control` modules; `DERIVED` holds the ONNX-level models made
+from their exports.
+
 Files live in `$RAMIEL_MODEL_CACHE` (default: `<repo>/.cache/models`). Their names
 carry a short hash of the sources that define them and of the tool versions, so
 editing a model or upgrading torch produces a new export instead of a stale one.
@@ -16,18 +20,37 @@ import logging
 import os
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, TypeVar
 
 import numpy as np
+import onnxruntime
 import torch
 
-from tests.models import zoo
+from tests.models import zoo, zoo_control, zoo_ops, zoo_perf
+from tests.models.zoo import DerivedSpec, Exporter, ModelSpec
 
-Exporter = Literal["legacy", "dynamo"]
 EXPORTERS: tuple[Exporter, ...] = ("legacy", "dynamo")
 OPSETS: dict[Exporter, int] = {"legacy": 17, "dynamo": 18}
+
+Spec = TypeVar("Spec", ModelSpec, DerivedSpec)
+
+
+def _merge(registries: Sequence[Mapping[str, Spec]]) -> dict[str, Spec]:
+    """The registries merged into one; a name defined twice is an error."""
+    merged: dict[str, Spec] = {}
+    for registry in registries:
+        for name, spec in registry.items():
+            if name in merged:
+                raise ValueError(f"zoo model {name!r} is defined twice")
+            merged[name] = spec
+    return merged
+
+
+_ZOOS = (zoo, zoo_perf, zoo_ops, zoo_control)
+MODELS = _merge([module.ZOO for module in _ZOOS])
+DERIVED = _merge([zoo_ops.DERIVED])
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,20 +94,41 @@ def cached_file(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def random_inputs(shapes: Sequence[Sequence[int]], seed: int) -> list[np.ndarray]:
-    """Seeded standard-normal float32 arrays, one per shape."""
+def random_inputs(
+    shapes: Sequence[Sequence[int]],
+    seed: int,
+    integer_inputs: Mapping[int, int] | None = None,
+) -> list[np.ndarray]:
+    """Seeded arrays, one per shape: standard-normal float32, except that inputs
+    whose index `integer_inputs` maps to a bound are int64 drawn from [0, bound)."""
     rng = np.random.default_rng(seed)
-    return [rng.standard_normal(tuple(shape), dtype=np.float32) for shape in shapes]
+    bounds = integer_inputs or {}
+    return [
+        rng.integers(0, bounds[i], tuple(shape), dtype=np.int64)
+        if i in bounds
+        else rng.standard_normal(tuple(shape), dtype=np.float32)
+        for i, shape in enumerate(shapes)
+    ]
+
+
+def model_spec(name: str) -> ModelSpec:
+    """The torch zoo entry `name`, or for a derived model that of its base."""
+    if name in DERIVED:
+        name = DERIVED[name].base
+    if name not in MODELS:
+        raise KeyError(f"unknown zoo model {name!r}")
+    return MODELS[name]
 
 
 def reference_inputs(name: str, seed: int = 0) -> list[np.ndarray]:
     """Seeded random inputs for zoo model `name`, matching its input shapes."""
-    return random_inputs(zoo.ZOO[name].input_shapes, seed)
+    spec = model_spec(name)
+    return random_inputs(spec.input_shapes, seed, spec.integer_inputs)
 
 
 def input_names(name: str) -> list[str]:
     """The graph input names the exports of zoo model `name` use."""
-    return [f"input_{i}" for i in range(len(zoo.ZOO[name].input_shapes))]
+    return [f"input_{i}" for i in range(len(model_spec(name).input_shapes))]
 
 
 @contextlib.contextmanager
@@ -106,9 +150,17 @@ def _quiet() -> Iterator[None]:
 
 
 def _export(name: str, exporter: Exporter, target: Path) -> None:
-    model = zoo.ZOO[name].build()
+    spec = MODELS[name]
+    model: torch.nn.Module = spec.build()
+    options: dict[str, Any] = (
+        {"custom_translation_table": dict(spec.translations)}
+        if spec.translations and exporter == "dynamo"
+        else {}
+    )
     args = tuple(torch.from_numpy(x) for x in reference_inputs(name))
     with _quiet(), torch.no_grad():
+        if spec.script and exporter == "legacy":
+            model = torch.jit.script(model)
         torch.onnx.export(
             model,
             args,
@@ -116,17 +168,33 @@ def _export(name: str, exporter: Exporter, target: Path) -> None:
             dynamo=exporter == "dynamo",
             opset_version=OPSETS[exporter],
             input_names=input_names(name),
-            output_names=["output"],
+            output_names=list(spec.output_names),
+            dynamic_axes={k: dict(v) for k, v in spec.dynamic_axes.items()} or None,
+            **options,
         )
+
+
+def _check_exporter(name: str, exporter: Exporter) -> None:
+    if exporter not in OPSETS:
+        raise ValueError(f"exporter must be one of {EXPORTERS}, not {exporter!r}")
+    if exporter not in model_spec(name).exporters:
+        raise ValueError(f"zoo model {name!r} is not exported with {exporter!r}")
+
+
+def _sources(name: str) -> list[Path]:
+    """The files whose contents define zoo model `name` and its export: the models
+    of `tests.models.zoo` use that module alone; the others use building blocks
+    of all the zoo modules."""
+    modules = (zoo,) if name in zoo.ZOO else _ZOOS
+    return [*(Path(module.__file__ or "") for module in modules), Path(__file__)]
 
 
 def export_path(name: str, exporter: Exporter) -> Path:
     """Where the export of zoo model `name` with `exporter` is cached."""
-    if name not in zoo.ZOO:
+    if name not in MODELS:
         raise KeyError(f"unknown zoo model {name!r}")
-    if exporter not in OPSETS:
-        raise ValueError(f"exporter must be one of {EXPORTERS}, not {exporter!r}")
-    tag = content_hash(Path(zoo.__file__), Path(__file__), torch.__version__)
+    _check_exporter(name, exporter)
+    tag = content_hash(*_sources(name), torch.__version__)
     return cache_dir() / f"{name}-{exporter}-opset{OPSETS[exporter]}-{tag}.onnx"
 
 
@@ -139,3 +207,22 @@ def export_model(name: str, exporter: Exporter) -> Path:
     """
     path = export_path(name, exporter)
     return cached_file(path, lambda target: _export(name, exporter, target))
+
+
+def derived_model_path(name: str, exporter: Exporter) -> Path:
+    """The ONNX file of derived model `name`, made from the `exporter` export of its
+    base model unless cached; the tag also covers onnxruntime's version, whose
+    quantization tools some derived models use."""
+    if name not in DERIVED:
+        raise KeyError(f"unknown derived zoo model {name!r}")
+    _check_exporter(name, exporter)
+    spec = DERIVED[name]
+    source = export_model(spec.base, exporter)
+    tag = content_hash(*_sources(name), source.name, onnxruntime.__version__)
+    path = cache_dir() / f"{name}-{exporter}-opset{OPSETS[exporter]}-{tag}.onnx"
+
+    def write(target: Path) -> None:
+        with _quiet():
+            spec.write(source, target)
+
+    return cached_file(path, write)

@@ -11,8 +11,10 @@ through deep stacks.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
 
 import networkx as nx
 import torch
@@ -52,19 +54,32 @@ class SiLU(nn.Module):
 
 
 class SqueezeExcite(nn.Module):
-    """Squeeze-and-excitation: global pool, two 1x1 convs, a gate that scales x."""
+    """Squeeze-and-excitation: global pool, two 1x1 convs, a gate that scales x.
+
+    The pool is a mean over the spatial axes, or with `pool` torchvision's
+    `nn.AdaptiveAvgPool2d(1)`, which the legacy exporter writes as GlobalAveragePool.
+    """
 
     def __init__(
-        self, channels: int, squeeze: int, act: nn.Module, gate: nn.Module
+        self,
+        channels: int,
+        squeeze: int,
+        act: nn.Module,
+        gate: nn.Module,
+        pool: bool = False,
     ) -> None:
         super().__init__()
+        self.pool = nn.AdaptiveAvgPool2d(1) if pool else None
         self.fc1 = nn.Conv2d(channels, squeeze, 1)
         self.act = act
         self.fc2 = nn.Conv2d(squeeze, channels, 1)
         self.gate = gate
 
     def forward(self, x: Tensor) -> Tensor:
-        s = torch.mean(x, dim=(2, 3), keepdim=True)
+        if self.pool is None:
+            s = torch.mean(x, dim=(2, 3), keepdim=True)
+        else:
+            s = self.pool(x)
         return x * self.gate(self.fc2(self.act(self.fc1(s))))
 
 
@@ -106,36 +121,62 @@ class InceptionV1Block(nn.Module):
         return torch.cat([self.b1(x), self.b2(x), self.b3(x), self.b4(x)], 1)
 
 
-class GoogLeNet(nn.Module):
-    """Inception-v1 with BatchNorm (torchvision layout, no auxiliary heads)."""
+# torchvision's pretrained GoogLeNet maps ImageNet-normalised input to the
+# (x - 0.5) / 0.5 normalisation its original weights expect: each RGB channel's
+# ImageNet (mean, std).
+IMAGENET_STATS = ((0.485, 0.229), (0.456, 0.224), (0.406, 0.225))
 
-    def __init__(self) -> None:
+
+class GoogLeNet(nn.Module):
+    """Inception-v1 with BatchNorm (torchvision layout, no auxiliary heads).
+
+    Every channel count is divided by `width`. With `transform_input`, the input first
+    goes through the per-channel affine map of torchvision's `transform_input=True`
+    (the default with pretrained weights), written as torchvision writes it.
+    """
+
+    def __init__(self, width: int = 1, transform_input: bool = False) -> None:
         super().__init__()
+        self.transform_input = transform_input
 
         def pool() -> nn.MaxPool2d:
             return nn.MaxPool2d(3, 2, ceil_mode=True)
 
+        def conv(cin: int, cout: int, kernel: int, *args: int) -> ConvBNAct:
+            return ConvBNAct(cin, cout, kernel, *args, act=nn.ReLU(), eps=1e-3)
+
+        def block(*channels: int) -> InceptionV1Block:
+            return InceptionV1Block(*(c // width for c in channels))
+
         self.features = nn.Sequential(
-            ConvBNAct(3, 64, 7, 2, 3, act=nn.ReLU(), eps=1e-3),
+            conv(3, 64 // width, 7, 2, 3),
             pool(),
-            ConvBNAct(64, 64, 1, act=nn.ReLU(), eps=1e-3),
-            ConvBNAct(64, 192, 3, padding=1, act=nn.ReLU(), eps=1e-3),
+            conv(64 // width, 64 // width, 1),
+            conv(64 // width, 192 // width, 3, 1, 1),
             pool(),
-            InceptionV1Block(192, 64, 96, 128, 16, 32, 32),
-            InceptionV1Block(256, 128, 128, 192, 32, 96, 64),
+            block(192, 64, 96, 128, 16, 32, 32),
+            block(256, 128, 128, 192, 32, 96, 64),
             pool(),
-            InceptionV1Block(480, 192, 96, 208, 16, 48, 64),
-            InceptionV1Block(512, 160, 112, 224, 24, 64, 64),
-            InceptionV1Block(512, 128, 128, 256, 24, 64, 64),
-            InceptionV1Block(512, 112, 144, 288, 32, 64, 64),
-            InceptionV1Block(528, 256, 160, 320, 32, 128, 128),
+            block(480, 192, 96, 208, 16, 48, 64),
+            block(512, 160, 112, 224, 24, 64, 64),
+            block(512, 128, 128, 256, 24, 64, 64),
+            block(512, 112, 144, 288, 32, 64, 64),
+            block(528, 256, 160, 320, 32, 128, 128),
             nn.MaxPool2d(2, 2, ceil_mode=True),
-            InceptionV1Block(832, 256, 160, 320, 32, 128, 128),
-            InceptionV1Block(832, 384, 192, 384, 48, 128, 128),
+            block(832, 256, 160, 320, 32, 128, 128),
+            block(832, 384, 192, 384, 48, 128, 128),
         )
-        self.classifier = Classifier(1024, dropout=0.2)
+        self.classifier = Classifier(1024 // width, dropout=0.2)
 
     def forward(self, x: Tensor) -> Tensor:
+        if self.transform_input:
+            x = torch.cat(
+                [
+                    torch.unsqueeze(x[:, i], 1) * (std / 0.5) + (mean - 0.5) / 0.5
+                    for i, (mean, std) in enumerate(IMAGENET_STATS)
+                ],
+                1,
+            )
         return self.classifier(self.features(x))
 
 
@@ -153,8 +194,13 @@ def _conv3(
     return ConvBNAct(cin, cout, kernel, stride, padding, act=nn.ReLU(), eps=1e-3)
 
 
-def _avg_pool_branch(cin: int, cout: int) -> nn.Sequential:
-    return nn.Sequential(nn.AvgPool2d(3, 1, 1), _conv3(cin, cout, 1))
+def _avg_pool_branch(
+    cin: int, cout: int, count_include_pad: bool = True
+) -> nn.Sequential:
+    return nn.Sequential(
+        nn.AvgPool2d(3, 1, 1, count_include_pad=count_include_pad),
+        _conv3(cin, cout, 1),
+    )
 
 
 def _conv1x7(cin: int, cout: int) -> ConvBNAct:
@@ -405,6 +451,7 @@ class MobileNetV3Block(nn.Module):
         se: bool,
         act: Callable[[], nn.Module],
         stride: int,
+        se_pool: bool = False,
     ) -> None:
         super().__init__()
         layers: list[nn.Module] = []
@@ -418,7 +465,11 @@ class MobileNetV3Block(nn.Module):
         if se:
             layers.append(
                 SqueezeExcite(
-                    expand, _make_divisible(expand / 4), nn.ReLU(), nn.Hardsigmoid()
+                    expand,
+                    _make_divisible(expand / 4),
+                    nn.ReLU(),
+                    nn.Hardsigmoid(),
+                    se_pool,
                 )
             )
         layers.append(ConvBNAct(expand, cout, 1, eps=1e-3))
@@ -431,7 +482,10 @@ class MobileNetV3Block(nn.Module):
 
 
 class MobileNetV3Small(nn.Module):
-    """MobileNetV3-Small with hardswish, hardsigmoid squeeze-excite and depthwise convs."""
+    """MobileNetV3-Small with hardswish, hardsigmoid squeeze-excite and depthwise convs.
+
+    `se_pool` selects `SqueezeExcite`'s pooling module in every block.
+    """
 
     # kernel, expanded width, output width, squeeze-excite, hardswish, stride
     CONFIG = (
@@ -448,7 +502,7 @@ class MobileNetV3Small(nn.Module):
         (5, 576, 96, True, True, 1),
     )
 
-    def __init__(self) -> None:
+    def __init__(self, se_pool: bool = False) -> None:
         super().__init__()
         layers: list[nn.Module] = [
             ConvBNAct(3, 16, 3, 2, 1, act=nn.Hardswish(), eps=1e-3)
@@ -456,7 +510,9 @@ class MobileNetV3Small(nn.Module):
         cin = 16
         for kernel, expand, cout, se, hswish, stride in self.CONFIG:
             act = nn.Hardswish if hswish else nn.ReLU
-            layers.append(MobileNetV3Block(cin, kernel, expand, cout, se, act, stride))
+            layers.append(
+                MobileNetV3Block(cin, kernel, expand, cout, se, act, stride, se_pool)
+            )
             cin = cout
         layers.append(ConvBNAct(cin, 576, 1, act=nn.Hardswish(), eps=1e-3))
         self.features = nn.Sequential(*layers)
@@ -477,21 +533,30 @@ class MobileNetV3Small(nn.Module):
 
 
 class MBConv(nn.Module):
-    """EfficientNet MBConv: expand, depthwise, SiLU squeeze-excite, project, residual."""
+    """EfficientNet MBConv: expand, depthwise, SiLU squeeze-excite, project, residual.
+
+    `act` makes the SiLU activations (the spelled-out `SiLU` or torchvision's
+    `nn.SiLU`); `se_pool` selects `SqueezeExcite`'s pooling module.
+    """
 
     def __init__(
-        self, cin: int, cout: int, expand_ratio: int, kernel: int, stride: int
+        self,
+        cin: int,
+        cout: int,
+        expand_ratio: int,
+        kernel: int,
+        stride: int,
+        act: Callable[[], nn.Module] = SiLU,
+        se_pool: bool = False,
     ) -> None:
         super().__init__()
         hidden = cin * expand_ratio
         layers: list[nn.Module] = []
         if expand_ratio != 1:
-            layers.append(ConvBNAct(cin, hidden, 1, act=SiLU(), eps=1e-3))
+            layers.append(ConvBNAct(cin, hidden, 1, act=act(), eps=1e-3))
         layers += [
-            ConvBNAct(
-                hidden, hidden, kernel, stride, kernel // 2, hidden, SiLU(), 1e-3
-            ),
-            SqueezeExcite(hidden, max(1, cin // 4), SiLU(), nn.Sigmoid()),
+            ConvBNAct(hidden, hidden, kernel, stride, kernel // 2, hidden, act(), 1e-3),
+            SqueezeExcite(hidden, max(1, cin // 4), act(), nn.Sigmoid(), se_pool),
             ConvBNAct(hidden, cout, 1, eps=1e-3),
         ]
         self.body = nn.Sequential(*layers)
@@ -503,7 +568,11 @@ class MBConv(nn.Module):
 
 
 class EfficientNetB0(nn.Module):
-    """EfficientNet-B0 at 224x224 with the reference stage widths and depths."""
+    """EfficientNet-B0 at 224x224 with the reference stage widths and depths.
+
+    `stages`, `stem` and `head` replace the reference widths and depths; `act` and
+    `se_pool` are passed to every `MBConv`.
+    """
 
     # expand ratio, kernel, stride, output width, repeats
     STAGES = (
@@ -516,17 +585,28 @@ class EfficientNetB0(nn.Module):
         (6, 3, 1, 320, 1),
     )
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        stages: Sequence[tuple[int, int, int, int, int]] = STAGES,
+        stem: int = 32,
+        head: int = 1280,
+        act: Callable[[], nn.Module] = SiLU,
+        se_pool: bool = False,
+    ) -> None:
         super().__init__()
-        layers: list[nn.Module] = [ConvBNAct(3, 32, 3, 2, 1, act=SiLU(), eps=1e-3)]
-        cin = 32
-        for ratio, kernel, stride, cout, repeats in self.STAGES:
+        layers: list[nn.Module] = [ConvBNAct(3, stem, 3, 2, 1, act=act(), eps=1e-3)]
+        cin = stem
+        for ratio, kernel, stride, cout, repeats in stages:
             for i in range(repeats):
-                layers.append(MBConv(cin, cout, ratio, kernel, stride if i == 0 else 1))
+                layers.append(
+                    MBConv(
+                        cin, cout, ratio, kernel, stride if i == 0 else 1, act, se_pool
+                    )
+                )
                 cin = cout
-        layers.append(ConvBNAct(cin, 1280, 1, act=SiLU(), eps=1e-3))
+        layers.append(ConvBNAct(cin, head, 1, act=act(), eps=1e-3))
         self.features = nn.Sequential(*layers)
-        self.classifier = Classifier(1280, dropout=0.2)
+        self.classifier = Classifier(head, dropout=0.2)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.classifier(self.features(x))
@@ -968,14 +1048,32 @@ def _calibrate_batchnorm(model: nn.Module, inputs: list[Tensor]) -> None:
     model.eval()
 
 
+Exporter = Literal["legacy", "dynamo"]
+
+
 @dataclass(frozen=True)
 class ModelSpec:
-    """A zoo entry: how to build the model, its input shapes, and what it is."""
+    """A zoo entry: how to build and export the model, its inputs, and what it is.
+
+    Inputs are standard-normal float32 unless `integer_inputs` maps an input's index
+    to an exclusive bound: that input is int64, drawn from [0, bound). The other
+    fields are export options: graph output names, which exporters apply,
+    `dynamic_axes` in `torch.onnx.export`'s form (graph value name -> {axis: name}),
+    `script` to hand the legacy exporter a scripted model (so that Python control
+    flow becomes ONNX If and Loop), and `translations`, the dynamo exporter's
+    `custom_translation_table` for the model's custom operators.
+    """
 
     factory: Callable[[], nn.Module]
     input_shapes: list[tuple[int, ...]]
     description: str
     seed: int = 0
+    integer_inputs: Mapping[int, int] = field(default_factory=dict)
+    output_names: tuple[str, ...] = ("output",)
+    exporters: tuple[Exporter, ...] = ("legacy", "dynamo")
+    dynamic_axes: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
+    script: bool = False
+    translations: Mapping[Any, Callable[..., Any]] = field(default_factory=dict)
 
     def build(self) -> nn.Module:
         """The model with its seeded weights and BatchNorm statistics, in eval mode."""
@@ -985,10 +1083,26 @@ class ModelSpec:
             generator = torch.Generator().manual_seed(self.seed + 1)
             _randomize(model, generator)
             calibration = [
-                torch.randn(shape, generator=generator) for shape in self.input_shapes
+                torch.randint(self.integer_inputs[i], shape, generator=generator)
+                if i in self.integer_inputs
+                else torch.randn(shape, generator=generator)
+                for i, shape in enumerate(self.input_shapes)
             ]
             _calibrate_batchnorm(model, calibration)
         return model
+
+
+@dataclass(frozen=True)
+class DerivedSpec:
+    """An ONNX-level zoo entry, made from an export of the torch zoo model `base`.
+
+    `write(source, target)` reads the export at `source` and writes the derived
+    model to `target`; the derived model has the base model's inputs.
+    """
+
+    base: str
+    write: Callable[[Path, Path], None]
+    description: str
 
 
 IMAGE = [(1, 3, 224, 224)]
