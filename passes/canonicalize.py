@@ -7,36 +7,14 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
-from xdsl.pattern_rewriter import RewritePattern
 from xdsl.transforms.canonicalize import CanonicalizationRewritePattern
 
 from ramiel.rewrites import apply_patterns
-from ramiel.rewrites.folding import FoldConstant
-from ramiel.rewrites.identities import RemoveInferenceDropout, RemoveNoOp
-from ramiel.rewrites.layout import (
-    ComposeReshapes,
-    ComposeTransposes,
-    ConstantShapeOperand,
-)
-
-
-def canonicalization_patterns() -> list[RewritePattern]:
-    """The patterns `canonicalize` applies, folding first."""
-    return [
-        FoldConstant(),
-        RemoveNoOp(),
-        RemoveInferenceDropout(),
-        ComposeReshapes(),
-        ComposeTransposes(),
-        ConstantShapeOperand(),
-        # Other dialects' canonicalization patterns (func, builtin).
-        CanonicalizationRewritePattern(),
-    ]
 
 
 @dataclass(frozen=True)
 class Canonicalize(ModulePass):
-    """Folds constants, removes ops that change nothing, composes reshapes and transposes.
+    """Folds every op that folds and applies every op's canonicalization patterns, as xDSL's canonicalize does.
 
         %s = dfg.shape %x : (tensor<1x64x1x1xf32>) -> tensor<4xi64>
         %i = dfg.constant dense<0> : tensor<i64>
@@ -53,14 +31,15 @@ class Canonicalize(ModulePass):
         %c = dfg.constant dense<[1, -1]> : tensor<2xi64>
         %y = dfg.reshape %x, %c : (tensor<1x64x1x1xf32>, tensor<2xi64>) -> tensor<1x64xf32>
 
-    and users of `%z` read `%y`.
-
-    Folds go through the kernel table and skip results over 16 MiB (splats are
-    exempt), as `fold-constants` does at its default. See `ramiel.rewrites` for
-    each pattern.
+    and users of `%z` read `%y`. Each op's folder and patterns are its class's
+    (see `ramiel.dialects.dfg`): an op that changes nothing folds to its input,
+    one whose inputs are constants folds to a constant (results over 16 MiB are
+    left, splats exempt, as `fold-constants` does at its default), reshapes and
+    transposes compose, computed shape operands become constants, and inference
+    Dropout disappears. Ops left without users are erased.
     """
 
     name = "canonicalize"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        apply_patterns(op, canonicalization_patterns(), ctx)
+        apply_patterns(op, [CanonicalizationRewritePattern()], ctx)

@@ -90,12 +90,12 @@ from ramiel.dialects.pyemit import (
 from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import NAME_ATTR
 from ramiel.ir_graph import COST_MODEL_ATTR, SPEEDUP_ATTR
-from ramiel.kernel_view import kernel_node
 from ramiel.onnx_types import dtype_name
 from ramiel.pipeline import PIPELINE_ATTR
 
 if TYPE_CHECKING:
-    from ramiel.kernels import KernelCall, KernelNode
+    from ramiel.kernels import KernelCall
+    from ramiel.opview import OpView
 
 # `ramiel.kernels` imports torch (seconds): it is imported when a module is lowered,
 # not when the pass is registered.
@@ -228,23 +228,24 @@ class _Lowering:
             or source.attributes.get(STREAM_ATTR) != op.attributes.get(STREAM_ATTR)
         ):
             return None
-        from ramiel.kernels import conv2d_call
+        from ramiel.dialects.dfg.conv import conv2d_call
 
-        activation = kernel_node(op)
+        activation = op.view()
         kernel = self._conv2d(source, lambda node: conv2d_call(node, activation))
         if kernel is not None:
             kernel.comment = ", ".join(c for c in (kernel.comment, _comment(op)) if c) or None
         return kernel
 
     def _conv2d(
-        self, op: DfgOp, make: Callable[[KernelNode], KernelCall | None] | None = None
+        self, op: DfgOp, make: Callable[[OpView], KernelCall | None] | None = None
     ) -> _Kernel | None:
         """`op` as a 2-D convolution `conv2d` can compute, with its weight's preparation.
 
         The `conv2d` helper computes it (`make` gives the call) when fusing, the
         plain kernel otherwise; None when `conv2d` cannot compute it.
         """
-        from ramiel.kernels import conv2d_call, emit, prepack_conv2d_call
+        from ramiel.dialects.dfg.conv import conv2d_call, prepack_conv2d_call
+        from ramiel.kernels import emit
 
         prepare = _template(op, prepack_conv2d_call) if op.ONNX_OP_TYPE == "Conv" else None
         if prepare is None:
@@ -269,7 +270,7 @@ class _Lowering:
         count as readers) and no other tensor shares its storage: it was made by
         an op that allocates its result, or written in place over such a tensor.
         """
-        from ramiel.kernels import FRESH_RESULT_OPS, inplace_call
+        from ramiel.kernels import inplace_call
 
         readers = Counter(v for k in self.kernels.values() for v in k.inputs)
         readers.update(self.returned)
@@ -286,7 +287,7 @@ class _Lowering:
                     self.kernels[op] = kernel = replacement
                     owned.update(op.results)
                     continue
-            if op.ONNX_OP_TYPE in FRESH_RESULT_OPS and kernel.expr != "{0}":
+            if op.FRESH_RESULT and kernel.expr != "{0}":
                 owned.update(op.results)
 
     def _streams(self) -> dict[Operation, int]:
@@ -463,7 +464,7 @@ def _emit(op: DfgOp) -> _Kernel:
     return kernel
 
 
-def _template(op: DfgOp, make: Callable[[KernelNode], KernelCall | None]) -> _Kernel | None:
+def _template(op: DfgOp, make: Callable[[OpView], KernelCall | None]) -> _Kernel | None:
     """The call `make` gives for `op`, as a `pyemit.call` template over the values it reads.
 
     Inputs are named by atoms while emitting (a repeated value gets one atom),
@@ -475,7 +476,7 @@ def _template(op: DfgOp, make: Callable[[KernelNode], KernelCall | None]) -> _Ke
     from ramiel.kernels import UnsupportedKernel
 
     try:
-        call = make(kernel_node(op, atoms.__getitem__))
+        call = make(op.view(atoms.__getitem__))
     except UnsupportedKernel as e:
         raise RamielError(f"no kernel: {e}", f"node '{_label(op)}'") from None
     if call is None:

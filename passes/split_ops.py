@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
@@ -22,18 +22,29 @@ from xdsl.ir import Attribute, Block, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from ramiel.costmodel import CostModel, OpInfo, StaticCostModel
-from ramiel.dialects.dfg import ConstantOp, DfgOp, is_op, op_class
+from ramiel.costmodel import CostModel, StaticCostModel
+from ramiel.dialects.dfg.activation import ClipOp, ReluOp
+from ramiel.dialects.dfg.base import DfgOp
+from ramiel.dialects.dfg.constant import ConstantOp, constant_array, materialize
+from ramiel.dialects.dfg.conv import ConvOp
+from ramiel.dialects.dfg.indexing import SliceOp
+from ramiel.dialects.dfg.normalization import LRNOp
+from ramiel.dialects.dfg.pool import (
+    AveragePoolOp,
+    GlobalAveragePoolOp,
+    GlobalMaxPoolOp,
+    MaxPoolOp,
+)
+from ramiel.dialects.dfg.shape import ConcatOp
 from ramiel.ir_graph import (
     CLUSTER,
     STREAM,
     FunctionGraph,
     cost_model_name,
     load_named_cost_model,
-    op_info,
     record_schedule,
 )
-from ramiel.rewrites.constants import constant_array, materialize
+from ramiel.opview import OpView, float32_view
 from ramiel.scheduling import Edge, Node, TaskGraph, Timeline, list_schedule
 
 _MIN_PART_CHANNELS = 16
@@ -176,7 +187,7 @@ def _part_sizes(channels: int, parts: int) -> list[int] | None:
     return [quantum * (blocks // parts + (i < blocks % parts)) for i in range(parts)]
 
 
-_POOLS = ("MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool")
+_POOLS = (MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, GlobalMaxPoolOp)
 """Pooling ops, which compute each channel from that channel alone."""
 
 
@@ -191,10 +202,10 @@ def _followers(head: DfgOp) -> list[DfgOp]:
     while last.results[0].has_one_use():
         user = last.results[0].get_user_of_unique_use()
         activation = not chain and (
-            is_op(user, "Relu")
-            or (is_op(user, "Clip") and all(isinstance(v.owner, ConstantOp) for v in user.operands[1:]))
+            isinstance(user, ReluOp)
+            or (isinstance(user, ClipOp) and all(isinstance(v.owner, ConstantOp) for v in user.operands[1:]))
         )
-        pool = any(is_op(user, pool) for pool in _POOLS) and len(user.results) == 1
+        pool = isinstance(user, _POOLS) and len(user.results) == 1
         if not (activation or pool):
             break
         last = cast(DfgOp, user)
@@ -214,12 +225,12 @@ def _splittable(op: DfgOp, parts: int) -> list[int] | None:
     its slice of the weights; an LRN by channel, each part reading its channels
     and the neighbours its window reaches.
     """
-    if is_op(op, "Conv"):
+    if isinstance(op, ConvOp):
         if op.python_attributes().get("group", 1) != 1:
             return None
         if not all(isinstance(v.owner, ConstantOp) for v in op.operands[1:]):
             return None
-    elif not is_op(op, "LRN"):
+    elif not isinstance(op, LRNOp):
         return None
     return _part_sizes(_shape(op.results[0])[1], parts)
 
@@ -233,7 +244,7 @@ def _halo(lrn: DfgOp) -> tuple[int, int]:
 def _input_channels(head: DfgOp, lo: int, hi: int) -> tuple[int, int]:
     """The input channels that output channels [lo, hi) of `head` read: all for a Conv."""
     channels = _shape(head.operands[0])[1]
-    if not is_op(head, "LRN"):
+    if not isinstance(head, LRNOp):
         return 0, channels
     below, above = _halo(head)
     return max(0, lo - below), min(channels, hi + above)
@@ -296,7 +307,7 @@ def _plan(
             if op is None:  # a slice: dispatch only
                 cost = model.node_cost(info)
             else:
-                whole = op_info(op)
+                whole = op.view()
                 cost = model.node_cost(whole) * static.node_cost(info) / static.node_cost(whole)
             node = add(f"{tasks.nodes[v].name}/part{part}", info.op_type, cost, stream)
             if previous is None:
@@ -309,9 +320,9 @@ def _plan(
     outer = _outer_concat(chain[-1])
     concat = None
     if outer is None:
-        out = cast(tuple[int, ...], op_info(chain[-1]).output_shapes[0])
+        out = cast(tuple[int, ...], chain[-1].view().output_shapes[0])
         pieces = tuple(_with_channels(out, size) for size in sizes)
-        info = OpInfo("Concat", pieces, ("float32",) * len(pieces), (out,), ("float32",), {"axis": 1})
+        info = float32_view("Concat", pieces, (out,), axis=1)
         concat = add(f"{tasks.nodes[last].name}/concat", "Concat", model.node_cost(info), streams[v])
     for i in range(last + 1, len(tasks)):
         keep(i)
@@ -327,7 +338,7 @@ def _plan(
     return _Plan(TaskGraph(nodes, edges), new_streams, part_streams)
 
 
-def _part_infos(chain: Sequence[DfgOp], lo: int, hi: int) -> list[tuple[DfgOp | None, OpInfo]]:
+def _part_infos(chain: Sequence[DfgOp], lo: int, hi: int) -> list[tuple[DfgOp | None, OpView]]:
     """The ops of the part of `chain` computing output channels [lo, hi), in order, as the cost model sees them.
 
     Each comes with the op of the chain it is a part of, or None for the channel
@@ -335,31 +346,31 @@ def _part_infos(chain: Sequence[DfgOp], lo: int, hi: int) -> list[tuple[DfgOp | 
     """
     head = chain[0]
     channels = hi - lo
-    infos: list[tuple[DfgOp | None, OpInfo]] = []
-    whole = op_info(head)
+    infos: list[tuple[DfgOp | None, OpView]] = []
+    whole = head.view()
     x = cast(tuple[int, ...], whole.input_shapes[0])
-    if is_op(head, "LRN"):
+    if isinstance(head, LRNOp):
         first, end = _input_channels(head, lo, hi)
         window = _with_channels(x, end - first)
         infos.append((None, _slice_info(x, window)))
-        infos.append((head, replace(whole, input_shapes=(window,), output_shapes=(window,))))
+        infos.append((head, whole.with_shapes((window,), (window,))))
         infos.append((None, _slice_info(window, _with_channels(x, channels))))
     else:  # the weight and the bias, if any, lose output channels
         weights = tuple(None if s is None else (channels, *s[1:]) for s in whole.input_shapes[1:])
         out = cast(tuple[int, ...], whole.output_shapes[0])
-        infos.append((head, replace(whole, input_shapes=(x, *weights), output_shapes=(_with_channels(out, channels),))))
+        infos.append((head, whole.with_shapes((x, *weights), (_with_channels(out, channels),))))
     for op in chain[1:]:
-        info = op_info(op)
+        info = op.view()
         shapes = list(info.input_shapes)
         shapes[0] = _with_channels(cast(tuple[int, ...], shapes[0]), channels)
         out = cast(tuple[int, ...], info.output_shapes[0])
-        infos.append((op, replace(info, input_shapes=tuple(shapes), output_shapes=(_with_channels(out, channels),))))
+        infos.append((op, info.with_shapes(tuple(shapes), (_with_channels(out, channels),))))
     return infos
 
 
-def _slice_info(source: tuple[int, ...], result: tuple[int, ...]) -> OpInfo:
+def _slice_info(source: tuple[int, ...], result: tuple[int, ...]) -> OpView:
     """A Slice of channels, as the cost model sees it."""
-    return OpInfo("Slice", (source,), ("float32",), (result,), ("float32",))
+    return float32_view("Slice", (source,), (result,))
 
 
 def _nbytes(shape: tuple[int, ...] | None) -> int:
@@ -380,7 +391,7 @@ def _split(head: DfgOp, part_streams: Sequence[int], cluster: int) -> list[DfgOp
     block = head.parent_block()
     assert block is not None
     bounds = [0, *itertools.accumulate(sizes)]
-    weights = [cast(np.ndarray, constant_array(v)) for v in head.operands[1:]] if is_op(head, "Conv") else []
+    weights = [cast(np.ndarray, constant_array(v)) for v in head.operands[1:]] if isinstance(head, ConvOp) else []
     pieces: list[SSAValue] = []
     heads: list[DfgOp] = []
     for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
@@ -391,10 +402,10 @@ def _split(head: DfgOp, part_streams: Sequence[int], cluster: int) -> list[DfgOp
             block.insert_op_before(constant, head)
         piece = head.operands[0]
         first, end = _input_channels(head, lo, hi)
-        if is_op(head, "LRN"):
+        if isinstance(head, LRNOp):
             piece = _channel_slice(head, last, piece, (first, end), f"window{i}", placement)
         for op in chain:
-            channels = end - first if op is head and is_op(head, "LRN") else hi - lo
+            channels = end - first if op is head and isinstance(head, LRNOp) else hi - lo
             part_type = _channel_type(op.results[0], channels)
             operands = [piece, *(c.output for c in sliced)] if op is head else [piece, *op.operands[1:]]
             part = type(op).build(operands, [part_type], op.properties, placement)
@@ -403,7 +414,7 @@ def _split(head: DfgOp, part_streams: Sequence[int], cluster: int) -> list[DfgOp
             piece = part.results[0]
             if op is head:
                 heads.append(part)
-                if is_op(head, "LRN"):
+                if isinstance(head, LRNOp):
                     piece = _channel_slice(head, last, piece, (lo - first, hi - first), f"own{i}", placement)
         pieces.append(piece)
     _join(pieces, last, {k: v for k, v in head.attributes.items() if k in (STREAM, CLUSTER)})
@@ -425,7 +436,7 @@ def _outer_concat(last: DfgOp) -> DfgOp | None:
     """The Concat on channels that alone reads `last`'s result, if there is one."""
     result = last.results[0]
     outer = result.get_user_of_unique_use() if result.has_one_use() else None
-    if isinstance(outer, DfgOp) and is_op(outer, "Concat") and outer.python_attributes()["axis"] % len(_shape(result)) == 1:
+    if isinstance(outer, ConcatOp) and outer.python_attributes()["axis"] % len(_shape(result)) == 1:
         return outer
     return None
 
@@ -448,7 +459,7 @@ def _join(pieces: list[SSAValue], last: DfgOp, placement: Mapping[str, Attribute
         outer.results[0].replace_all_uses_with(joined.results[0])
         block.erase_op(outer)
         return
-    concat = op_class("Concat").build(pieces, [result.type], {"axis": IntegerAttr(1, i64)}, placement)
+    concat = ConcatOp.build(pieces, [result.type], {"axis": IntegerAttr(1, i64)}, placement)
     concat.results[0].name_hint = result.name_hint
     if isinstance(last.location, NameLoc):
         concat.location = NameLoc(StringAttr(f"{last.location.desc.data}/concat"), last.location.location)
@@ -476,7 +487,7 @@ def _channel_slice(
         constant.output.name_hint = f"{head.results[0].name_hint or 'slice'}_{label}_{role}"
         block.insert_op_before(constant, head)
     sliced_type = _channel_type(value, bounds[1] - bounds[0])
-    sliced = op_class("Slice").build([value, *(c.output for c in constants), None], [sliced_type], None, placement)
+    sliced = SliceOp.build([value, *(c.output for c in constants), None], [sliced_type], None, placement)
     _name(sliced, head, label)
     block.insert_op_before(sliced, last)
     return sliced.results[0]

@@ -43,12 +43,13 @@ import math
 import os
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-Shape = tuple[int, ...]
+from ramiel.onnx_types import element_type_named
+from ramiel.opview import OpView, Shape
 
 CONSTANT_KEYS = (
     "gemm_flop_per_s",
@@ -64,51 +65,12 @@ PROFILE_CACHE_FILE = "cost_profile.json"
 COST_MODELS = ("static", "analytic", "profile")
 
 
-@dataclass(frozen=True)
-class OpInfo:
-    """What a cost model may know about one ONNX operation.
-
-    Shapes are tuples of ints (None where unknown, e.g. an omitted optional input);
-    dtypes are names such as "float32" or ONNX's "FLOAT"; attrs maps ONNX attribute
-    names to ints, floats, strings or lists of them.
-    """
-
-    op_type: str
-    input_shapes: tuple[Shape | None, ...] = ()
-    input_dtypes: tuple[str | None, ...] = ()
-    output_shapes: tuple[Shape | None, ...] = ()
-    output_dtypes: tuple[str | None, ...] = ()
-    attrs: Mapping[str, object] = field(default_factory=dict, hash=False)
-
-
-# Canonical name and size in bytes for numpy, ONNX and MLIR spellings of element types.
-_DTYPES: dict[str, tuple[str, int]] = {
-    alias: (canonical, size)
-    for canonical, size, aliases in (
-        ("float32", 4, ("float", "f32")),
-        ("float64", 8, ("double", "f64")),
-        ("float16", 2, ("half", "f16")),
-        ("bfloat16", 2, ("bf16",)),
-        ("int8", 1, ("i8", "si8")),
-        ("uint8", 1, ("ui8", "u8")),
-        ("int16", 2, ("i16", "si16")),
-        ("uint16", 2, ("ui16", "u16")),
-        ("int32", 4, ("i32", "si32")),
-        ("uint32", 4, ("ui32", "u32")),
-        ("int64", 8, ("i64", "si64")),
-        ("uint64", 8, ("ui64", "u64")),
-        ("bool", 1, ("i1",)),
-        ("complex64", 8, ()),
-        ("complex128", 16, ()),
-    )
-    for alias in (canonical, *aliases)
-}
-_DEFAULT_DTYPE = ("float32", 4)
-
-
 def _dtype(name: str | None) -> tuple[str, int]:
     """Canonical name and byte size of a dtype; unknown or missing dtypes count as float32."""
-    return _DTYPES.get(name.lower(), (name, 4)) if name else _DEFAULT_DTYPE
+    known = element_type_named(name) if name else None
+    if known is not None:
+        return known.name, known.size
+    return (name, 4) if name else ("float32", 4)
 
 
 def _elements(shape: Shape | None) -> int:
@@ -116,7 +78,7 @@ def _elements(shape: Shape | None) -> int:
     return 0 if shape is None else math.prod(d if d >= 0 else 1 for d in shape)
 
 
-def _nbytes(shapes: tuple[Shape | None, ...], dtypes: tuple[str | None, ...]) -> int:
+def _nbytes(shapes: Sequence[Shape | None], dtypes: Sequence[str | None]) -> int:
     return sum(
         _elements(s) * _dtype(dtypes[i] if i < len(dtypes) else None)[1]
         for i, s in enumerate(shapes)
@@ -142,36 +104,24 @@ class OpWork:
     kind: str
 
 
-GEMM_OPS = frozenset({"Conv", "ConvTranspose", "MatMul", "Gemm"})
-# Zero-copy in PyTorch: a view of the input (or metadata only), so only dispatch is paid.
-VIEW_OPS = frozenset(
-    {
-        "Reshape",
-        "Flatten",
-        "Squeeze",
-        "Unsqueeze",
-        "Identity",
-        "Dropout",
-        "Shape",
-        "Size",
-        "Slice",
-        "Split",
-        "Expand",
-    }
-)
-WINDOW_OPS = frozenset({"MaxPool", "AveragePool", "LpPool"})
-FULL_REDUCTION_OPS = frozenset({"GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool"})
+WorkFunction = Callable[[OpView], OpWork]
+"""An op's cost class: its FLOPs and bytes from its view."""
 
 
-def _input(op: OpInfo, i: int) -> Shape | None:
+def _input(op: OpView, i: int) -> Shape | None:
     return op.input_shapes[i] if i < len(op.input_shapes) else None
 
 
-def _output(op: OpInfo) -> Shape | None:
+def _output(op: OpView) -> Shape | None:
     return op.output_shapes[0] if op.output_shapes else None
 
 
-def _sliding_output(op: OpInfo, x: Shape, kernel: list[int], channels: int) -> Shape:
+def _bytes_moved(op: OpView) -> float:
+    """All inputs (weights included) plus all outputs."""
+    return float(_nbytes(op.input_shapes, op.input_dtypes) + _nbytes(op.output_shapes, op.output_dtypes))
+
+
+def _sliding_output(op: OpView, x: Shape, kernel: list[int], channels: int) -> Shape:
     """Output shape of a convolution or pooling window over `x` when it is not given."""
     given = _output(op)
     if given is not None:
@@ -180,95 +130,119 @@ def _sliding_output(op: OpInfo, x: Shape, kernel: list[int], channels: int) -> S
     strides = _ints(op.attrs, "strides", [1] * len(spatial))
     dilations = _ints(op.attrs, "dilations", [1] * len(spatial))
     pads = _ints(op.attrs, "pads", [0] * (2 * len(spatial)))
-    auto_pad = op.attrs.get("auto_pad", "NOTSET")
-    auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else str(auto_pad)
+    auto_pad = str(op.attrs.get("auto_pad", "NOTSET"))
     out = []
     for i, size in enumerate(spatial):
         if auto_pad.startswith("SAME"):
             out.append(-(-size // strides[i]))
         else:
-            span = (
-                size
-                + pads[i]
-                + pads[i + len(spatial)]
-                - dilations[i] * (kernel[i] - 1)
-                - 1
-            )
+            span = size + pads[i] + pads[i + len(spatial)] - dilations[i] * (kernel[i] - 1) - 1
             out.append(span // strides[i] + 1)
     return (x[0], channels, *out)
 
 
-def _gemm_flops(op: OpInfo) -> float | None:
-    """2 * multiply-accumulates of a GEMM-like op, or None when the shapes needed are unknown."""
+def elementwise_work(op: OpView) -> OpWork:
+    """One FLOP per output element (element-wise ops, normalisation, reductions, copies)."""
+    out = sum(_elements(s) for s in op.output_shapes)
+    return OpWork(float(out or _elements(_input(op, 0))), _bytes_moved(op), "vector")
+
+
+def view_work(op: OpView) -> OpWork:
+    """A view of the input (or metadata only): no work, dispatch only."""
+    del op
+    return OpWork(0.0, 0.0, "view")
+
+
+def _gemm(op: OpView, flops: Callable[[Shape, Shape], float]) -> OpWork:
+    """A GEMM-like op's work, or element-wise work when the shapes needed are unknown."""
     x, w = _input(op, 0), _input(op, 1)
     if x is None or w is None:
-        return None
-    if op.op_type == "Conv":
-        group = _int(op.attrs, "group", 1)
+        return elementwise_work(op)
+    return OpWork(flops(x, w), _bytes_moved(op), "gemm")
+
+
+def conv_work(op: OpView) -> OpWork:
+    """2 * N * Cout * Hout * Wout * (Cin / group) * kh * kw (any number of spatial axes)."""
+
+    def flops(x: Shape, w: Shape) -> float:
         kernel = list(w[2:])
         y = _sliding_output(op, x, kernel, w[0])
-        return 2.0 * _elements(y) * (x[1] // group) * math.prod(kernel)
-    if op.op_type == "ConvTranspose":
-        # Every input element is scattered through the kernel into Cout/group channels.
-        return 2.0 * _elements(x) * w[1] * math.prod(w[2:])
-    if op.op_type == "Gemm":
+        return 2.0 * _elements(y) * (x[1] // _int(op.attrs, "group", 1)) * math.prod(kernel)
+
+    return _gemm(op, flops)
+
+
+def conv_transpose_work(op: OpView) -> OpWork:
+    """Every input element is scattered through the kernel into Cout/group channels: two FLOPs each."""
+    return _gemm(op, lambda x, w: 2.0 * _elements(x) * w[1] * math.prod(w[2:]))
+
+
+def gemm_work(op: OpView) -> OpWork:
+    """2 * M * N * K, with Gemm's transposes."""
+
+    def flops(x: Shape, w: Shape) -> float:
         trans_a, trans_b = _int(op.attrs, "transA", 0), _int(op.attrs, "transB", 0)
         k = x[0] if trans_a else x[1]
         m = x[1] if trans_a else x[0]
         n = w[0] if trans_b else w[1]
         return 2.0 * m * n * k
-    # MatMul with numpy semantics: every output element is a length-K dot product.
-    k = x[-1] if x else 1
-    y = _output(op)
-    if y is None:
-        batch = max(_elements(x[:-2]), _elements(w[:-2]))
-        m = x[-2] if len(x) >= 2 else 1
-        n = w[-1] if len(w) >= 2 else 1
-        y = (batch, m, n)
-    return 2.0 * _elements(y) * k
+
+    return _gemm(op, flops)
 
 
-def op_work(op: OpInfo) -> OpWork:
-    """FLOPs and bytes moved by `op`.
+def matmul_work(op: OpView) -> OpWork:
+    """MatMul with numpy semantics: every output element is a length-K dot product, two FLOPs a step."""
 
-    - Conv: 2 * N * Cout * Hout * Wout * (Cin / group) * kh * kw (any number of spatial
-      dims); ConvTranspose, MatMul and Gemm likewise count two FLOPs per multiply-add.
-    - MaxPool / AveragePool / LpPool: one FLOP per output element per window position.
-    - Global pools: one FLOP per input element.
-    - LRN: `size` + 20 FLOPs per element: the windowed sum of squares, then a power
-      (which costs about 20 simple operations).
-    - Views (reshape-like ops, slicing, splitting, expand): no work, dispatch only.
-    - Everything else (element-wise, normalisation, reductions, copies such as
-      Transpose, Concat, Gather, Pad): one FLOP per output element.
+    def flops(x: Shape, w: Shape) -> float:
+        k = x[-1] if x else 1
+        y = _output(op)
+        if y is None:
+            batch = max(_elements(x[:-2]), _elements(w[:-2]))
+            y = (batch, x[-2] if len(x) >= 2 else 1, w[-1] if len(w) >= 2 else 1)
+        return 2.0 * _elements(y) * k
+
+    return _gemm(op, flops)
+
+
+def window_work(op: OpView) -> OpWork:
+    """Pooling over windows: one FLOP per output element per window position."""
+    x = _input(op, 0)
+    if x is None:
+        return elementwise_work(op)
+    kernel = _ints(op.attrs, "kernel_shape", [1] * (len(x) - 2))
+    flops = _elements(_sliding_output(op, x, kernel, x[1])) * math.prod(kernel)
+    return OpWork(float(flops), _bytes_moved(op), "vector")
+
+
+def full_reduction_work(op: OpView) -> OpWork:
+    """A reduction over the whole of each channel (global pooling): one FLOP per input element."""
+    return OpWork(float(_elements(_input(op, 0))), _bytes_moved(op), "vector")
+
+
+def lrn_work(op: OpView) -> OpWork:
+    """`size` + 20 FLOPs per element: the windowed sum of squares, then a power (about 20 simple operations)."""
+    return OpWork(float(_elements(_input(op, 0)) * (_int(op.attrs, "size", 1) + 20)), _bytes_moved(op), "vector")
+
+
+_WORK: dict[str, WorkFunction] = {}
+
+
+def register_work(op_type: str, work: WorkFunction) -> None:
+    """Give ONNX op type `op_type` the cost class `work` (each `dfg` op class registers its own)."""
+    _WORK[op_type] = work
+
+
+def op_work(op: OpView) -> OpWork:
+    """FLOPs and bytes moved by `op`, by its op type's cost class (element-wise for unknown types).
+
     Bytes are all inputs (weights included) plus all outputs, except for views.
     """
-    if op.op_type in VIEW_OPS:
-        return OpWork(0.0, 0.0, "view")
-    nbytes = float(
-        _nbytes(op.input_shapes, op.input_dtypes)
-        + _nbytes(op.output_shapes, op.output_dtypes)
-    )
-    x = _input(op, 0)
-    if op.op_type in GEMM_OPS:
-        flops = _gemm_flops(op)
-        if flops is not None:
-            return OpWork(flops, nbytes, "gemm")
-    if op.op_type in WINDOW_OPS and x is not None:
-        kernel = _ints(op.attrs, "kernel_shape", [1] * (len(x) - 2))
-        return OpWork(
-            float(_elements(_sliding_output(op, x, kernel, x[1])) * math.prod(kernel)),
-            nbytes,
-            "vector",
-        )
-    if op.op_type in FULL_REDUCTION_OPS:
-        return OpWork(float(_elements(x)), nbytes, "vector")
-    if op.op_type == "LRN" and x is not None:
-        return OpWork(float(_elements(x) * (_int(op.attrs, "size", 1) + 20)), nbytes, "vector")
-    out = sum(_elements(s) for s in op.output_shapes)
-    return OpWork(float(out or _elements(x)), nbytes, "vector")
+    if not _WORK:
+        import ramiel.dialects.dfg  # noqa: F401  (the op classes register their cost classes)
+    return _WORK.get(op.op_type, elementwise_work)(op)
 
 
-def op_signature(op: OpInfo) -> str:
+def op_signature(op: OpView) -> str:
     """A deterministic text key for `op`: type, input and output shapes and dtypes, sorted attributes.
 
     Example: `Conv(1x3x224x224:float32,64x3x7x7:float32)->(1x64x112x112:float32){group=1,strides=[2,2]}`.
@@ -300,7 +274,7 @@ class CostModel(ABC):
     """Predicts, in seconds, the latency of an op and of a cross-stream hand-off."""
 
     @abstractmethod
-    def node_cost(self, op: OpInfo) -> float:
+    def node_cost(self, op: OpView) -> float:
         """Latency of running `op` once at batch 1."""
 
     @abstractmethod
@@ -330,7 +304,7 @@ class AnalyticCostModel(CostModel):
             k: float(constants[k]) for k in CONSTANT_KEYS
         }
 
-    def node_cost(self, op: OpInfo) -> float:
+    def node_cost(self, op: OpView) -> float:
         """max(compute time, memory time) + per-op overhead."""
         work = op_work(op)
         c = self.constants
@@ -377,7 +351,7 @@ class ProfileCostModel(CostModel):
         self.table = dict(table)
         self.fallback = fallback
 
-    def node_cost(self, op: OpInfo) -> float:
+    def node_cost(self, op: OpView) -> float:
         """The profiled time of ops with this signature, else the fallback's prediction."""
         measured = self.table.get(op_signature(op))
         return measured if measured is not None else self.fallback.node_cost(op)

@@ -38,11 +38,10 @@ from ramiel.costmodel import (
     COST_MODELS,
     PROFILE_CACHE_FILE,
     CostModel,
-    OpInfo,
     load_cost_model,
 )
 from ramiel.dialects.dfg import ConstantOp, DfgOp
-from ramiel.onnx_types import dtype_name, static_shape
+from ramiel.onnx_types import dtype_name
 from ramiel.scheduling import Edge, Node, Schedule, TaskGraph
 
 CLUSTER = "cluster"
@@ -97,23 +96,6 @@ def scheduled_graph(module: ModuleOp, cost: str) -> tuple[FunctionGraph, str]:
     return FunctionGraph.of(module, load_named_cost_model(name)), name
 
 
-def op_info(op: DfgOp) -> OpInfo:
-    """What a cost model knows about `op`: its ONNX type, shapes, dtypes and attributes."""
-    inputs = op.input_values()
-    return OpInfo(
-        op_type=op.ONNX_OP_TYPE,
-        input_shapes=tuple(None if v is None else static_shape(v.type) for v in inputs),
-        input_dtypes=tuple(None if v is None else _dtype(v.type) for v in inputs),
-        output_shapes=tuple(static_shape(r.type) for r in op.results),
-        output_dtypes=tuple(_dtype(r.type) for r in op.results),
-        attrs=op.python_attributes(),
-    )
-
-
-def _dtype(t: object) -> str:
-    return dtype_name(cast(TensorType, t).get_element_type())
-
-
 def _nbytes(t: object) -> int:
     tensor = cast(TensorType, t)
     size = 1
@@ -149,7 +131,7 @@ class FunctionGraph:
                     edges[(src, dst)] = edges.get((src, dst), 0) + _nbytes(value.type)
         graph = TaskGraph(
             (
-                Node(_label(op), op.ONNX_OP_TYPE, model.node_cost(op_info(op)))
+                Node(_label(op), op.ONNX_OP_TYPE, model.node_cost(op.view()))
                 for op in ops
             ),
             (Edge(s, d, n, model.edge_cost(n)) for (s, d), n in sorted(edges.items())),

@@ -8,6 +8,7 @@ attribute values; this module is the one place that translates between them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
@@ -16,6 +17,7 @@ from xdsl.dialects.builtin import (
     AnyDenseElement,
     AnyFloat,
     ArrayAttr,
+    BFloat16Type,
     BytesAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
@@ -33,26 +35,60 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute
 
-# Element types Ramiel supports: ONNX data type -> (xDSL type, numpy dtype name).
-_ELEMENT_TYPES: dict[int, tuple[Attribute, str]] = {
-    TensorProto.FLOAT: (Float32Type(), "float32"),
-    TensorProto.FLOAT16: (Float16Type(), "float16"),
-    TensorProto.DOUBLE: (Float64Type(), "float64"),
-    TensorProto.INT64: (IntegerType(64), "int64"),
-    TensorProto.INT32: (IntegerType(32), "int32"),
-    TensorProto.INT8: (IntegerType(8), "int8"),
-    TensorProto.UINT8: (IntegerType(8, Signedness.UNSIGNED), "uint8"),
-    TensorProto.BOOL: (IntegerType(1), "bool"),
-}
+
+@dataclass(frozen=True)
+class ElementType:
+    """One element type in all its spellings: ONNX's data type, xDSL's type, numpy's and torch's name."""
+
+    onnx: int
+    """ONNX's `TensorProto.DataType`."""
+    name: str
+    """numpy's name, which torch also uses (`torch.<name>`)."""
+    xdsl: Attribute
+    """The element type of `dfg` tensors."""
+    size: int
+    """Bytes per element."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings (ONNX's, MLIR's) that name it, in lower case."""
+    supported: bool = True
+    """Whether Ramiel compiles tensors of it."""
+
+
+ELEMENT_TYPES: tuple[ElementType, ...] = (
+    ElementType(TensorProto.FLOAT, "float32", Float32Type(), 4, ("float", "f32")),
+    ElementType(TensorProto.FLOAT16, "float16", Float16Type(), 2, ("half", "f16")),
+    ElementType(TensorProto.DOUBLE, "float64", Float64Type(), 8, ("double", "f64")),
+    ElementType(TensorProto.BFLOAT16, "bfloat16", BFloat16Type(), 2, ("bf16",), supported=False),
+    ElementType(TensorProto.INT64, "int64", IntegerType(64), 8, ("i64", "si64")),
+    ElementType(TensorProto.INT32, "int32", IntegerType(32), 4, ("i32", "si32")),
+    ElementType(TensorProto.INT16, "int16", IntegerType(16), 2, ("i16", "si16"), supported=False),
+    ElementType(TensorProto.INT8, "int8", IntegerType(8), 1, ("i8", "si8")),
+    ElementType(TensorProto.UINT8, "uint8", IntegerType(8, Signedness.UNSIGNED), 1, ("ui8", "u8")),
+    ElementType(TensorProto.UINT16, "uint16", IntegerType(16, Signedness.UNSIGNED), 2, ("ui16", "u16"), supported=False),
+    ElementType(TensorProto.UINT32, "uint32", IntegerType(32, Signedness.UNSIGNED), 4, ("ui32", "u32"), supported=False),
+    ElementType(TensorProto.UINT64, "uint64", IntegerType(64, Signedness.UNSIGNED), 8, ("ui64", "u64"), supported=False),
+    ElementType(TensorProto.BOOL, "bool", IntegerType(1), 1, ("i1",)),
+)
+"""Every element type Ramiel knows, the one table all spellings come from."""
+
+_ELEMENT_TYPES: dict[int, tuple[Attribute, str]] = {t.onnx: (t.xdsl, t.name) for t in ELEMENT_TYPES if t.supported}
 _ONNX_OF_XDSL: dict[Attribute, int] = {t: k for k, (t, _) in _ELEMENT_TYPES.items()}
 _NUMPY_OF_XDSL: dict[Attribute, str] = {t: n for t, n in _ELEMENT_TYPES.values()}
 _XDSL_OF_NUMPY: dict[str, Attribute] = {n: t for t, n in _ELEMENT_TYPES.values()}
+_BY_SPELLING: dict[str, ElementType] = {
+    spelling: t for t in ELEMENT_TYPES for spelling in (t.name, *t.aliases)
+}
 
 # ONNX type-constraint strings ("tensor(float)") -> xDSL element types.
 _XDSL_OF_TYPE_STR: dict[str, Attribute] = {
     f"tensor({helper.tensor_dtype_to_string(k).removeprefix('TensorProto.').lower()})": t
     for k, (t, _) in _ELEMENT_TYPES.items()
 } | {"tensor(float)": Float32Type(), "tensor(double)": Float64Type()}
+
+
+def element_type_named(spelling: str) -> ElementType | None:
+    """The element type a name spells (numpy's, ONNX's or MLIR's, any case), or None."""
+    return _BY_SPELLING.get(spelling.lower())
 
 
 class UnsupportedType(ValueError):

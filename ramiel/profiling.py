@@ -34,13 +34,12 @@ from xdsl.passes import ModulePass
 
 from ramiel.costmodel import ANALYTIC_CACHE_FILE, PROFILE_CACHE_FILE, op_signature
 from ramiel.dialects.dfg import DfgOp
-from ramiel.ir_graph import main_function, op_info
-from ramiel.kernel_view import kernel_node
+from ramiel.ir_graph import main_function
 
 if TYPE_CHECKING:
     import torch
 
-    from ramiel.kernels import KernelNode
+    from ramiel.opview import OpView
 
 _REPEATS = 15
 """Timed runs per measurement; the median is kept."""
@@ -233,20 +232,21 @@ def profile_pipeline(module: ModuleOp, passes: Sequence[ModulePass], cache_dir: 
 
 def profile_module(module: ModuleOp, cache_dir: Path) -> dict[str, float]:
     """Time every op signature of `module` missing from the profile cache; return the cache."""
-    from ramiel.kernels import UnsupportedKernel, conv2d_call
+    from ramiel.dialects.dfg.conv import ConvOp, conv2d_call
+    from ramiel.kernels import UnsupportedKernel
 
     path = cache_dir / PROFILE_CACHE_FILE
     table = _read_json(path)
     todo: dict[str, DfgOp] = {}
     for op in main_function(module).body.block.ops:
         if isinstance(op, DfgOp):
-            todo.setdefault(op_signature(op_info(op)), op)
+            todo.setdefault(op_signature(op.view()), op)
     fresh = {signature: op for signature, op in todo.items() if signature not in table}
     if not fresh:
         return table
-    nodes = {signature: kernel_node(op) for signature, op in fresh.items()}
+    nodes = {signature: op.view() for signature, op in fresh.items()}
     # The lowering keeps a graph channels-last when `conv2d` computes one of its convolutions.
-    channels_last = any(conv2d_call(kernel_node(op)) is not None for op in todo.values() if op.ONNX_OP_TYPE == "Conv")
+    channels_last = any(conv2d_call(op.view()) is not None for op in todo.values() if isinstance(op, ConvOp))
     rng = np.random.default_rng(0)
     with _one_thread():
         for signature, node in sorted(nodes.items()):
@@ -262,9 +262,10 @@ def profile_module(module: ModuleOp, cache_dir: Path) -> dict[str, float]:
     return table
 
 
-def _kernel(node: KernelNode, values: list[torch.Tensor | None]) -> Callable[[], object]:
+def _kernel(node: OpView, values: list[torch.Tensor | None]) -> Callable[[], object]:
     """The call the generated code makes for `node` on `values`, weights prepared as at load."""
-    from ramiel.kernels import conv2d_call, evaluate, prepack_conv2d_call
+    from ramiel.dialects.dfg.conv import conv2d_call, prepack_conv2d_call
+    from ramiel.kernels import evaluate
 
     if node.op_type == "Conv" and conv2d_call(node) is not None:
         values = list(values)

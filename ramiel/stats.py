@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import onnx
-from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import PassPipeline
 
 from ramiel.dialects.dfg import ConstantOp, DfgOp
+from ramiel.ir_text import context
 
 LIGHT_DIR = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
 """Where the onnx wheel keeps the light models."""
@@ -77,7 +77,7 @@ def measure(name: str, path: Path, pipeline: str, repeat: int = 1) -> Measure:
     nodes = len(onnx.load(path, load_external_data=False).graph.node)
     passes = PassPipeline.parse_spec(get_all_passes(), pipeline)
     try:
-        passes.apply(Context(), import_file(path))
+        passes.apply(context(), import_file(path))
     except RamielError as e:
         return Measure(name, nodes, Counter(), Counter(), 0.0, str(e))
     runs = [_timed(passes, path) for _ in range(max(1, repeat))]
@@ -94,7 +94,7 @@ def _timed(passes: PassPipeline, path: Path) -> tuple[Counter[str], ModuleOp, fl
     module = import_file(path)
     before = op_counts(module)
     start = time.perf_counter()
-    passes.apply(Context(), module)
+    passes.apply(context(), module)
     return before, module, time.perf_counter() - start
 
 

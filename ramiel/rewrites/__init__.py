@@ -1,14 +1,11 @@
-"""Rewrite patterns over the `dfg` dialect, one family per module.
+"""Rewrite patterns over the `dfg` dialect that passes apply, beside each op's own.
 
-- `constants`: reading constant operands and materializing folded values as
-  `dfg.constant` ops (the constant materializer every fold goes through).
-- `folding`: ops whose result is known at compile time become constants.
-- `identities`: ops that change nothing disappear (Identity, inference Dropout,
-  a Reshape to the same shape, a Cast to the same type, ...).
-- `layout`: chains of reshapes and of transposes compose into one op.
-- `batchnorm`: per-channel affine ops fold into the weights of the op before them.
+An op's folder and canonicalization patterns live with its class (the `dfg`
+families); the patterns here are the passes' own:
 
-The passes in `ramiel.passes` choose which patterns to apply.
+- `folding`: constant folding with a chosen size limit (`fold-constants`);
+- `batchnorm`: per-channel affine ops fold into the weights of the op before them
+  (`fold-batchnorm`).
 """
 
 from collections.abc import Sequence
@@ -28,7 +25,7 @@ def apply_patterns(
 ) -> None:
     """Apply `patterns` to a fixed point, erasing ops left without users.
 
-    With a context, ops that have xDSL folders (other dialects') fold too.
+    With a context, ops fold too (their `fold()`, materialized by their dialect).
     """
     applier = GreedyRewritePatternApplier(list(patterns), ctx=ctx, folding_enabled=ctx is not None)
     PatternRewriteWalker(applier, post_walk_func=region_dce).rewrite_module(module)

@@ -29,12 +29,26 @@ from typing import NamedTuple, cast
 
 import numpy as np
 from xdsl.dialects.builtin import FloatAttr, TensorType, f32
-from xdsl.ir import Operation, SSAValue
-from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
+from xdsl.ir import SSAValue
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
 
-from ramiel.dialects.dfg import ConstantOp, DfgOp, op_class
+from ramiel.dialects.dfg.base import DfgOp
+from ramiel.dialects.dfg.constant import (
+    ConstantOp,
+    constant_array,
+    is_splat,
+    materialize,
+    splat,
+)
+from ramiel.dialects.dfg.conv import ConvOp
+from ramiel.dialects.dfg.elementwise import AddOp, MulOp
+from ramiel.dialects.dfg.linalg import GemmOp, MatMulOp
+from ramiel.dialects.dfg.normalization import BatchNormalizationOp
 from ramiel.onnx_types import numpy_dtype, static_shape
-from ramiel.rewrites.constants import constant_array, is_splat, materialize, splat
 
 
 class _Affine(NamedTuple):
@@ -86,15 +100,15 @@ def _elementwise_affine(op: DfgOp, value: SSAValue, axis: int) -> _Affine | None
     per_channel = None if c is None else _per_channel(c, len(shape), axis, shape[axis])
     if per_channel is None:
         return None
-    if op.ONNX_OP_TYPE == "Mul":
+    if isinstance(op, MulOp):
         return _Affine(per_channel, np.zeros_like(per_channel), other)
     return _Affine(np.ones_like(per_channel), per_channel, other)
 
 
-_AFFINES: dict[str, Callable[[DfgOp, SSAValue, int], _Affine | None]] = {
-    "BatchNormalization": _batchnorm_affine,
-    "Mul": _elementwise_affine,
-    "Add": _elementwise_affine,
+_AFFINES: dict[type[DfgOp], Callable[[DfgOp, SSAValue, int], _Affine | None]] = {
+    BatchNormalizationOp: _batchnorm_affine,
+    MulOp: _elementwise_affine,
+    AddOp: _elementwise_affine,
 }
 """How each affine op maps its input `value`, given the producer's channel axis."""
 
@@ -162,7 +176,7 @@ def _fold_matmul(op: DfgOp, affine: _Affine) -> _Fold | None:
         return None  # Only a 2-D MatMul has a form with a bias: Gemm.
     constants.append(materialize(affine.shift.astype(weights.dtype), affine.shift_source))
     inputs = [a, *(k.output for k in constants)]
-    return _Fold(constants, op_class("Gemm").build(inputs, [op.results[0].type]))
+    return _Fold(constants, GemmOp.build(inputs, [op.results[0].type]))
 
 
 def _fold_batchnorm(op: DfgOp, affine: _Affine) -> _Fold | None:
@@ -177,11 +191,11 @@ def _fold_batchnorm(op: DfgOp, affine: _Affine) -> _Fold | None:
     return _Fold(constants, type(op).build(inputs, [op.results[0].type], op.properties))
 
 
-_PRODUCERS: dict[str, Callable[[DfgOp, _Affine], _Fold | None]] = {
-    "Conv": _fold_conv,
-    "Gemm": _fold_gemm,
-    "MatMul": _fold_matmul,
-    "BatchNormalization": _fold_batchnorm,
+_PRODUCERS: dict[type[DfgOp], Callable[[DfgOp, _Affine], _Fold | None]] = {
+    ConvOp: _fold_conv,
+    GemmOp: _fold_gemm,
+    MatMulOp: _fold_matmul,
+    BatchNormalizationOp: _fold_batchnorm,
 }
 """How each op linear per output channel absorbs an affine map of its result."""
 
@@ -192,14 +206,14 @@ def _is_float(value: SSAValue) -> bool:
 
 def _channel_axis(producer: DfgOp) -> int:
     rank = len(static_shape(producer.results[0].type))
-    return rank - 1 if producer.ONNX_OP_TYPE == "MatMul" else 1
+    return rank - 1 if isinstance(producer, MatMulOp) else 1
 
 
 def _linear_producer(op: DfgOp, value: SSAValue | None) -> DfgOp | None:
     """The producer of `value` when it may absorb `op`: linear per channel, with `op`
     as its only user and a float result of `op`'s result type."""
     producer = None if value is None else value.owner
-    if not isinstance(producer, DfgOp) or producer.ONNX_OP_TYPE not in _PRODUCERS:
+    if not isinstance(producer, DfgOp) or type(producer) not in _PRODUCERS:
         return None
     result = producer.results[0]
     if not result.has_one_use() or result.type != op.results[0].type or not _is_float(result):
@@ -210,15 +224,14 @@ def _linear_producer(op: DfgOp, value: SSAValue | None) -> DfgOp | None:
 class FoldAffineIntoProducer(RewritePattern):
     """A BatchNormalization, or a Mul or Add by a per-channel constant, folds into its producer."""
 
-    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
-        if not isinstance(op, DfgOp) or op.ONNX_OP_TYPE not in _AFFINES:
-            return
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: BatchNormalizationOp | MulOp | AddOp, rewriter: PatternRewriter, /) -> None:
         for value in op.input_values():
             producer = _linear_producer(op, value)
             if producer is None:
                 continue
-            affine = _AFFINES[op.ONNX_OP_TYPE](op, producer.results[0], _channel_axis(producer))
-            folded = None if affine is None else _PRODUCERS[producer.ONNX_OP_TYPE](producer, affine)
+            affine = _AFFINES[type(op)](op, producer.results[0], _channel_axis(producer))
+            folded = None if affine is None else _PRODUCERS[type(producer)](producer, affine)
             if folded is None:
                 continue
             folded.producer.location = producer.location

@@ -18,7 +18,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, defs, helper, numpy_helper
 
-from ramiel.dialects.dfg import OPERATORS, DfgOp
+from ramiel.dialects.dfg import OPS, DfgOp
 
 NEWEST = defs.onnx_opset_version()
 FIRST = 6
@@ -767,7 +767,7 @@ def cases_of(op: str) -> list[Case]:
     return [case for opset in opsets_of(op) for case in _BUILDERS[op](opset)]
 
 
-CASES: list[Case] = [case for op in OPERATORS for case in cases_of(op)]
-"""Every case, operators in `OPERATORS` order."""
+CASES: list[Case] = [case for op in OPS for case in cases_of(op)]
+"""Every case, operators in `OPS` order."""
 
-assert set(_BUILDERS) == set(OPERATORS), set(OPERATORS) ^ set(_BUILDERS)
+assert set(_BUILDERS) == set(OPS), set(OPS) ^ set(_BUILDERS)

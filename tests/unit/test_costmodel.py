@@ -13,7 +13,6 @@ from ramiel.costmodel import (
     PROFILE_CACHE_FILE,
     AnalyticCostModel,
     CostModel,
-    OpInfo,
     ProfileCostModel,
     StaticCostModel,
     load_cost_model,
@@ -21,13 +20,37 @@ from ramiel.costmodel import (
     op_work,
     static_constants,
 )
+from ramiel.opview import OpView
 
 F32 = "float32"
 
 
-def conv_op(with_output: bool = True) -> OpInfo:
+def view(
+    op_type: str,
+    input_shapes: tuple[tuple[int, ...] | None, ...] = (),
+    input_dtypes: tuple[str | None, ...] = (),
+    output_shapes: tuple[tuple[int, ...] | None, ...] = (),
+    output_dtypes: tuple[str | None, ...] = (),
+    attrs: dict[str, object] | None = None,
+) -> OpView:
+    """An op's view from shapes and dtypes given apart (float32 where a dtype is not given)."""
+
+    def types(shapes: tuple[tuple[int, ...] | None, ...], dtypes: tuple[str | None, ...]) -> tuple:
+        named = [*dtypes, *[None] * (len(shapes) - len(dtypes))]
+        return tuple(None if s is None else (s, d or F32) for s, d in zip(shapes, named, strict=False))
+
+    outputs = types(output_shapes, output_dtypes)
+    return OpView(
+        op_type,
+        input_types=types(input_shapes, input_dtypes),
+        output_types=tuple(t for t in outputs if t is not None),
+        attrs=attrs or {},  # type: ignore[arg-type]
+    )
+
+
+def conv_op(with_output: bool = True) -> OpView:
     """ResNet's stem: 7x7 stride-2 conv, 3 -> 64 channels, 224x224 -> 112x112."""
-    return OpInfo(
+    return view(
         "Conv",
         input_shapes=((1, 3, 224, 224), (64, 3, 7, 7), None),
         input_dtypes=(F32, F32, None),
@@ -53,7 +76,7 @@ def test_conv_flops_and_bytes_by_hand() -> None:
 
 
 def test_depthwise_conv_divides_by_groups() -> None:
-    op = OpInfo(
+    op = view(
         "Conv",
         input_shapes=((1, 32, 56, 56), (32, 1, 3, 3)),
         output_shapes=((1, 32, 56, 56),),
@@ -63,39 +86,39 @@ def test_depthwise_conv_divides_by_groups() -> None:
 
 
 def test_matmul_gemm_and_transposed_conv() -> None:
-    matmul = OpInfo(
+    matmul = view(
         "MatMul", input_shapes=((1, 64, 256), (256, 128)), output_shapes=((1, 64, 128),)
     )
     assert op_work(matmul).flops == 2 * 64 * 128 * 256
     assert (
-        op_work(OpInfo("MatMul", input_shapes=((4, 64, 256), (4, 256, 128)))).flops
+        op_work(view("MatMul", input_shapes=((4, 64, 256), (4, 256, 128)))).flops
         == 2 * 4 * 64 * 128 * 256
     )
-    gemm = OpInfo(
+    gemm = view(
         "Gemm", input_shapes=((1, 512), (1000, 512), (1000,)), attrs={"transB": 1}
     )
     assert op_work(gemm).flops == 2 * 1 * 1000 * 512
-    deconv = OpInfo("ConvTranspose", input_shapes=((1, 16, 8, 8), (16, 4, 2, 2)))
+    deconv = view("ConvTranspose", input_shapes=((1, 16, 8, 8), (16, 4, 2, 2)))
     assert op_work(deconv).flops == 2 * 16 * 8 * 8 * 4 * 2 * 2
 
 
 def test_pooling_reductions_views_and_elementwise() -> None:
-    pool = OpInfo(
+    pool = view(
         "MaxPool",
         input_shapes=((1, 64, 112, 112),),
         attrs={"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]},
     )
     assert op_work(pool).flops == 64 * 56 * 56 * 9
-    gap = OpInfo(
+    gap = view(
         "GlobalAveragePool",
         input_shapes=((1, 512, 7, 7),),
         output_shapes=((1, 512, 1, 1),),
     )
     assert op_work(gap).flops == 512 * 49
     assert (
-        op_work(OpInfo("Reshape", input_shapes=((1, 512, 1, 1), (2,)))).kind == "view"
+        op_work(view("Reshape", input_shapes=((1, 512, 1, 1), (2,)))).kind == "view"
     )
-    add = OpInfo(
+    add = view(
         "Add",
         input_shapes=((1, 64, 56, 56),) * 2,
         input_dtypes=(F32, F32),
@@ -108,7 +131,7 @@ def test_pooling_reductions_views_and_elementwise() -> None:
         3 * 4 * n,
         "vector",
     )
-    half = OpInfo(
+    half = view(
         "Relu",
         input_shapes=((10,),),
         input_dtypes=("FLOAT16",),
@@ -129,7 +152,7 @@ def test_static_model_times() -> None:
     )
     assert model.node_cost(conv_op()) == pytest.approx(expected)
     assert (
-        model.node_cost(OpInfo("Flatten", input_shapes=((1, 512, 1, 1),)))
+        model.node_cost(view("Flatten", input_shapes=((1, 512, 1, 1),)))
         == c["op_overhead_s"]
     )
     assert model.edge_cost(1_000_000) == pytest.approx(
@@ -155,7 +178,7 @@ def test_analytic_model_checks_constants() -> None:
 
 
 def test_op_signature_is_canonical() -> None:
-    a = OpInfo(
+    a = view(
         "Conv",
         ((1, 3, 8, 8), None),
         ("FLOAT", None),
@@ -163,7 +186,7 @@ def test_op_signature_is_canonical() -> None:
         ("float32",),
         {"pads": [1, 1, 1, 1], "group": 1},
     )
-    b = OpInfo(
+    b = view(
         "Conv",
         ((1, 3, 8, 8), None),
         ("float32", None),
@@ -177,11 +200,11 @@ def test_op_signature_is_canonical() -> None:
         == "Conv(1x3x8x8:float32,?:float32)->(1x4x8x8:float32){group=1,pads=[1,1,1,1]}"
     )
     assert (
-        op_signature(OpInfo("Add", ((), ()), (), ((),)))
+        op_signature(view("Add", ((), ()), (), ((),)))
         == "Add(scalar:float32,scalar:float32)->(scalar:float32){}"
     )
     assert (
-        op_signature(OpInfo("LeakyRelu", attrs={"alpha": 0.1, "mode": b"x"}))
+        op_signature(view("LeakyRelu", attrs={"alpha": 0.1, "mode": b"x"}))
         == "LeakyRelu()->(){alpha=0.1,mode=x}"
     )
 
@@ -206,7 +229,7 @@ def test_load_cost_model(tmp_path: Path) -> None:
     profile = load_cost_model("profile", tmp_path)
     assert isinstance(profile, ProfileCostModel)
     assert profile.node_cost(conv) == 0.0042
-    relu = OpInfo("Relu", ((4,),), (F32,), ((4,),), (F32,))
+    relu = view("Relu", ((4,),), (F32,), ((4,),), (F32,))
     assert profile.node_cost(relu) == analytic.node_cost(relu)
     assert profile.edge_cost(100) == analytic.edge_cost(100)
 
@@ -217,7 +240,7 @@ def test_load_cost_model(tmp_path: Path) -> None:
 
 def test_a_researcher_can_replace_the_model() -> None:
     class Flat(CostModel):
-        def node_cost(self, op: OpInfo) -> float:
+        def node_cost(self, op: OpView) -> float:
             return 1.0
 
         def edge_cost(self, nbytes: int) -> float:

@@ -126,11 +126,11 @@ def test_operator(case: Case) -> None:
 
 
 def test_every_operator_has_cases_from_opset_6_to_the_newest() -> None:
-    from ramiel.dialects.dfg import OPERATORS
+    from ramiel.dialects.dfg import OPS
     from tests.unit.op_cases import opsets_of
 
     tested = {(c.op, c.opset) for c in CASES}
-    for op in OPERATORS:
+    for op in OPS:
         opsets = opsets_of(op)
         assert opsets[-1] == NEWEST
         assert all((op, o) in tested for o in opsets)

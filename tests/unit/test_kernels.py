@@ -20,7 +20,6 @@ from onnx.reference import ReferenceEvaluator
 
 from ramiel import kernels
 from ramiel.kernels import (
-    KernelNode,
     TensorSig,
     UnsupportedKernel,
     emit,
@@ -29,6 +28,7 @@ from ramiel.kernels import (
     supported_ops,
 )
 from ramiel.numerics import assert_close, max_errors, within_tolerance
+from ramiel.opview import OpView
 
 _RNG = np.random.default_rng(2024)
 
@@ -469,10 +469,10 @@ def _reference(name: str) -> list[np.ndarray]:
 
 
 @functools.cache
-def _kernel_node(name: str) -> KernelNode:
+def _kernel_node(name: str) -> OpView:
     """The case as the kernel table sees it, with the output types onnxruntime produced."""
     c = CASES[name]
-    return KernelNode(
+    return OpView(
         op_type=c.op,
         inputs=tuple(None if value is None else f"x{i}" for i, value in enumerate(c.inputs)),
         input_types=tuple(None if value is None else (value.shape, value.dtype.name) for value in c.inputs),
@@ -529,7 +529,7 @@ def test_generated_source_computes_the_same(name: str) -> None:
 
 def test_input_expressions_are_bracketed_where_needed() -> None:
     """Input expressions that are not atoms get brackets before use as operands."""
-    node = KernelNode(
+    node = OpView(
         op_type="Reshape",
         inputs=("a + b", "shape"),
         input_types=(((2, 3), "float32"), ((1,), "int64")),
@@ -580,9 +580,9 @@ def _node(
     outputs: Sequence[TensorSig],
     values: Sequence[np.ndarray | None] = (),
     **attrs: Any,
-) -> KernelNode:
+) -> OpView:
     """A node built by hand, for combinations that should be refused."""
-    return KernelNode(
+    return OpView(
         op_type=op,
         inputs=tuple(None if sig is None else f"x{i}" for i, sig in enumerate(inputs)),
         input_types=tuple(inputs),
@@ -665,7 +665,7 @@ _IMG = ((1, 2, 4, 4), "float32")
         ),
     ],
 )
-def test_unsupported_combinations_raise(node: KernelNode, message: str) -> None:
+def test_unsupported_combinations_raise(node: OpView, message: str) -> None:
     """Combinations without an exact torch kernel raise UnsupportedKernel saying why."""
     with pytest.raises(UnsupportedKernel, match=message):
         emit(node)

@@ -9,11 +9,11 @@ import sys
 from io import StringIO
 
 import pytest
-from xdsl.context import Context
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.printer import Printer
 
 from ramiel.frontend.onnx_import import import_file
+from ramiel.ir_text import context
 from ramiel.passes import describe_passes, get_all_passes
 from ramiel.passes.cleanup import Cleanup
 from ramiel.pipeline import apply_passes
@@ -61,8 +61,8 @@ def test_cleanup_is_deterministic() -> None:
 def test_cleanup_is_its_pipeline() -> None:
     path = LIGHT_DIR / "light_resnet50.onnx"
     by_name, by_spec = import_file(path), import_file(path)
-    Cleanup().apply(Context(), by_name)
-    PassPipeline.parse_spec(get_all_passes(), "canonicalize,fold-batchnorm,canonicalize,cse").apply(Context(), by_spec)
+    Cleanup().apply(context(), by_name)
+    PassPipeline.parse_spec(get_all_passes(), "canonicalize,fold-batchnorm,canonicalize,cse").apply(context(), by_spec)
     assert str(by_name) == str(by_spec)
 
 

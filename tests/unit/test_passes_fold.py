@@ -19,12 +19,11 @@ from xdsl.dialects.builtin import ModuleOp
 
 from ramiel import kernels
 from ramiel.dialects.dfg import ConstantOp, DfgOp
+from ramiel.dialects.dfg.constant import same_type
+from ramiel.dialects.dfg.folding import fold_values
 from ramiel.frontend.onnx_import import import_model
-from ramiel.kernel_view import kernel_node
 from ramiel.numerics import assert_close
 from ramiel.passes.fold_constants import FoldConstants
-from ramiel.rewrites.constants import same_type
-from ramiel.rewrites.folding import fold
 from tests.unit.dfg_eval import random_inputs, run_dfg
 from tests.unit.op_cases import CASES, NEWEST, Case
 
@@ -37,7 +36,7 @@ NOT_FOLDED = frozenset({"Dropout"})
 def _folds(op: DfgOp) -> bool:
     """Whether `op` should fold: not excluded, and the kernel table computes it."""
     try:
-        kernels.emit(kernel_node(op))
+        kernels.emit(op.view())
     except kernels.UnsupportedKernel:
         return False
     return op.ONNX_OP_TYPE not in NOT_FOLDED
@@ -91,7 +90,7 @@ def test_fold_matches_onnxruntime(case: Case) -> None:
 def test_fold_equals_kernel_table(case: Case) -> None:
     module = import_model(_all_constant(case.model, seed=11))
     op = next(o for o in _body(module) if isinstance(o, DfgOp))
-    folded = fold(op, max_bytes=2**30)
+    folded = fold_values(op, max_bytes=2**30)
     if folded is None:
         assert not _folds(op)
         return
@@ -99,9 +98,9 @@ def test_fold_equals_kernel_table(case: Case) -> None:
 
     values = [
         None if v is None else torch.from_numpy(np.array(v))
-        for v in kernel_node(op).input_values
+        for v in op.view().input_values
     ]
-    computed = kernels.evaluate(kernel_node(op), values)
+    computed = kernels.evaluate(op.view(), values)
     for ours, theirs, result in zip(folded, computed, op.results, strict=True):
         assert np.array_equal(ours, theirs.numpy(), equal_nan=True), case.id
         assert same_type(ours, result), case.id

@@ -18,7 +18,9 @@ import pytest
 import torch
 from torch import nn
 
-from ramiel.dialects.dfg import ConstantOp, DfgOp, is_op
+from ramiel.dialects.dfg import ConstantOp, DfgOp
+from ramiel.dialects.dfg.normalization import BatchNormalizationOp
+from ramiel.dialects.dfg.shape import ReshapeOp
 from ramiel.frontend.onnx_import import import_file, import_model
 from ramiel.numerics import assert_close
 from ramiel.passes.cleanup import Cleanup
@@ -52,7 +54,7 @@ def test_light_model_cleanup(name: str) -> None:
     assert not any(after[op] for op in GONE), after
     assert sum(after.values()) < sum(before.values())
     for op in module.walk():
-        if is_op(op, "BatchNormalization"):
+        if isinstance(op, BatchNormalizationOp):
             producer = op.operands[0].owner
             assert not isinstance(producer, DfgOp) or producer.ONNX_OP_TYPE not in LINEAR
 
@@ -123,7 +125,7 @@ def test_zoo_transformer_reshapes_take_constants(dynamic: bool, tmp_path: Path) 
     counts = op_counts(module)
     assert not any(counts[op] for op in ("Shape", "Unsqueeze", "ConstantOfShape"))
     for op in module.walk():
-        if is_op(op, "Reshape"):
+        if isinstance(op, ReshapeOp):
             assert isinstance(op.operands[1].owner, ConstantOp)
     for ours, ref in zip(run_dfg(module, inputs), expected, strict=True):
         assert_close(ours, ref, "transformer_encoder")

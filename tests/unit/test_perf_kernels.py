@@ -14,13 +14,15 @@ import torch.nn.functional as F
 from onnx import TensorProto, helper
 
 from ramiel import api
-from ramiel.kernels import KernelNode, conv2d_call, inplace_call, prepack_conv2d_call
+from ramiel.dialects.dfg.conv import conv2d_call, prepack_conv2d_call
+from ramiel.kernels import inplace_call
 from ramiel.numerics import assert_close
+from ramiel.opview import OpView
 from ramiel.runtime_helpers import conv2d, onnx_lrn, prepack_conv2d
 
 
-def _conv_node(pads: Sequence[int] = (1, 1, 1, 1), shape: tuple[int, ...] = (8, 4, 3, 3)) -> KernelNode:
-    return KernelNode(
+def _conv_node(pads: Sequence[int] = (1, 1, 1, 1), shape: tuple[int, ...] = (8, 4, 3, 3)) -> OpView:
+    return OpView(
         "Conv",
         ("x", "w", "b"),
         (((1, 4, 10, 10), "float32"), (shape, "float32"), ((8,), "float32")),
@@ -29,9 +31,9 @@ def _conv_node(pads: Sequence[int] = (1, 1, 1, 1), shape: tuple[int, ...] = (8, 
     )
 
 
-def _unary(op_type: str, **attrs: object) -> KernelNode:
+def _unary(op_type: str, **attrs: object) -> OpView:
     sig = ((1, 8, 10, 10), "float32")
-    return KernelNode(op_type, ("c",), (sig,), (sig,), attrs)
+    return OpView(op_type, ("c",), (sig,), (sig,), attrs)
 
 
 def test_conv2d_call_fuses_exact_activations_only() -> None:
@@ -39,7 +41,7 @@ def test_conv2d_call_fuses_exact_activations_only() -> None:
     assert relu is not None
     assert relu.expr == "conv2d(x, w, b, padding=(1, 1), activation='relu')"
     assert relu.helpers == {"conv2d"}
-    clip = KernelNode(
+    clip = OpView(
         "Clip",
         ("c", "lo", "hi"),
         (((1, 8, 10, 10), "float32"), ((), "float32"), ((), "float32")),
@@ -57,7 +59,7 @@ def test_conv2d_call_fuses_exact_activations_only() -> None:
 def test_conv2d_call_refuses_what_conv2d_cannot_compute() -> None:
     assert conv2d_call(_conv_node(pads=(0, 0, 1, 1))) is None
     assert prepack_conv2d_call(_conv_node(pads=(0, 0, 1, 1))) is None
-    one_d = KernelNode(
+    one_d = OpView(
         "Conv", ("x", "w"), (((1, 4, 10), "float32"), ((8, 4, 3), "float32")), (((1, 8, 8), "float32"),),
         {"auto_pad": "NOTSET", "group": 1},
     )  # fmt: skip
@@ -76,12 +78,12 @@ def test_inplace_calls() -> None:
     assert relu is not None
     assert relu.expr == "torch.relu_(c)"
     sig = ((1, 8, 10, 10), "float32")
-    add = KernelNode("Add", ("a", "b"), (sig, ((8, 1, 1), "float32")), (sig,))
+    add = OpView("Add", ("a", "b"), (sig, ((8, 1, 1), "float32")), (sig,))
     call = inplace_call(add)
     assert call is not None
     assert call.expr == "a.add_(b)"
     # The first operand broadcasts up to the output: it cannot hold the result.
-    grows = KernelNode("Add", ("a", "b"), (((8, 1, 1), "float32"), sig), (sig,))
+    grows = OpView("Add", ("a", "b"), (((8, 1, 1), "float32"), sig), (sig,))
     assert inplace_call(grows) is None
     assert inplace_call(_unary("Exp")) is None
 

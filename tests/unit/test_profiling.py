@@ -21,7 +21,7 @@ from ramiel.costmodel import (
     op_signature,
 )
 from ramiel.dialects.dfg import ConstantOp, op_class
-from ramiel.ir_graph import cost_model, op_info
+from ramiel.ir_graph import cost_model
 from ramiel.onnx_types import tensor_type
 from ramiel.profiling import calibrate, profile_module
 
@@ -46,7 +46,9 @@ def _ints(values: list[int]) -> DenseArrayBase:
 def test_calibration_writes_every_constant(tmp_path: Path) -> None:
     constants = calibrate(tmp_path)
     assert set(constants) == set(CONSTANT_KEYS)
-    assert all(math.isfinite(v) and v > 0 for v in constants.values())
+    # A machine whose cores resume at once pays nothing per parallel call.
+    assert all(math.isfinite(v) and v > 0 for k, v in constants.items() if k != "parallel_call_s")
+    assert 0 <= constants["parallel_call_s"] < 0.1
     # The measured rates must be physically plausible for a CPU core.
     assert 1e8 < constants["gemm_flop_per_s"] < 1e13
     assert 1e-8 < constants["op_overhead_s"] < 1e-3
@@ -58,11 +60,11 @@ def test_profile_times_each_signature_once_and_extends_the_cache(tmp_path: Path)
     module = _conv_relu_module()
     table = profile_module(module, tmp_path)
     ops = [op for op in module.walk() if op.name in ("dfg.conv", "dfg.relu")]
-    signatures = {op_signature(op_info(op)) for op in ops}  # type: ignore[arg-type]
+    signatures = {op_signature(op.view()) for op in ops}  # type: ignore[arg-type]
     assert signatures <= set(table)
     assert all(0 < table[s] < 1.0 for s in signatures)
     # The convolution does far more work than the relu after it.
-    conv, relu = (table[op_signature(op_info(op))] for op in ops)  # type: ignore[arg-type]
+    conv, relu = (table[op_signature(op.view())] for op in ops)  # type: ignore[arg-type]
     assert conv > relu
     again = profile_module(module, tmp_path)
     assert again == table

@@ -1,0 +1,83 @@
+"""The `dfg` dialect: an ONNX graph as typed, statically shaped dataflow ops.
+
+One op per ONNX operator, each declared once, with everything Ramiel knows about
+it, in the module of its family (see `base` for what an op's row holds):
+
+    activation     Relu, Sigmoid, LeakyRelu, HardSigmoid, HardSwish, Gelu, Clip, Softmax, LogSoftmax
+    elementwise    arithmetic, comparisons, Where, Cast, unary math
+    shape          Shape, reshapes, Transpose, Expand, Tile, Concat, Split, Identity, Dropout, ConstantOfShape, Range
+    indexing       Slice, Gather, Pad
+    conv           Conv, ConvTranspose
+    pool           MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool
+    normalization  BatchNormalization, InstanceNormalization, LayerNormalization, LRN
+    reduction      ReduceMean, ReduceSum, ReduceMax, ArgMax
+    linalg         MatMul, Gemm
+    resize         Resize
+
+and `dfg.constant` (`constant`), which ONNX initializers and `Constant` nodes
+become. Adding an operator is a class in its family's module.
+
+    %w = dfg.constant #dfg.resource<conv1_w_5f0c2a9e1b7d3c4a : tensor<64x3x7x7xf32>>
+    %y = dfg.conv %x, %w {pads = array<i64: 3, 3, 3, 3>, strides = array<i64: 2, 2>} : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>) -> tensor<1x64x112x112xf32>
+
+Folding is xDSL's: each op's `fold()` gives its first input when it changes
+nothing and its values when they are known, and the dialect materializes
+folded values as `dfg.constant`.
+"""
+
+from xdsl.dialect_interfaces.constant_materialization import (
+    ConstantMaterializationInterface,
+)
+from xdsl.ir import Attribute, Dialect, Operation
+
+from ramiel.dialects.dfg import (  # noqa: F401  (each family declares its ops)
+    activation,
+    conv,
+    elementwise,
+    indexing,
+    linalg,
+    normalization,
+    pool,
+    reduction,
+    resize,
+    shape,
+)
+from ramiel.dialects.dfg.base import OPS, DfgOp, dfg_name
+from ramiel.dialects.dfg.constant import (
+    INLINE_CONSTANT_LIMIT,
+    RESOURCES,
+    ConstantOp,
+    ConstantValue,
+    ResourceAttr,
+    sanitize_identifier,
+)
+
+
+class ConstantMaterializer(ConstantMaterializationInterface):
+    """Folded values become `dfg.constant` ops."""
+
+    def materialize_constant(self, value: Attribute, type: Attribute) -> Operation | None:
+        if not isinstance(value, ConstantValue) or value.type != type:
+            return None
+        return ConstantOp(value)
+
+
+def op_class(op_type: str) -> type[DfgOp]:
+    """The `dfg` op class of an ONNX operator (KeyError if unsupported)."""
+    return OPS[op_type]
+
+
+Dfg = Dialect("dfg", [ConstantOp, *OPS.values()], [ResourceAttr], [RESOURCES, ConstantMaterializer()])
+
+__all__ = [
+    "INLINE_CONSTANT_LIMIT",
+    "OPS",
+    "RESOURCES",
+    "ConstantOp",
+    "Dfg",
+    "DfgOp",
+    "ResourceAttr",
+    "dfg_name",
+    "op_class",
+    "sanitize_identifier",
+]
