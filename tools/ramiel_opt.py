@@ -11,7 +11,8 @@ All of xdsl-opt's flags keep working. Unlike xDSL's driver:
   output) prints one line, `ramiel: error: <what> (<where>)`, and exits with 1;
 - a parse or verification error in IR text prints its diagnostic (location, the
   source line, the message) without a Python traceback and exits with 1; under
-  `--verify-diagnostics` it is printed and the run goes on, as in xDSL;
+  `--verify-diagnostics` it is printed and the run goes on, as in xDSL; text that
+  would hang or crash xDSL's parser is refused the same way (`ramiel.limits.check_ir_text`);
 - `-o FILE` is written only when the whole run succeeds, so a failed run neither
   creates nor truncates it;
 - an input with no operation is an empty module, as in MLIR.
@@ -49,6 +50,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from ramiel.errors import RamielError, report
 from ramiel.ir_text import ResourcePrinter
+from ramiel.limits import check_ir_text
 
 if TYPE_CHECKING:
     from ramiel.dialects.pyemit import PyModuleOp
@@ -303,7 +305,9 @@ class RamielOptMain(xDSLOptMain):
             return self._import_onnx(chunk)
         if key != "mlir":
             return super().parse_chunk(chunk, file_extension, start_offset)
-        parser = LocatingParser(self.ctx, chunk.read(), self.get_input_name(), start_offset)
+        name = self.get_input_name()
+        text = check_ir_text(chunk.read(), name, start_offset)
+        parser = LocatingParser(self.ctx, text, name, start_offset)
         module = parser.parse_module(not self.args.no_implicit_module)
         if not self.args.disable_verify:
             parser.verify_module(module)

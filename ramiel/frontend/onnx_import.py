@@ -31,6 +31,11 @@ fixed by the caller; where ONNX's data propagation stops short, the small
 tensors computed from constants and static shapes are evaluated so that every
 shape is static (see `_infer_types`). Weights stay out of the converter's and
 shape inference's copies of the model.
+
+The memory compiling the model will hold for its tensors is checked against a
+budget (`ramiel.limits.check_memory_budget`) from declared sizes alone: before
+external data is read, before shape inference, and once every shape is known,
+before the weights become IR and folding computes constants.
 """
 
 from __future__ import annotations
@@ -60,6 +65,14 @@ from xdsl.utils.exceptions import VerifyException
 
 from ramiel.dialects.dfg import OPS, ConstantOp, sanitize_identifier
 from ramiel.errors import RamielError
+from ramiel.limits import (
+    DEFAULT_MEMORY_BUDGET,
+    check_memory_budget,
+    element_count,
+    model_tensors,
+    node_label,
+    node_where,
+)
 from ramiel.onnx_types import (
     UnsupportedType,
     attribute_of_onnx,
@@ -96,23 +109,43 @@ _INFERENCE_DATA_LIMIT = 1024
 # Loading.
 
 
-def load_model(path: str | os.PathLike[str]) -> onnx.ModelProto:
-    """Read an ONNX file and its external data, refusing data outside its folder."""
+def load_model(
+    path: str | os.PathLike[str], *, memory_budget: int = DEFAULT_MEMORY_BUDGET
+) -> onnx.ModelProto:
+    """Read an ONNX file and its external data, refusing data outside its folder.
+
+    External data that would not fit `memory_budget` (see `check_memory_budget`)
+    is refused before it is read.
+    """
     where = str(path)
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
         raise RamielError(f"cannot read the model: {e.strerror}", where) from None
-    return load_model_bytes(data, where, Path(path).parent)
+    return load_model_bytes(data, where, Path(path).parent, memory_budget=memory_budget)
 
 
-def load_model_bytes(data: bytes, where: str, folder: str | os.PathLike[str]) -> onnx.ModelProto:
-    """Parse a serialised model; external data files are looked up in `folder`."""
+def load_model_bytes(
+    data: bytes,
+    where: str,
+    folder: str | os.PathLike[str],
+    *,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
+) -> onnx.ModelProto:
+    """Parse a serialised model; external data files are looked up in `folder`.
+
+    External data that would not fit `memory_budget` is refused before it is read.
+    """
     model = _parse_model(data, where)
     base = Path(folder).resolve()
-    for tensor in _external_tensors(model):
+    external = _external_tensors(model)
+    for tensor in external:
         location = next((e.value for e in tensor.external_data if e.key == "location"), "")
+        if "\x00" in location:
+            raise RamielError(
+                f"the external data location of tensor '{tensor.name}' holds a NUL byte", where
+            )
         target = (base / location).resolve()
         shown = str(Path(folder) / location)
         if not location or os.path.isabs(location) or not target.is_relative_to(base):
@@ -122,6 +155,9 @@ def load_model_bytes(data: bytes, where: str, folder: str | os.PathLike[str]) ->
             )
         if not target.is_file():
             raise RamielError(f"missing external data file for tensor '{tensor.name}'", shown)
+        _declare_length(tensor, target.stat().st_size, shown)
+    if external:
+        check_memory_budget(model, memory_budget, where)
     try:
         onnx.load_external_data_for_model(model, str(base))
     except (OSError, ValueError) as e:
@@ -141,11 +177,28 @@ def _parse_model(data: bytes, where: str) -> onnx.ModelProto:
 
 
 def _external_tensors(model: onnx.ModelProto) -> list[onnx.TensorProto]:
-    tensors = list(model.graph.initializer)
-    tensors += [
-        a.t for n in model.graph.node for a in n.attribute if a.type == onnx.AttributeProto.TENSOR
-    ]
-    return [t for t in tensors if t.data_location == onnx.TensorProto.EXTERNAL]
+    return [t for t in model_tensors(model) if t.data_location == onnx.TensorProto.EXTERNAL]
+
+
+def _declare_length(tensor: onnx.TensorProto, file_size: int, shown: str) -> None:
+    """Check the external data's offset and length, and give it a length if it has none.
+
+    Without one ONNX reads to the end of the file: with it, the memory budget
+    counts what will be read.
+    """
+    entries = {e.key: e.value for e in tensor.external_data}  # the last of a key counts
+    try:
+        offset = int(entries.get("offset") or 0)
+        length = int(entries["length"]) if entries.get("length") else None
+    except ValueError:
+        offset = length = -1
+    if offset < 0 or (length is not None and length < 0):
+        raise RamielError(
+            f"external data of tensor '{tensor.name}' has a malformed offset or length", shown
+        )
+    if length is None:
+        entry = tensor.external_data.add()
+        entry.key, entry.value = "length", str(max(file_size - offset, 0))
 
 
 # Import.
@@ -157,25 +210,31 @@ def import_model(
     *,
     where: str = "model",
     note: Callable[[str], None] | None = None,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
 ) -> ModuleOp:
     """The `dfg` module of an ONNX model (with its weights loaded); `model` is not changed.
 
     `input_shapes` fixes graph inputs' shapes by name; otherwise a symbolic
     leading (batch) dimension becomes 1, reported through `note`, and any other
-    symbolic dimension is an error.
+    symbolic dimension is an error. A model whose compile would hold more than
+    `memory_budget` bytes for its tensors is refused before shape inference (see
+    `ramiel.limits.check_memory_budget`).
     """
     owned = onnx.ModelProto()
     owned.CopyFrom(model)
-    return _import_owned(owned, input_shapes, where, note)
+    return _import_owned(owned, input_shapes, where, note, memory_budget)
 
 
 def import_file(
     path: str | os.PathLike[str],
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     note: Callable[[str], None] | None = None,
+    *,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
 ) -> ModuleOp:
-    """Load and import an `.onnx` file."""
-    return _import_owned(load_model(path), input_shapes, str(path), note)
+    """Load and import an `.onnx` file (`memory_budget` as for `import_model`)."""
+    model = load_model(path, memory_budget=memory_budget)
+    return _import_owned(model, input_shapes, str(path), note, memory_budget)
 
 
 def import_bytes(
@@ -184,9 +243,12 @@ def import_bytes(
     folder: str | os.PathLike[str],
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     note: Callable[[str], None] | None = None,
+    *,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
 ) -> ModuleOp:
     """Import a serialised model (`where` names it in errors; external data is in `folder`)."""
-    return _import_owned(load_model_bytes(data, where, folder), input_shapes, where, note)
+    model = load_model_bytes(data, where, folder, memory_budget=memory_budget)
+    return _import_owned(model, input_shapes, where, note, memory_budget)
 
 
 def _import_owned(
@@ -194,6 +256,7 @@ def _import_owned(
     input_shapes: Mapping[str, Sequence[int]] | None,
     where: str,
     note: Callable[[str], None] | None,
+    memory_budget: int,
 ) -> ModuleOp:
     """Import a model this module may change."""
     opset = _check_opset(model, where)
@@ -203,7 +266,11 @@ def _import_owned(
     model = _normalise_opset(model, opset, where)
     _name_skipped_outputs(model.graph)
     _fix_input_shapes(model, dict(input_shapes or {}), where, note or (lambda _: None))
+    # Once from the declared sizes, before shape inference; again with every shape
+    # known, before the weights become IR and folding computes constants.
+    check_memory_budget(model, memory_budget, where)
     types = _infer_types(model, where)
+    check_memory_budget(model, memory_budget, where, types)
     return _Importer(model, types, opset, where).module()
 
 
@@ -224,14 +291,6 @@ def _check_opset(model: onnx.ModelProto, where: str) -> int:
             f"unsupported opset {opset}: Ramiel imports opsets {MIN_OPSET} to {newest}", where
         )
     return opset
-
-
-def _node_label(node: onnx.NodeProto) -> str:
-    return node.name or (node.output[0] if node.output else node.op_type)
-
-
-def _node_where(where: str, node: onnx.NodeProto) -> str:
-    return f"{where}, node '{_node_label(node)}'"
 
 
 def _check_names(graph: onnx.GraphProto, where: str) -> None:
@@ -260,7 +319,7 @@ def _check_inference_input(graph: onnx.GraphProto, where: str) -> None:
         if node.op_type == "Split" and count is not None and count != len(node.output):
             raise RamielError(
                 f"Split has {len(node.output)} outputs, but num_outputs is {count}",
-                _node_where(where, node),
+                node_where(where, node),
             )
 
 
@@ -272,14 +331,14 @@ def _check_graph(graph: onnx.GraphProto, opset: int, where: str) -> list[onnx.No
         if node.domain not in ("", "ai.onnx"):
             raise RamielError(
                 f"unsupported operator {node.domain}.{node.op_type} (opset {opset})",
-                _node_where(where, node),
+                node_where(where, node),
             )
         supported = node.op_type in OPS or node.op_type == "Constant"
         if not supported and opset < _CONVERTED_AWAY.get(node.op_type, 0):
             supported = True
         if not supported:
             raise RamielError(
-                f"unsupported operator {node.op_type} at opset {opset}", _node_where(where, node)
+                f"unsupported operator {node.op_type} at opset {opset}", node_where(where, node)
             )
     defined = {i.name for i in graph.input} | {t.name for t in graph.initializer}
     return _topological_nodes(graph.node, defined, where)
@@ -302,7 +361,7 @@ def _topological_nodes(
             if not name:
                 continue
             if name in producer or name in defined:
-                raise RamielError(f"tensor '{name}' is defined twice", _node_where(where, node))
+                raise RamielError(f"tensor '{name}' is defined twice", node_where(where, node))
             producer[name] = index
     waiting_on: list[int] = []
     consumers: dict[int, list[int]] = {}
@@ -310,7 +369,7 @@ def _topological_nodes(
         needed = {producer[i] for i in node.input if i not in available and i in producer}
         undefined = [i for i in node.input if i not in available and i not in producer]
         if undefined:
-            raise RamielError(f"input '{undefined[0]}' is never defined", _node_where(where, node))
+            raise RamielError(f"input '{undefined[0]}' is never defined", node_where(where, node))
         waiting_on.append(len(needed))
         for p in needed:
             consumers.setdefault(p, []).append(index)
@@ -325,7 +384,7 @@ def _topological_nodes(
             if waiting_on[consumer] == 0:
                 heapq.heappush(ready, consumer)
     if len(ordered) != len(nodes):
-        stuck = sorted(_node_label(n) for i, n in enumerate(nodes) if waiting_on[i] > 0)
+        stuck = sorted(node_label(n) for i, n in enumerate(nodes) if waiting_on[i] > 0)
         raise RamielError(f"the graph has a cycle through {', '.join(stuck[:4])}", where)
     return ordered
 
@@ -351,7 +410,7 @@ def _normalise_opset(model: onnx.ModelProto, opset: int, where: str) -> onnx.Mod
             raise RamielError(
                 f"cannot convert {node.op_type} from opset {opset} to {NORMALISED_OPSET}: "
                 f"{detail}",
-                _node_where(where, node),
+                node_where(where, node),
             ) from None
         raise RamielError(
             f"cannot convert the model from opset {opset} to {NORMALISED_OPSET}: "
@@ -455,7 +514,7 @@ def _normalise_legacy_broadcast(model: onnx.ModelProto, where: str) -> None:
             raise RamielError(
                 f"cannot normalise the legacy broadcasting of {node.op_type}: the rank of "
                 f"'{a if rank_a is None else b}' is unknown",
-                _node_where(where, node),
+                node_where(where, node),
             )
         axis = axis_attr.i + rank_a if axis_attr.i < 0 else axis_attr.i
         trailing = rank_a - axis - rank_b
@@ -463,10 +522,10 @@ def _normalise_legacy_broadcast(model: onnx.ModelProto, where: str) -> None:
             raise RamielError(
                 f"{node.op_type} broadcasts a rank-{rank_b} operand at axis {axis_attr.i} "
                 f"of a rank-{rank_a} one",
-                _node_where(where, node),
+                node_where(where, node),
             )
         if trailing:
-            aligned = f"{b}__aligned_{_node_label(node)}"
+            aligned = f"{b}__aligned_{node_label(node)}"
             nodes.append(
                 helper.make_node(
                     "Unsqueeze", [b], [aligned], axes=list(range(rank_b, rank_b + trailing))
@@ -496,7 +555,7 @@ def _drop_dropout_masks(model: onnx.ModelProto, opset: int, where: str) -> None:
             raise RamielError(
                 f"the mask output of Dropout at opset {opset} is not supported (its "
                 "inference-mode value is defined from opset 12)",
-                _node_where(where, node),
+                node_where(where, node),
             )
         del node.output[1:]
 
@@ -543,7 +602,7 @@ def _without_large_initializers(
     initializers left out, and the names of the graph inputs added for them.
     """
     graph = model.graph
-    large = [t for t in graph.initializer if _element_count(t) > _INFERENCE_DATA_LIMIT]
+    large = [t for t in graph.initializer if element_count(t.dims) > _INFERENCE_DATA_LIMIT]
     if not large:
         return model, [], set()
     light = onnx.ModelProto()
@@ -584,10 +643,6 @@ def _with_initializers(
     return model
 
 
-def _element_count(tensor: onnx.TensorProto) -> int:
-    return int(np.prod(tensor.dims)) if tensor.dims else 1
-
-
 def _name_skipped_outputs(graph: onnx.GraphProto) -> None:
     """Name the absent optional outputs that precede a present one.
 
@@ -600,7 +655,7 @@ def _name_skipped_outputs(graph: onnx.GraphProto) -> None:
         last = max((i for i, o in enumerate(node.output) if o), default=-1)
         for index in range(last):
             if not node.output[index]:
-                name = f"{_node_label(node)}__unused_{index}"
+                name = f"{node_label(node)}__unused_{index}"
                 while name in taken:
                     name += "_"
                 taken.add(name)
@@ -699,7 +754,7 @@ _SIZE_PRESERVING = frozenset(
      "Reshape", "Identity", "Flatten", "Transpose", "Sqrt", "Reciprocal", "Clip")
 )  # fmt: skip
 """Operators whose output is no larger than the broadcast of their inputs, so that
-evaluating them on small inputs is cheap whatever shape inference says."""
+evaluating them on small inputs of known shapes is cheap whatever shape inference says."""
 
 
 def _inferred_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypeProto]:
@@ -733,7 +788,7 @@ def _evaluate_constant_tensors(
 ) -> dict[str, np.ndarray]:
     """Values of the small node outputs that depend only on constants and static shapes."""
     graph = model.graph
-    small = {t.name: t for t in graph.initializer if _element_count(t) <= _INFERENCE_DATA_LIMIT}
+    small = {t.name: t for t in graph.initializer if element_count(t.dims) <= _INFERENCE_DATA_LIMIT}
     available = set(small)
     nodes: list[onnx.NodeProto] = []
     for node in graph.node:
@@ -749,7 +804,7 @@ def _evaluate_constant_tensors(
             nodes.append(helper.make_node("Constant", [], [node.output[0]], value=value))
         elif node.op_type == "Constant" or (
             all(i in available for i in inputs)
-            and all(_is_small(types, o, node.op_type) for o in node.output if o)
+            and all(_is_small(types, o, node, small) for o in node.output if o)
         ):
             nodes.append(node)
         else:
@@ -780,11 +835,20 @@ def _evaluate_constant_tensors(
     }
 
 
-def _is_small(types: Mapping[str, onnx.TypeProto], name: str, op_type: str) -> bool:
+def _is_small(
+    types: Mapping[str, onnx.TypeProto], name: str, node: onnx.NodeProto, small: Iterable[str]
+) -> bool:
+    """Whether output `name` of `node`, whose inputs are all small tensors, is small too.
+
+    An output of unknown shape is when its operator preserves size and no input's
+    shape is unknown: otherwise a chain of broadcasts could grow it without bound.
+    """
     shape = _static_shape(types, name)
     if shape is None:
-        return op_type in _SIZE_PRESERVING
-    return int(np.prod(shape)) <= _INFERENCE_DATA_LIMIT
+        return node.op_type in _SIZE_PRESERVING and all(
+            i in small or _static_shape(types, i) is not None for i in node.input if i
+        )
+    return element_count(shape) <= _INFERENCE_DATA_LIMIT
 
 
 def _with_values(model: onnx.ModelProto, values: Mapping[str, np.ndarray]) -> onnx.ModelProto:
@@ -875,8 +939,8 @@ class _Importer:
         self.values[name] = op.output
 
     def _add_node(self, block: Block, node: onnx.NodeProto) -> None:
-        label = _node_label(node)
-        where = _node_where(self.where, node)
+        label = node_label(node)
+        where = node_where(self.where, node)
         if node.op_type == "Constant":
             self._add_constant(block, node.output[0], _constant_value(node, where), where)
             return

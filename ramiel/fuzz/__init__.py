@@ -3,6 +3,7 @@
     python -m ramiel.fuzz --budget 5000                 # every kind, 5000 inputs each
     python -m ramiel.fuzz valid --budget 500 --seed 3   # random graphs only
     python -m ramiel.fuzz onnx ir cli --budget 2000     # broken inputs only
+    python -m ramiel.fuzz strings nesting utf8 names attributes   # hostile inputs only
 
 Kinds:
 
@@ -18,6 +19,13 @@ Kinds:
   `--save`/broken.
   The commands run in a child process (`ramiel.fuzz.sandbox`), so that a hang
   is reported after `--timeout` seconds instead of stopping the run.
+- `strings`, `nesting`, `utf8` (`ramiel.fuzz.broken`): IR text that xDSL's lexer
+  and parser cannot take (unterminated or badly escaped string literals and
+  resource sections, brackets nested around the limit and far beyond, invalid
+  UTF-8), given to `ramiel-opt`; `names`: models with hostile file names, tensor
+  and node names and metadata strings, compiled and run (no string may become
+  code); `attributes`: attribute values outside the spec, imported, or compiled
+  and run. Each ends as the broken inputs must.
 
 Everything is seeded: the same `--seed` and `--budget` give the same inputs.
 The exit status is 1 when anything was found.
@@ -34,7 +42,7 @@ from pathlib import Path
 REGRESSIONS = Path(__file__).resolve().parents[2] / "tests" / "regressions"
 """Where findings are saved by default (in a source checkout)."""
 
-KINDS = ("valid", "onnx", "ir", "cli")
+KINDS = ("valid", "onnx", "ir", "cli", "strings", "nesting", "utf8", "names", "attributes")
 
 
 class ValidFinding(AssertionError):
@@ -177,12 +185,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 counts += f"; {streams[-1]} set aside as known" if streams[-1] else ""
                 summary = f"valid: {args.budget} graphs match onnxruntime ({counts})"
             else:
-                fuzz = {
-                    "onnx": broken.fuzz_onnx,
-                    "ir": broken.fuzz_ir,
-                    "cli": broken.fuzz_cli,
-                }[kind]
-                report = fuzz(args.budget, args.seed, sandbox, found)
+                report = broken.fuzz(kind, args.budget, args.seed, sandbox, found)
                 failed |= bool(report.findings)
                 distinct = len({f.signature() for f in report.findings})
                 summary = (

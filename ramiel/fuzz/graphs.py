@@ -32,6 +32,7 @@ from onnx import TensorProto, helper, numpy_helper, version_converter
 from ramiel import api
 from ramiel.errors import RamielError
 from ramiel.fuzz.sandbox import root_cause
+from ramiel.passes.convert_dfg_to_pyemit import ConvertDfgToPyemit
 
 OPSET = 18
 """The opset of generated models (the importer's normalised one, so nothing is converted)."""
@@ -60,6 +61,9 @@ HEALTH_CHECKS_OFF = (
 )
 """Hypothesis health checks that generated graphs trip by design (they are slow and large)."""
 
+LOWERING = ConvertDfgToPyemit.name
+"""The pass that ends every pipeline: the lowering to the printed program."""
+
 Draw = Callable[[Any], Any]
 """Hypothesis's `draw`: takes a strategy, returns a value from it."""
 
@@ -69,7 +73,7 @@ def pipeline(heuristic: str, workers: int) -> str:
 
     The static cost model keeps the schedule independent of this machine's caches.
     """
-    return f"cleanup,cluster{{heuristic={heuristic} workers={workers} cost=static}},convert-dfg-to-pyemit"
+    return f"cleanup,cluster{{heuristic={heuristic} workers={workers} cost=static}},{LOWERING}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,3 @@
+// ramiel-opt
+builtin.module attributes {note = "café"} {
+}
