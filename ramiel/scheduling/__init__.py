@@ -1,11 +1,15 @@
 """Scheduling core: task graphs, heuristics, simulation, validation and reports.
 
 Importing the package registers the built-in heuristics `cp` (default), `dsc`,
-`heft` and `serial`.
+`heft` and `serial`; `optimal` (an exact CP-SAT solver, with the `workbench`
+extra) and `ios` (IOS's stage dynamic program); and, where `anrg-saga` is
+installed, its algorithms as `saga-*`. The workbench also has task-graph sets
+with known optima (`graphsets`), STG files (`stg`), suites that score every
+heuristic on them (`suite`) and a simulator with memory contention (`contention`).
 """
 
 # The built-in heuristics register themselves when their modules are imported.
-from ramiel.scheduling import cp, dsc, heft, serial  # noqa: F401
+from ramiel.scheduling import cp, dsc, exact, heft, ios, saga_adapter, serial  # noqa: F401
 from ramiel.scheduling.compare import CompareRow, compare, format_table
 from ramiel.scheduling.cp import (
     linear_clusters,
