@@ -276,8 +276,7 @@ class _Lowering:
         readers.update(self.returned)
         owned: set[SSAValue] = set()
         for op in self.block.ops:
-            kernel = self.kernels.get(op) if isinstance(op, DfgOp) else None
-            if kernel is None:
+            if not isinstance(op, DfgOp) or (kernel := self.kernels.get(op)) is None:
                 continue
             first = op.operands[0] if op.operands else None
             if first is not None and first in owned and readers[first] == 1 and self.home(first) == self.stream_of[op]:

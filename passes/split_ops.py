@@ -327,6 +327,7 @@ def _plan(
     for i in range(last + 1, len(tasks)):
         keep(i)
     join = concat if outer is None else renumber[index[outer]]
+    assert join is not None
     edges += [Edge(end, join, nbytes, model.edge_cost(nbytes)) for end, nbytes in ends]
     if concat is not None:
         edges += [Edge(concat, renumber[w], tasks.edge(last, w).nbytes, tasks.edge(last, w).cost) for w in tasks.succs(last)]
@@ -436,7 +437,7 @@ def _outer_concat(last: DfgOp) -> DfgOp | None:
     """The Concat on channels that alone reads `last`'s result, if there is one."""
     result = last.results[0]
     outer = result.get_user_of_unique_use() if result.has_one_use() else None
-    if isinstance(outer, ConcatOp) and outer.python_attributes()["axis"] % len(_shape(result)) == 1:
+    if isinstance(outer, ConcatOp) and cast(int, outer.python_attributes()["axis"]) % len(_shape(result)) == 1:
         return outer
     return None
 

@@ -184,7 +184,7 @@ class FunctionGraph:
         for op in self.function.body.block.ops:
             if isinstance(op, ConstantOp):
                 users = [
-                    index[u.operation] for u in op.output.uses if u.operation in index
+                    index[u.operation] for u in op.output.uses if isinstance(u.operation, DfgOp) and u.operation in index
                 ]
                 if users:
                     op.attributes[name] = self.ops[min(users)].attributes[name]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ramiel.errors import RamielError
 
 
-def register_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register_commands(commands: argparse._SubParsersAction[Any]) -> None:
     """Add `compare` and `show` to the `ramiel` command's subcommands."""
     compare_cmd = commands.add_parser(
         "compare", help="every scheduling heuristic on every model, in one table"

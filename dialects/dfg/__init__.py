@@ -15,7 +15,8 @@ it, in the module of its family (see `base` for what an op's row holds):
     resize         Resize
 
 and `dfg.constant` (`constant`), which ONNX initializers and `Constant` nodes
-become. Adding an operator is a class in its family's module.
+become. Adding an operator is a class in its family's module; a new family is
+a new module, found by its name.
 
     %w = dfg.constant #dfg.resource<conv1_w_5f0c2a9e1b7d3c4a : tensor<64x3x7x7xf32>>
     %y = dfg.conv %x, %w {pads = array<i64: 3, 3, 3, 3>, strides = array<i64: 2, 2>} : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>) -> tensor<1x64x112x112xf32>
@@ -25,23 +26,14 @@ nothing and its values when they are known, and the dialect materializes
 folded values as `dfg.constant`.
 """
 
+import importlib
+import pkgutil
+
 from xdsl.dialect_interfaces.constant_materialization import (
     ConstantMaterializationInterface,
 )
 from xdsl.ir import Attribute, Dialect, Operation
 
-from ramiel.dialects.dfg import (  # noqa: F401  (each family declares its ops)
-    activation,
-    conv,
-    elementwise,
-    indexing,
-    linalg,
-    normalization,
-    pool,
-    reduction,
-    resize,
-    shape,
-)
 from ramiel.dialects.dfg.base import OPS, DfgOp, dfg_name
 from ramiel.dialects.dfg.constant import (
     INLINE_CONSTANT_LIMIT,
@@ -51,6 +43,14 @@ from ramiel.dialects.dfg.constant import (
     ResourceAttr,
     sanitize_identifier,
 )
+
+_NOT_FAMILIES = frozenset({"base", "constant", "folding"})
+"""The package's modules that declare no operator family."""
+
+# Each family module declares its ops into `OPS` as it is imported; a new
+# family is a new module here and nothing else.
+for _family in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in _NOT_FAMILIES):
+    importlib.import_module(f"{__name__}.{_family}")
 
 
 class ConstantMaterializer(ConstantMaterializationInterface):

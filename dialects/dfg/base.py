@@ -94,7 +94,6 @@ from ramiel.dialects.dfg.constant import (
     constant_value,
     is_static_supported_tensor,
 )
-from ramiel.dialects.dfg.folding import NumpyFold, fold_values
 from ramiel.onnx_types import (
     attribute_of_onnx,
     element_types_of_constraint,
@@ -104,6 +103,11 @@ from ramiel.onnx_types import (
     static_shape,
 )
 from ramiel.opview import OpView
+
+from .folding import (  # relative: the type checker then sees one DfgOp
+    NumpyFold,
+    fold_values,
+)
 
 if TYPE_CHECKING:
     from ramiel.kernels import Kernel

@@ -30,7 +30,6 @@ result's shape or element type.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -43,7 +42,7 @@ from ramiel.dialects.dfg.constant import constant_array, is_splat, same_type, sp
 from ramiel.onnx_types import numpy_dtype, static_shape
 
 if TYPE_CHECKING:
-    from ramiel.dialects.dfg.base import DfgOp
+    from .base import DfgOp
 
 DEFAULT_MAX_BYTES = 16 * 2**20
 """The default limit on the bytes a folded result may store (16 MiB)."""
@@ -111,7 +110,8 @@ def _bytes(values: Sequence[SSAValue]) -> int:
 
 
 def _evaluate_kernel(op: DfgOp, values: Values) -> list[np.ndarray] | None:
-    if op.KERNEL is None:
+    kernel = type(op).KERNEL  # through the class: an instance would bind it as a method
+    if kernel is None:
         return None
     import torch
 
@@ -119,7 +119,7 @@ def _evaluate_kernel(op: DfgOp, values: Values) -> list[np.ndarray] | None:
 
     tensors = [None if v is None else torch.from_numpy(np.array(v)) for v in values]
     try:
-        outputs = kernels.evaluate(op.view(), tensors, functools.partial(kernels.emit, kernel=op.KERNEL))
+        outputs = kernels.evaluate(op.view(), tensors, lambda view: kernels.emit(view, kernel))
     except kernels.UnsupportedKernel:
         return None
     return [t.numpy() for t in outputs]
