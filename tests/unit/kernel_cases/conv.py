@@ -1,0 +1,31 @@
+"""Kernel cases of the conv operators."""
+
+from tests.unit.kernel_cases.core import case, rand
+
+case("Conv", rand(1, 3, 9, 9), rand(4, 3, 3, 3), rand(4))
+case("Conv", rand(1, 3, 9, 9), rand(4, 3, 3, 3), strides=[2, 2], pads=[1, 1, 1, 1])
+case("Conv", rand(1, 4, 9, 8), rand(6, 2, 3, 2), rand(6), group=2, dilations=[2, 1], pads=[2, 0, 2, 1])
+case("Conv", rand(1, 4, 8, 8), rand(4, 1, 3, 3), group=4, pads=[0, 1, 2, 1])
+case("Conv", rand(1, 3, 10, 9), rand(4, 3, 3, 3), auto_pad="SAME_UPPER", strides=[2, 2])
+case("Conv", rand(1, 3, 10, 9), rand(4, 3, 4, 4), auto_pad="SAME_LOWER", strides=[2, 2])
+case("Conv", rand(1, 3, 10, 9), rand(4, 3, 4, 4), rand(4), auto_pad="SAME_UPPER")
+case("Conv", rand(1, 3, 9, 9), rand(4, 3, 3, 3), auto_pad="VALID", strides=[3, 2])
+case("Conv", rand(1, 3, 11), rand(5, 3, 3), rand(5), strides=[2], pads=[1, 2])
+case("Conv", rand(1, 2, 5, 6, 4), rand(3, 2, 3, 3, 2), pads=[1, 1, 0, 1, 1, 1], strides=[1, 2, 1])
+case("Conv", rand(2, 3, 7, 7), rand(4, 3, 1, 1), kernel_shape=[1, 1])
+# onnxruntime rejects dilated SAME convolutions and pools them with undilated padding.
+case("Conv", rand(1, 2, 9, 8), rand(3, 2, 3, 3), auto_pad="SAME_UPPER", dilations=[2, 2], strides=[2, 1], reference="onnx")
+case("Conv", rand(1, 2, 9, 8), rand(3, 2, 2, 2), auto_pad="SAME_LOWER", dilations=[2, 3], reference="onnx")
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 3, 3), rand(4))
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 3, 3), strides=[2, 2], pads=[1, 1, 1, 1])
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 3, 3), strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 4, 4), rand(4), strides=[2, 2], pads=[1, 0, 2, 1])
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 3, 3), strides=[2, 2], pads=[0, 2, 2, 0], output_padding=[1, 1])
+case("ConvTranspose", rand(1, 4, 5, 5), rand(4, 2, 3, 3), group=2, dilations=[2, 2], strides=[2, 1])
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 3, 3), strides=[2, 2], auto_pad="SAME_UPPER")
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 3, 3), strides=[2, 2], auto_pad="SAME_LOWER")
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 3, 3), strides=[2, 2], output_shape=[10, 9])
+case("ConvTranspose", rand(1, 2, 4, 4), rand(2, 3, 1, 2), rand(3), strides=[2, 3], output_shape=[7, 12])
+case("ConvTranspose", rand(1, 3, 5, 5), rand(3, 4, 3, 3), strides=[3, 3], auto_pad="VALID")
+case("ConvTranspose", rand(1, 3, 7), rand(3, 2, 4), rand(2), strides=[2], pads=[1, 2])
+case("ConvTranspose", rand(1, 2, 3, 4, 3), rand(2, 2, 2, 3, 2), strides=[2, 1, 2], pads=[0, 1, 1, 1, 1, 0])

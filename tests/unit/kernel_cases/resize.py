@@ -1,0 +1,43 @@
+"""Kernel cases of the resize operators."""
+
+import numpy as np
+
+from tests.unit.kernel_cases.core import both, case, f32, i64, rand
+
+# Resize: torch-equivalent configurations and the helper for the rest.
+_IMAGE = rand(1, 2, 4, 5)
+_SMALL = rand(1, 2, 8, 7)
+case("Resize", _IMAGE, None, f32(1, 1, 2, 2), const=(2,), mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+case("Resize", _IMAGE, None, f32(1, 1, 2, 2), const=(2,))
+case("Resize", _IMAGE, None, f32(1, 1, 3, 1.5), const=(2,))
+case("Resize", _SMALL, None, f32(1, 1, 0.5, 0.5), const=(2,))
+case("Resize", _SMALL, None, f32(1, 1, 0.5, 0.5), const=(2,), nearest_mode="round_prefer_ceil")
+case("Resize", _SMALL, None, f32(1, 1, 0.6, 1.3), const=(2,), nearest_mode="ceil", coordinate_transformation_mode="tf_half_pixel_for_nn")
+both("Resize", _IMAGE, None, None, i64(1, 2, 7, 9), const=(3,))
+case("Resize", _IMAGE, None, None, i64(1, 2, 7, 9), const=(3,), coordinate_transformation_mode="align_corners")
+case("Resize", _IMAGE, None, f32(1, 1, 2, 2), const=(2,), mode="linear")
+case("Resize", _IMAGE, None, f32(1, 1, 1.7, 2.3), const=(2,), mode="linear", coordinate_transformation_mode="pytorch_half_pixel")
+case("Resize", _SMALL, None, f32(1, 1, 0.5, 0.75), const=(2,), mode="linear")
+case("Resize", _IMAGE, None, None, i64(1, 2, 7, 9), const=(3,), mode="linear", coordinate_transformation_mode="align_corners")
+case("Resize", _IMAGE, None, f32(1, 1, 2, 2), const=(2,), mode="linear", coordinate_transformation_mode="asymmetric")
+case("Resize", _IMAGE, None, f32(1, 1, 1.5, 2.5), const=(2,), mode="linear", coordinate_transformation_mode="half_pixel_symmetric")
+case("Resize", _IMAGE, None, None, i64(1, 2, 1, 9), const=(3,), mode="linear", coordinate_transformation_mode="pytorch_half_pixel")
+case("Resize", _IMAGE, None, f32(1, 1, 2, 2), const=(2,), mode="cubic")
+case("Resize", _IMAGE, None, None, i64(1, 2, 7, 9), const=(3,), mode="cubic", coordinate_transformation_mode="align_corners")
+case("Resize", _IMAGE, None, f32(1, 1, 2, 2), const=(2,), mode="cubic", cubic_coeff_a=-0.5)
+case("Resize", _IMAGE, None, f32(1, 1, 1.5, 1.5), const=(2,), mode="cubic", exclude_outside=1)
+case("Resize", _IMAGE, None, f32(1, 1, 2, 2), const=(2,), mode="cubic", coordinate_transformation_mode="asymmetric")
+case("Resize", _IMAGE, None, None, i64(8, 8), const=(3,), axes=[2, 3], keep_aspect_ratio_policy="not_larger")
+case("Resize", _IMAGE, None, None, i64(8, 8), const=(3,), axes=[2, 3], keep_aspect_ratio_policy="not_smaller", mode="linear")
+case("Resize", _IMAGE, None, f32(2, 3), const=(2,), axes=[-1, 2], mode="linear")
+case("Resize", _IMAGE, f32(0.2, 0.1, 0.8, 0.9), f32(1.5, 2), const=(1, 2), axes=[2, 3], mode="linear", coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-1.0)
+case("Resize", _IMAGE, f32(0, 0, 0.3, -0.2, 1, 1, 0.9, 1.2), f32(1, 1, 2, 2), const=(1, 2), coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=5.0)
+case("Resize", rand(2, 6), None, f32(1.5, 2), const=(2,), mode="linear")
+case("Resize", rand(1, 2, 3, 4, 5), None, f32(1, 1, 2, 1.5, 0.5), const=(2,), mode="linear")
+case("Resize", rand(3, 5), None, f32(2, 1.5), const=(2,))
+case("Resize", _IMAGE, None, f32(1, 1, 2, 2), const=(2,), mode="linear", antialias=1)
+case("Resize", _IMAGE, None, f32(1, 1, 1, 1), const=(2,), mode="linear")
+case("Resize", _IMAGE, None, f32(1, 1, 1.2, 1.5), const=(2,), mode="linear")
+case("Resize", _IMAGE, None, f32(1, 1, 2, 1.5), const=(2,), mode="cubic", antialias=1)
+case("Resize", rand(1, 2, 4, 5, dtype=np.uint8, low=0, high=250), None, f32(1, 1, 2, 2), const=(2,))
+case("Resize", rand(1, 2, 4, 5, dtype=np.int32, low=-9, high=9), None, None, i64(1, 2, 7, 3), const=(3,))
