@@ -365,10 +365,8 @@ def _compiled(expr: str, arity: int, helpers: frozenset[str]) -> Callable[..., A
     import torch
     import torch.nn.functional as F
 
-    from ramiel import runtime_helpers
-
     namespace: dict[str, object] = {"torch": torch, "F": F}
-    namespace.update((name, getattr(runtime_helpers, name)) for name in helpers)
+    namespace.update((name, _helper_functions()[name]) for name in helpers)
     params = ", ".join(_placeholder(index) for index in range(arity))
     return eval(f"lambda {params}: {expr}", namespace)
 
@@ -401,16 +399,21 @@ def evaluate(
 
 @functools.cache
 def _helper_functions() -> dict[str, Callable[..., object]]:
-    """The public functions of `ramiel.runtime_helpers`, in the order they are defined."""
+    """The public functions of `ramiel.runtime_helpers`, module by module, each in the order it defines them."""
     from ramiel import runtime_helpers
 
-    functions = [
-        value
-        for name, value in vars(runtime_helpers).items()
-        if inspect.isfunction(value) and value.__module__ == runtime_helpers.__name__ and not name.startswith("_")
-    ]
-    functions.sort(key=lambda function: function.__code__.co_firstlineno)
-    return {function.__name__: function for function in functions}
+    found: dict[str, Callable[..., object]] = {}
+    for module in runtime_helpers.modules():
+        functions = [
+            value
+            for name, value in vars(module).items()
+            if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")
+        ]
+        for function in sorted(functions, key=lambda function: function.__code__.co_firstlineno):
+            if function.__name__ in found:
+                raise ValueError(f"two runtime helpers named {function.__name__!r}")
+            found[function.__name__] = function
+    return found
 
 
 @functools.cache

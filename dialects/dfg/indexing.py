@@ -36,7 +36,7 @@ def _same_type(op: DfgOp) -> bool:
 
 def _slice(n: KernelWriter) -> str:
     """Slice: Python indexing (with `flip` for negative steps) when the bounds are constant, else the `onnx_slice` helper."""
-    from ramiel.runtime_helpers import slice_bounds
+    from ramiel.runtime_helpers.indexing import slice_bounds
 
     shape = n.shape(0)
     starts, ends = n.ints(1), n.ints(2)
@@ -133,7 +133,7 @@ _TORCH_PAD_MODES = {"reflect": "reflect", "edge": "replicate", "wrap": "circular
 
 def _pad(n: KernelWriter) -> str:
     """Pad in the constant, reflect, edge and wrap modes: `F.pad` where torch accepts the pads, else the `onnx_pad` helper."""
-    from ramiel.runtime_helpers import pad_widths, torch_pad_arg
+    from ramiel.runtime_helpers.indexing import pad_widths, torch_pad_arg
 
     x = n.arg(0)
     shape = n.shape(0)

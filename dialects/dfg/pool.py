@@ -34,7 +34,7 @@ def _pool_size(size: int, begin: int, end: int, window: int, stride: int, ceil_m
 
 def _pool(n: KernelWriter) -> str:
     """MaxPool, AveragePool: `F.max_poolNd`/`F.avg_poolNd`, pads torch cannot express applied first."""
-    from ramiel.runtime_helpers import torch_pad_arg
+    from ramiel.runtime_helpers.indexing import torch_pad_arg
 
     n.single_output()
     is_max = n.node.op_type == "MaxPool"

@@ -108,7 +108,7 @@ def _interpolate(
     """`F.interpolate` computing the Resize exactly as ONNX does, or None when it cannot."""
     import torch
 
-    from ramiel.runtime_helpers import nearest_indices, resize_coordinates
+    from ramiel.runtime_helpers.resize import nearest_indices, resize_coordinates
 
     shape, out = n.shape(0), n.out_shape
     spatial = len(shape) - 2

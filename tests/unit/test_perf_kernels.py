@@ -18,7 +18,8 @@ from ramiel.dialects.dfg.conv import conv2d_call, prepack_conv2d_call
 from ramiel.kernels import inplace_call
 from ramiel.numerics import assert_close
 from ramiel.opview import OpView
-from ramiel.runtime_helpers import conv2d, onnx_lrn, prepack_conv2d
+from ramiel.runtime_helpers.conv import conv2d, prepack_conv2d
+from ramiel.runtime_helpers.normalization import onnx_lrn
 
 
 def _conv_node(pads: Sequence[int] = (1, 1, 1, 1), shape: tuple[int, ...] = (8, 4, 3, 3)) -> OpView:
