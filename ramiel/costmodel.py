@@ -4,7 +4,9 @@ A `CostModel` answers three questions, in seconds: `node_cost(op)` for one ONNX
 operation run at batch 1, `edge_cost(nbytes)` for handing a tensor of `nbytes`
 from one stream to another, and `call_cost(streams)` for what a call of code on
 that many streams pays once, whatever its graph. Researchers can pass any
-subclass to the compiler.
+subclass to the compiler, or register a factory of one under a name
+(`register_cost_model`, or an entry point in the `ramiel.cost_models` group) so
+that the passes' `cost` option and the command line can name it.
 
 `AnalyticCostModel` counts FLOPs and bytes moved per op (see `op_work`) and predicts
 
@@ -50,6 +52,7 @@ from pathlib import Path
 
 from ramiel.onnx_types import element_type_named
 from ramiel.opview import OpView, Shape
+from ramiel.registry import Registry
 
 CONSTANT_KEYS = (
     "gemm_flop_per_s",
@@ -63,6 +66,7 @@ CONSTANT_KEYS = (
 ANALYTIC_CACHE_FILE = "cost_analytic.json"
 PROFILE_CACHE_FILE = "cost_profile.json"
 COST_MODELS = ("static", "analytic", "profile")
+"""The built-in cost models (see `COST_MODEL_REGISTRY` for all)."""
 
 
 def _dtype(name: str | None) -> tuple[str, int]:
@@ -379,36 +383,65 @@ def _read_cache(path: Path) -> dict[str, float] | None:
     return {str(k): float(v) for k, v in data.items()}
 
 
-def load_cost_model(
-    name: str, cache_dir: str | os.PathLike[str] | None = None
-) -> CostModel:
-    """The cost model called `name` ("static", "analytic" or "profile").
+COST_MODEL_ENTRY_POINT_GROUP = "ramiel.cost_models"
+CostModelFactory = Callable[[Path | None], CostModel]
+"""Builds a cost model from the cache directory (None when there is none)."""
 
-    "analytic" and "profile" read their cache file from `cache_dir` (see the module
-    docstring); when it is absent they fall back to "static" with a warning.
+COST_MODEL_REGISTRY: Registry[CostModelFactory] = Registry("cost model", COST_MODEL_ENTRY_POINT_GROUP)
+"""Every cost model, by name: the built-ins, files run with `COST_MODEL_REGISTRY.load_file`,
+and entry points of installed packages in the `ramiel.cost_models` group."""
+
+
+def register_cost_model(name: str) -> Callable[[CostModelFactory], CostModelFactory]:
+    """Decorator registering a `(cache_dir) -> CostModel` factory under `name`, as heuristics are::
+
+    @register_cost_model("roofline")
+    def roofline(cache_dir: Path | None) -> CostModel: ...
     """
-    if name not in COST_MODELS:
-        raise ValueError(
-            f"unknown cost model {name!r}; choose one of {', '.join(COST_MODELS)}"
-        )
-    if name == "static":
-        return StaticCostModel()
-    directory = Path(cache_dir) if cache_dir is not None else None
-    analytic = _read_cache(directory / ANALYTIC_CACHE_FILE) if directory else None
-    fallback: CostModel = (
-        AnalyticCostModel(analytic) if analytic is not None else StaticCostModel()
-    )
-    wanted = (
-        analytic
-        if name == "analytic"
-        else (_read_cache(directory / PROFILE_CACHE_FILE) if directory else None)
-    )
-    if wanted is None:
-        file = ANALYTIC_CACHE_FILE if name == "analytic" else PROFILE_CACHE_FILE
+    return COST_MODEL_REGISTRY.register(name)
+
+
+def available_cost_models() -> list[str]:
+    """The names of every registered cost model, sorted."""
+    return COST_MODEL_REGISTRY.names()
+
+
+def load_cost_model(name: str, cache_dir: str | os.PathLike[str] | None = None) -> CostModel:
+    """The cost model registered as `name`, built from the cache in `cache_dir`."""
+    try:
+        factory = COST_MODEL_REGISTRY.get(name)
+    except KeyError:
+        raise ValueError(f"unknown cost model {name!r}; choose one of {', '.join(available_cost_models())}") from None
+    return factory(Path(cache_dir) if cache_dir is not None else None)
+
+
+@register_cost_model("static")
+def _static(cache_dir: Path | None) -> CostModel:
+    del cache_dir
+    return StaticCostModel()
+
+
+def _cached(name: str, file: str, directory: Path | None) -> dict[str, float] | None:
+    """The cache `file` of cost model `name`; None, with a warning, when it is absent."""
+    table = _read_cache(directory / file) if directory else None
+    if table is None:
         where = directory / file if directory else f"{file} (no cache directory given)"
-        warnings.warn(
-            f"cost model {name!r}: {where} not found, using the static cost model",
-            stacklevel=2,
-        )
+        warnings.warn(f"cost model {name!r}: {where} not found, using the static cost model", stacklevel=4)
+    return table
+
+
+@register_cost_model("analytic")
+def _analytic(cache_dir: Path | None) -> CostModel:
+    """The analytic model with this machine's calibrated constants; static without a calibration."""
+    constants = _cached("analytic", ANALYTIC_CACHE_FILE, cache_dir)
+    return AnalyticCostModel(constants) if constants is not None else StaticCostModel()
+
+
+@register_cost_model("profile")
+def _profile(cache_dir: Path | None) -> CostModel:
+    """Profiled op times over the analytic model (calibrated when cached); static without a profile."""
+    table = _cached("profile", PROFILE_CACHE_FILE, cache_dir)
+    if table is None:
         return StaticCostModel()
-    return fallback if name == "analytic" else ProfileCostModel(wanted, fallback)
+    analytic = _read_cache(cache_dir / ANALYTIC_CACHE_FILE) if cache_dir else None
+    return ProfileCostModel(table, AnalyticCostModel(analytic) if analytic is not None else StaticCostModel())

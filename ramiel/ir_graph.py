@@ -35,9 +35,9 @@ from xdsl.utils.exceptions import PassFailedException
 
 from ramiel.costmodel import (
     ANALYTIC_CACHE_FILE,
-    COST_MODELS,
     PROFILE_CACHE_FILE,
     CostModel,
+    available_cost_models,
     load_cost_model,
 )
 from ramiel.dialects.dfg import ConstantOp, DfgOp
@@ -53,8 +53,8 @@ STREAM = "stream"
 COPY = "copy"
 """The unit attribute marking an op the `clone` pass copied onto another stream."""
 
-COST_CHOICES = ("auto", *COST_MODELS)
-"""Values of the passes' `cost` option; `auto` is the best-predicting model whose cache exists.
+AUTO_COST = "auto"
+"""The passes' default `cost`: the best-predicting built-in model whose cache exists.
 
 Against measured one-thread latency across the suite of `make bench` (see
 docs/performance.md), `profile` predicts best, then `analytic`, then `static`
@@ -70,11 +70,10 @@ def cache_dir() -> Path:
 
 def cost_model_name(name: str) -> str:
     """The cost model a pass's `cost` option names, with `auto` resolved."""
-    if name not in COST_CHOICES:
-        raise PassFailedException(
-            f"unknown cost model '{name}': choose one of {', '.join(COST_CHOICES)}"
-        )
-    if name == "auto":
+    choices = [AUTO_COST, *available_cost_models()]
+    if name not in choices:
+        raise PassFailedException(f"unknown cost model '{name}': choose one of {', '.join(choices)}")
+    if name == AUTO_COST:
         cached = (c for c, f in (("profile", PROFILE_CACHE_FILE), ("analytic", ANALYTIC_CACHE_FILE)) if (cache_dir() / f).is_file())
         return next(cached, "static")
     return name

@@ -44,11 +44,11 @@ def register_commands(commands: argparse._SubParsersAction[Any]) -> None:
 
 def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--cost", default="auto", help="cost model: auto, static, analytic or profile (default auto)"
+        "--cost", default="auto", help="cost model: auto or a registered one: static, analytic, profile or a plug-in (default auto)"
     )
     command.add_argument(
         "--load-heuristics", action="append", default=[], metavar="FILE.py",
-        help="load heuristics registered in a Python file (repeatable)",
+        help="load the heuristics and cost models a Python file registers (repeatable)",
     )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from pathlib import Path
 
@@ -10,17 +11,23 @@ import pytest
 from ramiel.costmodel import (
     ANALYTIC_CACHE_FILE,
     CONSTANT_KEYS,
+    COST_MODEL_ENTRY_POINT_GROUP,
+    COST_MODEL_REGISTRY,
     PROFILE_CACHE_FILE,
     AnalyticCostModel,
     CostModel,
     ProfileCostModel,
     StaticCostModel,
+    available_cost_models,
     load_cost_model,
     op_signature,
     op_work,
+    register_cost_model,
     static_constants,
 )
+from ramiel.ir_graph import cost_model_name
 from ramiel.opview import OpView
+from ramiel.registry import PluginLoadError
 
 F32 = "float32"
 
@@ -215,7 +222,7 @@ def test_load_cost_model(tmp_path: Path) -> None:
         assert isinstance(load_cost_model("analytic", tmp_path), StaticCostModel)
     with pytest.warns(UserWarning, match="cost_profile.json"):
         assert isinstance(load_cost_model("profile", tmp_path), StaticCostModel)
-    with pytest.raises(ValueError, match="static, analytic, profile"):
+    with pytest.raises(ValueError, match="choose one of analytic, profile, static"):
         load_cost_model("magic", tmp_path)
 
     calibrated = {**static_constants(), "op_overhead_s": 1e-3}
@@ -236,6 +243,44 @@ def test_load_cost_model(tmp_path: Path) -> None:
     (tmp_path / PROFILE_CACHE_FILE).write_text("{not json")
     with pytest.raises(ValueError, match="unreadable"):
         load_cost_model("profile", tmp_path)
+
+
+def test_a_registered_cost_model_is_named_like_the_built_ins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(COST_MODEL_REGISTRY, "entries", dict(COST_MODEL_REGISTRY.entries))
+    monkeypatch.setattr(COST_MODEL_REGISTRY, "entry_points_loaded", True)
+    seen: list[Path | None] = []
+
+    @register_cost_model("flat")
+    def flat(cache_dir: Path | None) -> CostModel:
+        seen.append(cache_dir)
+        return StaticCostModel()
+
+    assert "flat" in available_cost_models()
+    assert isinstance(load_cost_model("flat", "cache"), StaticCostModel)
+    assert seen == [Path("cache")]
+    with pytest.raises(ValueError, match="already registered"):
+        register_cost_model("flat")(lambda cache_dir: StaticCostModel())
+    # The passes' `cost` option takes the new name as it takes the built-in ones.
+    assert cost_model_name("flat") == "flat"
+
+
+def plugged_model(cache_dir: Path | None) -> CostModel:
+    """A cost model factory as an installed package would advertise it."""
+    del cache_dir
+    return StaticCostModel()
+
+
+def test_cost_models_come_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(COST_MODEL_REGISTRY, "entries", dict(COST_MODEL_REGISTRY.entries))
+    monkeypatch.setattr(COST_MODEL_REGISTRY, "entry_points_loaded", False)
+    group = COST_MODEL_ENTRY_POINT_GROUP
+    fake = [importlib.metadata.EntryPoint("plugged", f"{__name__}:plugged_model", group)]
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda *, group: fake if group == COST_MODEL_ENTRY_POINT_GROUP else [])
+    assert "plugged" in available_cost_models()
+    assert isinstance(load_cost_model("plugged"), StaticCostModel)
+    fake[:] = [importlib.metadata.EntryPoint("broken", "ramiel.no_such_module:x", group)]
+    with pytest.raises(PluginLoadError, match="entry point 'broken'"):
+        COST_MODEL_REGISTRY.load_entry_points()
 
 
 def test_a_researcher_can_replace_the_model() -> None:

@@ -33,8 +33,8 @@ HEURISTICS = ["cp", "heft", "serial", "ios"]
 @pytest.fixture
 def isolated_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """A private copy of the heuristic registry, with entry points already loaded."""
-    monkeypatch.setattr(registry, "_HEURISTICS", dict(registry._HEURISTICS))
-    monkeypatch.setattr(registry, "_entry_points_loaded", True)
+    monkeypatch.setattr(registry.HEURISTICS, "entries", dict(registry.HEURISTICS.entries))
+    monkeypatch.setattr(registry.HEURISTICS, "entry_points_loaded", True)
 
 
 def without_runtime(rows: list[SuiteRow]) -> list[SuiteRow]:

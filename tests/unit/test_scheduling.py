@@ -140,8 +140,8 @@ def dags(draw: st.DrawFn) -> TaskGraph:
 @pytest.fixture
 def isolated_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """A private copy of the heuristic registry, with entry points already loaded."""
-    monkeypatch.setattr(registry, "_HEURISTICS", dict(registry._HEURISTICS))
-    monkeypatch.setattr(registry, "_entry_points_loaded", True)
+    monkeypatch.setattr(registry.HEURISTICS, "entries", dict(registry.HEURISTICS.entries))
+    monkeypatch.setattr(registry.HEURISTICS, "entry_points_loaded", True)
 
 
 # ----------------------------------------------------------------------------- task graph
@@ -499,7 +499,7 @@ def test_entry_point_discovery(
         return fake
 
     monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
-    monkeypatch.setattr(registry, "_entry_points_loaded", False)
+    monkeypatch.setattr(registry.HEURISTICS, "entry_points_loaded", False)
     assert "plugin-serial" in available_heuristics()
     assert calls == [group]
     assert get_heuristic("plugin-serial") is get_heuristic("serial")
