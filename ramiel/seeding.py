@@ -21,6 +21,8 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+from ramiel.extras import require
+
 LIGHT_DIR = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
 """Where the onnx wheel keeps its light models."""
 
@@ -225,7 +227,7 @@ def _calibrate_batchnorm(model: onnx.ModelProto, inputs: list[np.ndarray]) -> No
             helper.make_tensor_value_info(f"{stat}{i}", onnx.TensorProto.FLOAT, None)
             for stat in ("mean", "var")
         )
-    import onnxruntime as ort
+    ort = require("onnxruntime", "seeding BatchNormalization statistics")
 
     options = ort.SessionOptions()
     options.log_severity_level = 3

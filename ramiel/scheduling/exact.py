@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from ramiel.extras import require
 from ramiel.scheduling.cp import cp
 from ramiel.scheduling.heft import heft
 from ramiel.scheduling.registry import register_heuristic
@@ -56,8 +57,6 @@ DETERMINISTIC_TIME_LIMIT = 1.5
 RESOLUTION = 100_000
 """Integer time steps that non-integer costs are resolved into, over the serial time."""
 
-WORKBENCH_EXTRA = "ramiel[workbench]"
-"""The optional dependency set that brings OR-Tools (and the other research-workbench tools)."""
 
 # Relative differences below this between makespans are float rounding, not a gap.
 _FLOAT_NOISE = 1e-12
@@ -134,13 +133,7 @@ def _canonical(schedule: Schedule) -> Schedule:
 
 def _load_cp_model() -> ModuleType:
     """OR-Tools' CP-SAT module, imported only when a solve needs it."""
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError as exc:
-        raise ImportError(
-            f"the 'optimal' scheduler needs OR-Tools; install it with: pip install '{WORKBENCH_EXTRA}'"
-        ) from exc
-    return cp_model
+    return require("ortools.sat.python.cp_model", "the 'optimal' scheduler")
 
 
 class _SchedulingModel:
@@ -277,7 +270,7 @@ def solve_optimal(
     `resolution` is how many integer steps non-integer costs are resolved into.
     Returns the best schedule found with its proven lower bound and gap (see
     `OptimalResult`); it is never longer than the `heft` and `cp` schedules. Raises
-    ImportError naming the `ramiel[workbench]` extra when OR-Tools is not installed.
+    `MissingExtraError` naming the `ramiel[workbench]` extra when OR-Tools is not installed.
     """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")

@@ -36,6 +36,7 @@ import threading
 from dataclasses import dataclass
 from typing import IO
 
+from ramiel.extras import missing
 from ramiel.scheduling.registry import register_heuristic
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
 
@@ -191,13 +192,12 @@ atexit.register(_HELPER.close)
 def run_saga(scheduler: str, graph: TaskGraph, workers: int) -> SagaRun:
     """Schedule `graph` on `workers` streams with `saga.schedulers.<scheduler>`, reproducibly.
 
-    Raises ImportError when anrg-saga is not installed and RuntimeError carrying saga's
-    error when the algorithm fails.
+    Raises `MissingExtraError` when anrg-saga is not installed and RuntimeError
+    carrying saga's error when the algorithm fails.
     """
     if not saga_available():
-        raise ImportError(
-            "the saga-* heuristics need anrg-saga; install it with: pip install 'ramiel[workbench]'"
-        )
+        # saga itself is imported only in the helper process (see `schedule_with_saga`).
+        raise missing("saga", "the saga-* heuristics")
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     if len(graph) == 0:

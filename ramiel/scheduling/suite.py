@@ -32,6 +32,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from ramiel.extras import require
 from ramiel.scheduling.graphsets import KnownOptimum
 from ramiel.scheduling.registry import Heuristic, available_heuristics, get_heuristic
 from ramiel.scheduling.simulate import simulate
@@ -189,12 +190,7 @@ def _run_on_dask(
     address: str, jobs: Sequence[tuple[str, SuiteCase, str]], workers: Sequence[int]
 ) -> list[list[SuiteRow]]:
     """Score the jobs on the Dask distributed scheduler at `address`, results in job order."""
-    try:
-        from distributed import Client
-    except ImportError as exc:
-        raise ImportError(
-            "running a suite on Dask needs dask[distributed]; install it with: pip install 'ramiel[workbench]'"
-        ) from exc
+    Client = require("dask.distributed", "running a suite on Dask").Client
     heuristics: dict[str, Heuristic] = {
         name: get_heuristic(name) for name in dict.fromkeys(n for _, _, n in jobs)
     }
