@@ -21,7 +21,8 @@ def test_a_missing_module_names_its_extra(module: str, monkeypatch: pytest.Monke
     distribution, extra = EXTRAS[module]
     with pytest.raises(MissingExtraError) as caught:
         require(module, "the thing")
-    assert isinstance(caught.value, RamielError) and isinstance(caught.value, ImportError)
+    assert isinstance(caught.value, RamielError)
+    assert isinstance(caught.value, ImportError)
     assert str(caught.value) == (
         f"the thing needs {distribution}, which is not installed; "
         f"install it with: pip install 'ramiel[{extra}]' ({module})"
