@@ -17,7 +17,7 @@ from ramiel.ir_text import context
 from ramiel.passes import describe_passes, get_all_passes
 from ramiel.passes.cleanup import Cleanup
 from ramiel.pipeline import apply_passes
-from ramiel.stats import LIGHT_DIR
+from ramiel.seeding import LIGHT_DIR
 
 OURS = ("canonicalize", "cleanup", "fold-batchnorm", "fold-constants")
 
@@ -72,7 +72,7 @@ def test_shape_folds_do_not_import_torch() -> None:
         "from ramiel.frontend.onnx_import import import_file\n"
         "from ramiel.passes.cleanup import Cleanup\n"
         "from ramiel.pipeline import apply_passes\n"
-        "from ramiel.stats import LIGHT_DIR\n"
+        "from ramiel.seeding import LIGHT_DIR\n"
         "apply_passes(import_file(LIGHT_DIR / 'light_inception_v1.onnx'), [Cleanup()])\n"
         "print('torch' in sys.modules)\n"
     )

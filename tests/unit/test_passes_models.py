@@ -25,7 +25,8 @@ from ramiel.frontend.onnx_import import import_file, import_model
 from ramiel.numerics import assert_close
 from ramiel.passes.cleanup import Cleanup
 from ramiel.pipeline import apply_passes
-from ramiel.stats import CONSTANT, LIGHT_DIR, export_dynamic_batch, op_counts
+from ramiel.seeding import LIGHT_DIR
+from tests.harness.stats import CONSTANT, export_dynamic_batch, op_counts
 from tests.models.export import export_model, reference_inputs
 from tests.models.light import (
     LIGHT_MODELS,

@@ -1,9 +1,9 @@
 """Node counts before and after a pass pipeline, and the pipeline's time.
 
-    python -m ramiel.stats                         # every onnx "light" model, `cleanup`
-    python -m ramiel.stats model.onnx -p canonicalize --ops
-    python -m ramiel.stats --zoo transformer_encoder --exporter legacy
-    python -m ramiel.stats --dynamic-batch transformer_encoder --repeat 5
+    python -m tests.harness.stats                         # every onnx "light" model, `cleanup`
+    python -m tests.harness.stats model.onnx -p canonicalize --ops
+    python -m tests.harness.stats --zoo transformer_encoder --exporter legacy
+    python -m tests.harness.stats --dynamic-batch transformer_encoder --repeat 5
 
 For each model: its ONNX node count (Constant nodes included), the `dfg` ops after
 import and after the pipeline (constants counted apart, as ONNX counts
@@ -33,9 +33,7 @@ from xdsl.passes import PassPipeline
 
 from ramiel.dialects.dfg import ConstantOp, DfgOp
 from ramiel.ir_text import context
-
-LIGHT_DIR = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
-"""Where the onnx wheel keeps the light models."""
+from ramiel.seeding import LIGHT_DIR
 
 CONSTANT = "constant"
 """The key `op_counts` uses for `dfg.constant` ops."""
@@ -177,9 +175,9 @@ def table(measures: Sequence[Measure], with_ops: bool) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of `python -m ramiel.stats`."""
+    """Entry point of `python -m tests.harness.stats`."""
     parser = argparse.ArgumentParser(
-        prog="python -m ramiel.stats",
+        prog="python -m tests.harness.stats",
         description="Node counts before and after a pass pipeline, and the pipeline's time.",
     )
     parser.add_argument("models", nargs="*", type=Path, help=".onnx files (default: the light models)")
