@@ -7,7 +7,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from ramiel.ir_graph import record_schedule, scheduled_graph
+from ramiel.ir_graph import check_workers, record_schedule, scheduled_graph
 from ramiel.scheduling import (
     DEFAULT_HEURISTIC,
     ScheduleError,
@@ -41,6 +41,7 @@ class Cluster(ModulePass):
     """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        check_workers(self.workers)
         if self.heuristic not in available_heuristics():
             known = ", ".join(available_heuristics())
             raise PassFailedException(

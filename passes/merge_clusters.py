@@ -7,7 +7,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from ramiel.ir_graph import CLUSTER, record_schedule, scheduled_graph
+from ramiel.ir_graph import CLUSTER, check_workers, record_schedule, scheduled_graph
 from ramiel.scheduling.cp import schedule_clusters
 
 
@@ -34,8 +34,7 @@ class MergeClusters(ModulePass):
     """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.workers < 1:
-            raise PassFailedException(f"workers must be at least 1, got {self.workers}")
+        check_workers(self.workers)
         graph, name = scheduled_graph(op, self.cost)
         ids = graph.attribute(CLUSTER)
         if ids is None:

@@ -12,6 +12,7 @@ from xdsl.utils.exceptions import PassFailedException
 from ramiel.ir_graph import (
     STREAM,
     FunctionGraph,
+    check_workers,
     cost_model_name,
     load_named_cost_model,
     predicted_speedup,
@@ -67,8 +68,7 @@ class SelectStreams(ModulePass):
     """Judge the schedule with the splits `split-ops` would make (run it next)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.workers < 1:
-            raise PassFailedException(f"workers must be at least 1, got {self.workers}")
+        check_workers(self.workers)
         name = cost_model_name(self.cost)
         model = load_named_cost_model(name)
         graph = FunctionGraph.of(op, model)

@@ -62,6 +62,12 @@ docs/performance.md), `profile` predicts best, then `analytic`, then `static`
 """
 
 
+def check_workers(workers: int) -> None:
+    """Refuse a `workers` pass option below 1."""
+    if workers < 1:
+        raise PassFailedException(f"workers must be at least 1, got {workers}")
+
+
 def cache_dir() -> Path:
     """Where calibrations and profiles are cached: `$RAMIEL_CACHE`, else `~/.cache/ramiel`."""
     configured = os.environ.get("RAMIEL_CACHE")

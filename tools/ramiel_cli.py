@@ -20,6 +20,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from typing import NoReturn
 
 from ramiel.errors import RamielError, run_reporting
@@ -154,6 +155,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="ramiel",
         description="Compile ONNX models into readable, parallel PyTorch code.",
     )
+    parser.add_argument("--version", action="version", version=f"ramiel {version('ramiel')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sub: argparse.ArgumentParser) -> None:

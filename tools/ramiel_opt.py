@@ -23,8 +23,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import redirect_stdout
 from dataclasses import dataclass
+from difflib import get_close_matches
+from importlib.metadata import version
 from io import BytesIO, StringIO
 from itertools import accumulate
 from pathlib import Path
@@ -71,9 +74,11 @@ class RamielMLIRTarget(MLIRTarget):
 
 
 class RamielOptMain(xDSLOptMain):
-    """The `ramiel-opt` driver: xdsl-opt with Ramiel's dialects, passes and frontends."""
+    """The `ramiel-opt` driver: xdsl-opt with Ramiel's dialects, passes, frontends and targets."""
 
     _output: _Collected
+
+    version_format = f"ramiel-opt {version('ramiel')}, built on xdsl {{xdsl_version}}"
 
     def register_all_dialects(self) -> None:
         from ramiel.dialects import get_all_dialects
@@ -93,11 +98,10 @@ class RamielOptMain(xDSLOptMain):
             self.register_pass(name, factory)
 
     def register_all_targets(self) -> None:
-        super().register_all_targets()
+        # Only Ramiel's: xDSL's other targets expect dialects Ramiel does not lower to.
         from ramiel.targets import get_all_targets
 
-        self.available_targets.update(get_all_targets())
-        self.available_targets["mlir"] = lambda: RamielMLIRTarget
+        self.available_targets = {"mlir": lambda: RamielMLIRTarget, **get_all_targets()}
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)
@@ -167,7 +171,7 @@ class RamielOptMain(xDSLOptMain):
             raise RamielError(f"bad pass pipeline: {_one_line(e)}", where) from None
         if unknown:
             known = ", ".join(sorted(self.available_passes))
-            raise RamielError(f"unknown pass '{unknown[0]}' (passes: {known})", where)
+            raise RamielError(f"unknown pass '{unknown[0]}'{did_you_mean(unknown[0], self.available_passes)} (passes: {known})", where)
         try:
             super().setup_pipeline()
         except (ValueError, ArgSpecParseError) as e:
@@ -237,7 +241,10 @@ class RamielOptMain(xDSLOptMain):
         from ramiel.pipeline import record_pipeline
 
         record_pipeline(prog, self.pipeline.passes)
-        super().apply_passes(prog)
+        # What passes print (--time-passes, --print-between-passes) goes to stderr, as
+        # mlir-opt's does, so that the output stays parseable IR.
+        with redirect_stdout(sys.stderr):
+            super().apply_passes(prog)
 
     def prepare_output(self) -> IO[str]:
         # Collected and written by `run_to_completion` once the whole run has succeeded.
@@ -301,6 +308,12 @@ class _Collected(StringIO):
 
     def close(self) -> None:
         pass
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the known name closest to a misspelled `name`, else nothing."""
+    close = get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _one_line(error: BaseException) -> str:

@@ -155,3 +155,9 @@ def test_demo_checks_and_times_googlenet(capsys: pytest.CaptureFixture[str]) -> 
     assert "streams: 2" in out
     assert "(ok)" in out
     assert "speedup" in out.splitlines()[-1]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert _ramiel(capsys, "--version") == (0, f"ramiel {version('ramiel')}\n", "")

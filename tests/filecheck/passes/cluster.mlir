@@ -7,6 +7,7 @@
 // RUN: ramiel-opt %s --load-heuristics %S/Inputs/heuristics.py -p 'cluster{heuristic=round-robin workers=2 cost=static}' | filecheck %s --check-prefix=ROBIN
 // RUN: not ramiel-opt %s --load-heuristics %S/Inputs/heuristics.py -p 'cluster{heuristic=backwards workers=2 cost=static}' 2>&1 | filecheck %s --check-prefix=BROKEN
 // RUN: not ramiel-opt %s -p 'cluster{heuristic=nonesuch workers=2}' 2>&1 | filecheck %s --check-prefix=UNKNOWN
+// RUN: not ramiel-opt %s -p 'cluster{workers=0}' 2>&1 | filecheck %s --check-prefix=NOWORKERS
 
 // `cluster{heuristic=cp}` is `cluster-cp,merge-clusters` (the diff above). The
 // other built-ins and a researcher's heuristic set both attributes on every op.
@@ -25,6 +26,8 @@
 // ROBIN-NEXT: %d = dfg.add {{.*}}{stream = 1 : i64}
 
 // BROKEN: heuristic 'backwards'
+// NOWORKERS: ramiel: error: workers must be at least 1, got 0 (pass pipeline)
+// NOWORKERS-NOT: Traceback
 // UNKNOWN: unknown heuristic 'nonesuch': choose one of {{.*}}cp{{.*}}dsc{{.*}}heft{{.*}}serial
 func.func @diamond(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
   %w1 = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
