@@ -116,12 +116,13 @@ class LocatingParser(Parser):
         """As xDSL's, but an attribute that cannot be built is a parse error at its place.
 
         xDSL lets through what building one raises: a failed check of its value
-        (VerifyException), and sizes or widths beyond what Python or numpy handle.
+        (VerifyException, or ValueError for a dense literal whose values do not fit
+        its element type), and sizes or widths beyond what Python or numpy handle.
         """
         start = self._current_token.span.start
         try:
             return super().parse_optional_attribute()
-        except (VerifyException, OverflowError, MemoryError, NotImplementedError) as e:
+        except (VerifyException, ValueError, OverflowError, MemoryError, NotImplementedError) as e:
             # The parser may already stand at the next token, lines further on.
             end = min(self.pos, self.lexer.input.get_end_of_line(start))
             self.raise_error(f"invalid attribute: {e}", start, max(end, start + 1))

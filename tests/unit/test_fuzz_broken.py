@@ -54,14 +54,6 @@ class Known:
 
 
 KNOWN: dict[str, Known] = {
-    "dense-out-of-range": Known(
-        r"traceback: ValueError: Integer value \S+ is out of range for type i\d+",
-        "a dense literal whose values do not fit its integer type (damage that makes a "
-        "tensor i1) raises ValueError in xDSL's DenseIntOrFPElementsAttr.from_list, which "
-        "LocatingParser.parse_optional_attribute does not turn into a diagnostic (issue 17, "
-        "finding 5)",
-        ("dense-out-of-range-i1.mlir",),
-    ),
     "out-of-spec-attributes": Known(
         r"^attributes/(Concat\.axis|LRN\.size|Gemm\.trans[AB]|AveragePool\.strides) "
         r"\(ramiel run\): traceback",

@@ -24,3 +24,8 @@ builtin.module attributes {value = 0 : i1000000000000000000000000000000} {
 
 %c = dfg.constant dense<[0, 2]> : tensor<2xi2147483648>
 // CHECK: invalid attribute: Format not implemented for i2147483648
+
+// -----
+
+%c = dfg.constant dense<[2, 0]> : tensor<2xi1>
+// CHECK: invalid attribute: Integer value 2 is out of range for type i1
