@@ -54,4 +54,4 @@ func.func @heavier_branch_first(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56
   func.return %d : tensor<1x64x56x56xf32>
 }
 
-// BADCOST: unknown cost model 'bogus': choose one of auto, static, analytic, profile
+// BADCOST: unknown cost model 'bogus': choose one of auto, analytic, profile, static
