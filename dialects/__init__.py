@@ -23,6 +23,12 @@ def _dfg() -> Dialect:
     return Dfg
 
 
+def _streams() -> Dialect:
+    from ramiel.dialects.streams import Streams
+
+    return Streams
+
+
 def _pyemit() -> Dialect:
     from ramiel.dialects.pyemit import PyEmit
 
@@ -31,4 +37,4 @@ def _pyemit() -> Dialect:
 
 def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
     """Every dialect Ramiel's IR uses, by name."""
-    return {"builtin": _builtin, "func": _func, "dfg": _dfg, "pyemit": _pyemit}
+    return {"builtin": _builtin, "func": _func, "dfg": _dfg, "streams": _streams, "pyemit": _pyemit}

@@ -14,6 +14,7 @@ from xdsl.passes import ModulePass
 
 PASSES: dict[str, str] = {
     "canonicalize": "ramiel.passes.canonicalize:Canonicalize",
+    "channels-last": "ramiel.passes.channels_last:ChannelsLast",
     "cleanup": "ramiel.passes.cleanup:Cleanup",
     "clone": "ramiel.passes.clone:Clone",
     "cluster": "ramiel.passes.cluster:Cluster",
@@ -23,10 +24,14 @@ PASSES: dict[str, str] = {
     "dce": "xdsl.transforms.dead_code_elimination:DeadCodeElimination",
     "fold-batchnorm": "ramiel.passes.fold_batchnorm:FoldBatchNorm",
     "fold-constants": "ramiel.passes.fold_constants:FoldConstants",
+    "fuse-conv-activation": "ramiel.passes.fuse_conv_activation:FuseConvActivation",
     "merge-clusters": "ramiel.passes.merge_clusters:MergeClusters",
+    "outline-streams": "ramiel.passes.outline_streams:OutlineStreams",
+    "prepack-weights": "ramiel.passes.prepack_weights:PrepackWeights",
     "schedule-report": "ramiel.passes.schedule_report:ScheduleReport",
     "select-streams": "ramiel.passes.select_streams:SelectStreams",
     "split-ops": "ramiel.passes.split_ops:SplitOps",
+    "write-in-place": "ramiel.passes.write_in_place:WriteInPlace",
 }
 """Each pass's name and its class, as `module:Class`."""
 

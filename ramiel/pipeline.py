@@ -10,9 +10,17 @@ gives, so they produce the same module and the same generated file:
     select-streams{workers cost}             the parallel schedule, or one stream where it does not pay
     split-ops{cost}                          heavy ops split by channel where another stream idles
     clone{cost}                              cheap shared ops recomputed where they are read
-    convert-dfg-to-pyemit                    the lowering to the program printed as Python
+    fuse-conv-activation                     2-D float32 convolutions fused with their Relu or Clip
+    prepack-weights                          their constant weights reordered for oneDNN at load
+    channels-last                            4-D float tensors channels-last in graphs with such convolutions
+    write-in-place                           ops that may write over their first input marked `inplace`
+    outline-streams                          one stream function per stream, with explicit hand-offs
+    convert-dfg-to-pyemit                    the kernel calls and weights of the program printed as Python
 
-With one worker only `cleanup` and the lowering run. Machine-dependent values
+The last six are the lowering (`lowering_passes`): the first four make decisions
+for the Python target in `dfg` ops, `outline-streams` is target-neutral, and
+`convert-dfg-to-pyemit` asks each op its kernel. With one worker only `cleanup`
+and the lowering run. Machine-dependent values
 (how many cores) are never defaults of a pass: the command line fills them in and
 passes them here.
 
@@ -75,14 +83,30 @@ def clustering_passes(
     ]
 
 
+def lowering_passes() -> list[ModulePass]:
+    """The passes that lower a scheduled module to the program the `python` target prints."""
+    from ramiel.passes.channels_last import ChannelsLast
+    from ramiel.passes.convert_dfg_to_pyemit import ConvertDfgToPyemit
+    from ramiel.passes.fuse_conv_activation import FuseConvActivation
+    from ramiel.passes.outline_streams import OutlineStreams
+    from ramiel.passes.prepack_weights import PrepackWeights
+    from ramiel.passes.write_in_place import WriteInPlace
+
+    return [FuseConvActivation(), PrepackWeights(), ChannelsLast(), WriteInPlace(), OutlineStreams(), ConvertDfgToPyemit()]
+
+
+def is_lowering(step: ModulePass) -> bool:
+    """Whether `step` is one of the lowering passes: what runs after it sees the module lowered, or partly."""
+    return step.name in {p.name for p in lowering_passes()}
+
+
 def default_pipeline(workers: int, cost: str = "auto", min_speedup: float | None = None) -> list[ModulePass]:
     """The default pipeline for `workers` streams (see the module docstring and `clustering_passes`)."""
     from ramiel.passes.cleanup import Cleanup
-    from ramiel.passes.convert_dfg_to_pyemit import ConvertDfgToPyemit
 
     if workers < 1:
         raise RamielError("--workers must be at least 1", f"--workers {workers}")
-    return [Cleanup(), *clustering_passes(workers, cost, min_speedup=min_speedup), ConvertDfgToPyemit()]
+    return [Cleanup(), *clustering_passes(workers, cost, min_speedup=min_speedup), *lowering_passes()]
 
 
 def pipeline_text(passes: Sequence[ModulePass]) -> str:

@@ -216,17 +216,16 @@ def profile_pipeline(module: ModuleOp, passes: Sequence[ModulePass], cache_dir: 
     that those a pass replaces (a split op) are timed as well as what replaces them;
     the passes run on the copy see the costs measured so far, as they do afterwards.
     """
-    from ramiel.dialects.pyemit import PyModuleOp
-    from ramiel.pipeline import apply_passes
+    from ramiel.pipeline import apply_passes, is_lowering
 
     if not (cache_dir / ANALYTIC_CACHE_FILE).is_file():
         calibrate(cache_dir)
     probe = module.clone()
     profile_module(probe, cache_dir)
     for step in passes:
-        apply_passes(probe, [step])
-        if any(isinstance(op, PyModuleOp) for op in probe.ops):
+        if is_lowering(step):
             return
+        apply_passes(probe, [step])
         profile_module(probe, cache_dir)
 
 
@@ -280,8 +279,10 @@ def _sample(
     """A value for an op input: its constant, else random; 4-D floats channels-last when the graph is."""
     import torch
 
+    from ramiel.onnx_types import torch_of_numpy
+
     if known is not None:
-        value = torch.from_numpy(np.array(known))
+        value = torch_of_numpy(known)
     else:
         shape, dtype = sig
         if dtype == "bool":
@@ -289,7 +290,7 @@ def _sample(
         if dtype.startswith(("int", "uint")):
             # Small non-negative values are valid indices for Gather and friends.
             return torch.from_numpy(rng.integers(0, 2, size=shape).astype(dtype))
-        value = torch.from_numpy(rng.standard_normal(shape).astype(dtype))
+        value = torch_of_numpy(rng.standard_normal(shape).astype(dtype))
     if channels_last and value.dim() == 4 and value.is_floating_point():
         return value.contiguous(memory_format=torch.channels_last)
     return value

@@ -40,17 +40,8 @@ from xdsl.utils.identity import identity
 
 from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
 from ramiel.codegen.escape import Namer, comment, literal
-from ramiel.dialects.pyemit import (
-    CallOp,
-    InputOp,
-    OutputOp,
-    PyModuleOp,
-    RecvOp,
-    SendOp,
-    StreamOp,
-    WeightOp,
-    fill_template,
-)
+from ramiel.dialects.pyemit import CallOp, PyModuleOp, WeightOp, fill_template
+from ramiel.dialects.streams import InputOp, OutputOp, RecvOp, SendOp, StreamOp
 from ramiel.onnx_types import dtype_name, static_shape
 
 # Names of the generated code's own locals and classes; model names avoid them.

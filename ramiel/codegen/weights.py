@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
 from ramiel.dialects.pyemit import PyModuleOp
+from ramiel.onnx_types import torch_of_numpy
 
 
 def write_weights(program: PyModuleOp, path: str | os.PathLike[str]) -> None:
@@ -24,8 +23,7 @@ def write_weights(program: PyModuleOp, path: str | os.PathLike[str]) -> None:
         array = weight.numpy()
         if weight.is_splat():
             array = array.reshape(-1)[:1]
-        # A copy: the IR's bytes are read-only, and torch wants a writable array.
-        tensors[weight.weight_name.data] = torch.from_numpy(np.array(array))
+        tensors[weight.weight_name.data] = torch_of_numpy(array)
     # Through a file object, torch names the archive "archive" instead of after the
     # file, so the bytes do not depend on the (temporary) file name.
     with open(path, "wb") as f:

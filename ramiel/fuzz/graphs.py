@@ -32,7 +32,7 @@ from onnx import TensorProto, helper, numpy_helper, version_converter
 from ramiel import api
 from ramiel.errors import RamielError
 from ramiel.fuzz.sandbox import root_cause
-from ramiel.passes.convert_dfg_to_pyemit import ConvertDfgToPyemit
+from ramiel.pipeline import lowering_passes, pipeline_text
 
 OPSET = 18
 """The opset of generated models (the importer's normalised one, so nothing is converted)."""
@@ -61,8 +61,8 @@ HEALTH_CHECKS_OFF = (
 )
 """Hypothesis health checks that generated graphs trip by design (they are slow and large)."""
 
-LOWERING = ConvertDfgToPyemit.name
-"""The pass that ends every pipeline: the lowering to the printed program."""
+LOWERING = pipeline_text(lowering_passes())
+"""The passes that end every pipeline: the lowering to the printed program."""
 
 Draw = Callable[[Any], Any]
 """Hypothesis's `draw`: takes a strategy, returns a value from it."""

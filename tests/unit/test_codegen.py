@@ -36,6 +36,7 @@ from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import import_model
 from ramiel.numerics import assert_close
 from ramiel.passes.convert_dfg_to_pyemit import ConvertDfgToPyemit
+from ramiel.pipeline import apply_passes, lowering_passes
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -131,7 +132,7 @@ def compile_streams(
         ops = [op for op in module.walk() if isinstance(op, DfgOp)]
         for position, op in enumerate(ops):
             op.attributes["stream"] = IntegerAttr(streams(position, op), i64)
-    ConvertDfgToPyemit().apply(Context(), module)
+    apply_passes(module, lowering_passes())
     module.verify()
     program = next(op for op in module.ops if isinstance(op, PyModuleOp))
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,21 +12,37 @@ import pytest
 from ramiel import api
 from ramiel.errors import RamielError
 from ramiel.fuzz.sandbox import run_command
-from ramiel.pipeline import default_pipeline, parse_pipeline, pipeline_text
+from ramiel.pipeline import (
+    default_pipeline,
+    is_lowering,
+    lowering_passes,
+    parse_pipeline,
+    pipeline_text,
+)
 from ramiel.seeding import light_model_path, seed_weights
 from ramiel.workbench import compare_modules, prepare
 
+LOWERING = "fuse-conv-activation,prepack-weights,channels-last,write-in-place,outline-streams,convert-dfg-to-pyemit"
+
 
 def test_the_default_pipeline_text() -> None:
-    assert pipeline_text(default_pipeline(1)) == "cleanup,convert-dfg-to-pyemit"
+    assert pipeline_text(default_pipeline(1)) == f"cleanup,{LOWERING}"
     assert pipeline_text(default_pipeline(4)) == (
-        "cleanup,cluster-cp,merge-clusters{workers=4},select-streams{workers=4},split-ops,clone,"
-        "convert-dfg-to-pyemit"
+        f"cleanup,cluster-cp,merge-clusters{{workers=4}},select-streams{{workers=4}},split-ops,clone,{LOWERING}"
     )
     assert pipeline_text(default_pipeline(2, cost="static")) == (
         'cleanup,cluster-cp{cost="static"},merge-clusters{cost="static"},select-streams{cost="static"},'
-        'split-ops{cost="static"},clone{cost="static"},convert-dfg-to-pyemit'
+        f'split-ops{{cost="static"}},clone{{cost="static"}},{LOWERING}'
     )
+
+
+def test_the_lowering_ends_every_default_pipeline() -> None:
+    assert pipeline_text(lowering_passes()) == LOWERING
+    for workers in (1, 3):
+        passes = default_pipeline(workers)
+        assert [p for p in passes if is_lowering(p)] == lowering_passes()
+        assert passes[-len(lowering_passes()) :] == lowering_passes()
+    assert not any(is_lowering(p) for p in parse_pipeline("cleanup,cluster-cp,clone"))
 
 
 def test_pipeline_text_parses_back_to_the_same_passes() -> None:

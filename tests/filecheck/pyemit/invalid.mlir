@@ -1,12 +1,13 @@
 // RUN: ramiel-opt %s --split-input-file --verify-diagnostics | filecheck %s
 
-// Each chunk breaks one rule of the pyemit verifiers.
+// Each chunk breaks one rule of the pyemit verifiers (the streams rules are
+// tested with the streams dialect).
 
 pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
+  streams.stream 0 {
+    %x = streams.input {index = 0} : tensor<4xf32>
     %y = pyemit.call "torch.relu({0}, {1})"(%x) : (tensor<4xf32>) -> tensor<4xf32>
-    pyemit.output %y {index = 0}
+    streams.output %y {index = 0}
   }
 }
 // CHECK: expression refers to operand 1, but the call has 1
@@ -14,10 +15,10 @@ pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline 
 // -----
 
 pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
+  streams.stream 0 {
+    %x = streams.input {index = 0} : tensor<4xf32>
     %y = pyemit.call "torch.relu({0})"(%x, %x) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-    pyemit.output %y {index = 0}
+    streams.output %y {index = 0}
   }
 }
 // CHECK: operand 1 does not appear in the expression
@@ -25,10 +26,10 @@ pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline 
 // -----
 
 pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
+  streams.stream 0 {
+    %x = streams.input {index = 0} : tensor<4xf32>
     %y = pyemit.call "{0}); import os; (1"(%x) : (tensor<4xf32>) -> tensor<4xf32>
-    pyemit.output %y {index = 0}
+    streams.output %y {index = 0}
   }
 }
 // CHECK: the expression is not a Python expression
@@ -36,54 +37,13 @@ pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline 
 // -----
 
 pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
+  streams.stream 0 {
+    %x = streams.input {index = 0} : tensor<4xf32>
     %y = pyemit.call "f({0})"(%x) {helpers = ["os.system"]} : (tensor<4xf32>) -> tensor<4xf32>
-    pyemit.output %y {index = 0}
+    streams.output %y {index = 0}
   }
 }
 // CHECK: helper name 'os.system' is not an identifier
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<8xf32>
-    pyemit.output %x {index = 0}
-  }
-}
-// CHECK: input 0 has type tensor<4xf32>, not tensor<8xf32>
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 3} : tensor<4xf32>
-    pyemit.output %x {index = 0}
-  }
-}
-// CHECK: input index 3 is out of range
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y", "z") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
-    pyemit.output %x {index = 0}
-    pyemit.output %x {index = 0}
-  }
-}
-// CHECK: expected each of the 2 outputs set exactly once, got output indices [0, 0]
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 1 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
-    pyemit.output %x {index = 0}
-  }
-}
-// CHECK: stream #0 has index 1; streams must be numbered 0, 1, ... in order
 
 // -----
 
@@ -97,8 +57,8 @@ pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline 
 pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
   %a = pyemit.weight "w" = dense<1.0> : tensor<4xf32>
   %b = pyemit.weight "w" = dense<2.0> : tensor<4xf32>
-  pyemit.stream 0 {
-    pyemit.output %a {index = 0}
+  streams.stream 0 {
+    streams.output %a {index = 0}
   }
 }
 // CHECK: weight 'w' is defined twice
@@ -106,99 +66,45 @@ pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline 
 // -----
 
 pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
-    pyemit.send %x {slot = 0}
-    pyemit.send %x {slot = 0}
-    pyemit.output %x {index = 0}
-  }
-}
-// CHECK: slot 0 is sent twice
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
-    pyemit.send %x {slot = 1}
-    pyemit.output %x {index = 0}
-  }
-}
-// CHECK: slots must be numbered 0, 1, ...; got [1]
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
-    pyemit.send %x {slot = 0}
-    %y = pyemit.recv {slot = 0} : tensor<4xf32>
-    pyemit.output %y {index = 0}
-  }
-}
-// CHECK: stream 0 receives slot 0, which it sends itself
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
-    pyemit.send %x {slot = 0}
-    pyemit.output %x {index = 0}
-  }
-  pyemit.stream 1 {
-    %y = pyemit.recv {slot = 0} : tensor<8xf32>
-  }
-}
-// CHECK: slot 0 sends tensor<4xf32> but stream 1 receives tensor<8xf32>
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %a = pyemit.recv {slot = 1} : tensor<4xf32>
-    pyemit.send %a {slot = 0}
-    pyemit.output %a {index = 0}
-  }
-  pyemit.stream 1 {
-    %b = pyemit.recv {slot = 0} : tensor<4xf32>
-    pyemit.send %b {slot = 1}
-  }
-}
-// CHECK: the hand-offs deadlock: stream 0 waits for slot 1 forever
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<4xf32>
-    pyemit.send %x {slot = -1}
-    pyemit.output %x {index = 0}
-  }
-}
-// CHECK: slots must be numbered 0, 1, ...; got [-1]
-
-// -----
-
-pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
   %w = pyemit.weight "" = dense<1.0> : tensor<4xf32>
-  pyemit.stream 0 {
-    pyemit.output %w {index = 0}
+  streams.stream 0 {
+    streams.output %w {index = 0}
   }
 }
 // CHECK: a weight needs a non-empty name
 
 // -----
 
-pyemit.stream 0 {
-  %x = pyemit.input {index = 0} : tensor<4xf32>
+pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  %w = dfg.constant dense<1.0> : tensor<4xf32>
+  streams.stream 0 {
+    streams.output %w {index = 0}
+  }
 }
-// CHECK: 'pyemit.stream' expects parent op 'pyemit.module'
+// CHECK: 'dfg.constant' cannot be a top-level op of pyemit.module
 
 // -----
 
-func.func @f(%x: tensor<4xf32>) {
-  pyemit.send %x {slot = 0}
-  func.return
+pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  %w = pyemit.weight "w" = dense<1.0> : tensor<4xf32> {prepare = "{0}.contiguous()", helpers = ["os.path"]}
+  streams.stream 0 {
+    streams.output %w {index = 0}
+  }
 }
-// CHECK: 'pyemit.send' expects parent op 'pyemit.stream'
+// CHECK: helper name 'os.path' is not an identifier
+
+// -----
+
+func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = pyemit.call "torch.relu({0})"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  func.return %y : tensor<4xf32>
+}
+// CHECK: 'pyemit.call' expects parent op 'streams.stream'
+
+// -----
+
+func.func @f() -> tensor<4xf32> {
+  %w = pyemit.weight "w" = dense<1.0> : tensor<4xf32>
+  func.return %w : tensor<4xf32>
+}
+// CHECK: 'pyemit.weight' expects parent op 'pyemit.module'

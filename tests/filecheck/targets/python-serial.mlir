@@ -1,4 +1,4 @@
-// RUN: ramiel-opt %s -p "convert-dfg-to-pyemit{inplace=false}" -t python | filecheck %s
+// RUN: ramiel-opt %s -p convert-dfg-to-pyemit -t python | filecheck %s
 
 // One stream: straight-line code in forward, no threads, no runtime classes.
 // Names from the model become distinct identifiers that shadow nothing.

@@ -7,20 +7,20 @@
 pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes {pipeline = "cleanup,convert-dfg-to-pyemit", predicted_speedup = 1.5 : f64, torch_version = "2.13.0"} {
   %b = pyemit.weight "b" = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
   %half = pyemit.weight "half" = dense<0.5> : tensor<2x2xf32> {prepare = "{0}.contiguous()"}
-  pyemit.stream 0 {
-    %x = pyemit.input {index = 0} : tensor<1x4xf32>
+  streams.stream 0 {
+    %x = streams.input {index = 0} : tensor<1x4xf32>
     %r = pyemit.call "torch.relu({0})"(%x) {comment = "Relu relu/1"} : (tensor<1x4xf32>) -> tensor<1x4xf32>
-    pyemit.send %r {slot = 0}
-    %s = pyemit.recv {slot = 1} : tensor<1x4xf32>
+    streams.send %r {slot = 0}
+    %s = streams.recv {slot = 1} : tensor<1x4xf32>
     %y = pyemit.call "{0} + {1}"(%r, %s) {comment = "Add add\nimport os"} : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
-    pyemit.output %y {index = 0}
+    streams.output %y {index = 0}
   }
-  pyemit.stream 1 {
-    %r = pyemit.recv {slot = 0} : tensor<1x4xf32>
+  streams.stream 1 {
+    %r = streams.recv {slot = 0} : tensor<1x4xf32>
     %s = pyemit.call "{0} * {1}"(%r, %b) : (tensor<1x4xf32>, tensor<4xf32>) -> tensor<1x4xf32>
-    pyemit.send %s {slot = 1}
+    streams.send %s {slot = 1}
     %z = pyemit.call "F.relu({0}.reshape(2, 2)) * {1}"(%s, %half) : (tensor<1x4xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
-    pyemit.output %z {index = 1}
+    streams.output %z {index = 1}
   }
 }
 
@@ -36,8 +36,10 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK:      from __future__ import annotations
 // CHECK-EMPTY:
 // CHECK-NEXT: import ctypes
+// CHECK-NEXT: import os
 // CHECK-NEXT: import sys
 // CHECK-NEXT: import threading
+// CHECK-NEXT: import time
 // CHECK-NEXT: import weakref
 // CHECK-NEXT: from collections.abc import Callable, Iterator, Sequence
 // CHECK-NEXT: from contextlib import contextmanager

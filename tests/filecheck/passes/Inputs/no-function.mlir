@@ -1,0 +1,3 @@
+// No function to lower.
+builtin.module {
+}
