@@ -15,6 +15,7 @@ configurations:
     Ramiel serial        the one-stream code on 1 intra-op thread
     Ramiel intra-op      the one-stream code on N intra-op threads
     Ramiel parallel      the N-stream code, given N threads to share out as it chooses
+    ... baseline runtime the same code with another version of the stream runtime, when given
     onnxruntime 1 / N    onnxruntime's sequential executor on 1 and on N threads
     onnxruntime parallel onnxruntime's parallel executor on N threads
     PyTorch eager 1 / N  the torch module, when given, on 1 and on N threads
@@ -26,6 +27,19 @@ is set once: on one thread, alternating thread counts makes oneDNN rebuild its
 kernels and reorder weights, slowing every configuration down. onnxruntime's
 thread pools are told not to spin: by default their idle threads spin for well
 over 100 ms after a run, taking a core from whichever configuration runs next.
+
+By default the timed calls follow each other closely (back to back, as in a
+serving loop under load). With a gap (`ramiel bench --gap MS`), the thread of
+each timed call first sleeps that long, as a model called now and then does:
+cores left idle resume late on some machines, and a runtime that blocks loses
+there what it gains back to back. The report then gives the process CPU time
+spent during the gaps, as a share of one core: what the configuration keeps
+running while it waits for calls.
+
+A baseline runtime (`--baseline-runtime FILE`, another version of
+`ramiel/runtime/streams.py`) times the parallel code once more with that
+runtime pasted in instead of this one, so two runtimes are compared on the same
+code in the same run.
 
 The report also gives the cost model's view of the parallel code's graph: total
 work W, the critical path CP (node costs only) and the bound min(N, W/CP) on the
@@ -39,11 +53,13 @@ that the generated code carries no instrumentation.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import queue
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -70,13 +86,17 @@ if TYPE_CHECKING:
 SERIAL = "Ramiel serial"
 INTRA_OP = "Ramiel intra-op"
 PARALLEL = "Ramiel parallel"
+PARALLEL_BASELINE = "Ramiel parallel, baseline runtime"
 ORT_SEQUENTIAL = "onnxruntime"
 ORT_PARALLEL = "onnxruntime parallel"
 EAGER = "PyTorch eager"
 
-GAP_SECONDS = 0.005
+PAUSE_SECONDS = 0.005
 """Pause after every timed call: OpenMP threads spin for about a millisecond after a parallel region,
 and would otherwise take a core from the next configuration."""
+
+MAX_GAP_SECONDS = 10.0
+"""The longest idle gap `--gap` takes: a core is as idle after 10 s as after 10 minutes."""
 
 TimelineRow = tuple[int, int, float, float]
 """`(stream, node, start, end)`: one op of a run, in seconds from the run's start."""
@@ -92,6 +112,8 @@ class Measurement:
     times: tuple[float, ...]
     cpu_times: tuple[float, ...]
     """Process CPU time of each run, all threads together (spinning included)."""
+    idle_cpu_times: tuple[float, ...] = ()
+    """Process CPU time during the idle gap before each run (empty without gaps)."""
 
     @property
     def label(self) -> str:
@@ -107,6 +129,10 @@ class Measurement:
     def cpu_median(self) -> float:
         """The median CPU time per run."""
         return statistics.median(self.cpu_times)
+
+    def idle_share(self, gap: float) -> float:
+        """The median CPU time spent during gaps of `gap` seconds, as a share of one core."""
+        return statistics.median(self.idle_cpu_times) / gap if self.idle_cpu_times and gap else 0.0
 
     @property
     def quartiles(self) -> tuple[float, float]:
@@ -134,6 +160,8 @@ class BenchReport:
     max_error: float
     """The largest relative error of any Ramiel output against onnxruntime (project tolerance 1e-4)."""
     versions: Mapping[str, str] = field(default_factory=dict)
+    gap: float = 0.0
+    """Seconds of idle time before each timed call (0: back to back)."""
 
     def get(self, label: str) -> Measurement | None:
         """The measurement with this label (e.g. "onnxruntime (1T)"), if taken."""
@@ -174,6 +202,7 @@ class BenchReport:
             f"parallel over onnxruntime {n}T": (f"{ORT_SEQUENTIAL} ({n}T)", parallel),
             "parallel over onnxruntime parallel": (f"{ORT_PARALLEL} ({n}T)", parallel),
             "parallel over best PyTorch eager": ((eager.label if eager else ""), parallel),
+            "runtime over baseline runtime": (f"{PARALLEL_BASELINE} ({n}T)", parallel),
         }
         ratios = {k: r for k, (a, b) in wanted.items() if (r := self.ratio(a, b)) is not None}
         speedup = ratios.get("parallel speedup over serial")
@@ -184,20 +213,23 @@ class BenchReport:
     def lines(self) -> list[str]:
         """The report as `ramiel bench` prints it."""
         load = ", ".join(f"{x:.2f}" for x in self.load_average)
+        pattern = f"each call after {self.gap * 1e3:g} ms idle" if self.gap else "calls back to back"
         lines = [
-            f"{self.model}: {self.repeat} rounds, {self.workers} workers, load average {load}",
+            f"{self.model}: {self.repeat} rounds, {self.workers} workers, {pattern}, load average {load}",
             f"cost model ({self.plan.cost_model}): W {self.work * 1e3:.2f} ms, "
             f"CP {self.critical_path * 1e3:.2f} ms, bound min({self.workers}, W/CP) = {self.bound:.2f}, "
             f"predicted {self.plan.simulation.speedup:.2f}x on {self.streams} streams",
             f"outputs against onnxruntime: max relative error {self.max_error:.2g} "
             f"({'within' if self.max_error <= RELATIVE_TOLERANCE else 'OVER'} the tolerance {RELATIVE_TOLERANCE:g})",
             "",
-            f"{'configuration':32} {'median ms':>10} {'IQR ms':>16} {'CPU ms':>8}",
+            f"{'configuration':40} {'median ms':>10} {'IQR ms':>16} {'CPU ms':>8}"
+            + (f" {'idle CPU':>9}" if self.gap else ""),
         ]
         for m in self.measurements:
             q1, q3 = m.quartiles
+            idle = f" {m.idle_share(self.gap) * 100:8.1f}%" if self.gap else ""
             lines.append(
-                f"{m.label:32} {m.median * 1e3:10.2f} {q1 * 1e3:7.2f} - {q3 * 1e3:6.2f} {m.cpu_median * 1e3:8.2f}"
+                f"{m.label:40} {m.median * 1e3:10.2f} {q1 * 1e3:7.2f} - {q3 * 1e3:6.2f} {m.cpu_median * 1e3:8.2f}{idle}"
             )
         lines.append("")
         lines += [f"{name}: {value:.2f}x" for name, value in self.ratios().items()]
@@ -210,6 +242,7 @@ class BenchReport:
             "model": self.model,
             "workers": self.workers,
             "repeat": self.repeat,
+            "gap_ms": self.gap * 1e3,
             "load_average": list(self.load_average),
             "versions": dict(self.versions),
             "cost_model": self.plan.cost_model,
@@ -228,6 +261,7 @@ class BenchReport:
                     "q3_ms": m.quartiles[1] * 1e3,
                     "times_ms": [t * 1e3 for t in m.times],
                     "cpu_ms": [t * 1e3 for t in m.cpu_times],
+                    "idle_cpu_ms": [t * 1e3 for t in m.idle_cpu_times],
                 }
                 for m in self.measurements
             ],
@@ -249,9 +283,10 @@ class BenchReport:
         """A bar chart of the medians (with IQR whiskers) above the predicted and measured timelines."""
         from ramiel.scheduling import gantt_svg
 
+        pattern = f", each call after {self.gap * 1e3:g} ms idle" if self.gap else ""
         bars = bar_chart_svg(
             [(m.label, m.median, *m.quartiles) for m in self.measurements],
-            f"{self.model}: median latency, {self.repeat} rounds",
+            f"{self.model}: median latency, {self.repeat} rounds{pattern}",
         )
         gantt = gantt_svg(
             self.plan.simulation,
@@ -271,6 +306,8 @@ def bench(
     *,
     workers: int = 2,
     repeat: int = 20,
+    gap: float = 0.0,
+    baseline_runtime: str | os.PathLike[str] | None = None,
     torch_module: torch.nn.Module | None = None,
     inputs: Mapping[str, np.ndarray] | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
@@ -284,17 +321,23 @@ def bench(
     `torch_module`, when given, takes the model's inputs as tensors in order and is
     timed in eager mode. `pipeline` is the pass pipeline of the parallel code (the
     serial code uses the default one-stream pipeline); `profile` schedules with
-    the model's ops timed on this machine (`ramiel.api.compile`).
+    the model's ops timed on this machine (`ramiel.api.compile`). `gap` is the
+    idle time in seconds before each timed call; `baseline_runtime`, a version of
+    `ramiel/runtime/streams.py` to time the parallel code with as well.
     """
     import onnx
     import torch
 
     from ramiel import api
+    from ramiel.onnx_types import torch_of_numpy
 
     if workers < 2:
         raise RamielError("bench compares serial and parallel code: --workers must be at least 2", str(workers))
     if repeat < 1:
         raise RamielError("--repeat must be at least 1", str(repeat))
+    if not 0 <= gap <= MAX_GAP_SECONDS:
+        raise RamielError(f"--gap must be between 0 and {MAX_GAP_SECONDS * 1e3:g} ms", f"{gap * 1e3:g}")
+    baseline = _read_runtime(baseline_runtime) if baseline_runtime is not None else None
     tell = progress or (lambda _: None)
     proto = model if isinstance(model, onnx.ModelProto) else api._load(model, None)[0]
     stem = name or (Path(model).stem if not isinstance(model, onnx.ModelProto) else "model")
@@ -312,18 +355,28 @@ def bench(
             )  # fmt: skip
             assert parallel.plan is not None
             feed = dict(inputs) if inputs is not None else api.random_inputs(serial.inputs, 0)
-            tensors = [torch.from_numpy(np.array(feed[n])) for n, _, _ in serial.inputs]
+            tensors = [torch_of_numpy(feed[n]) for n, _, _ in serial.inputs]
             tell("checking the outputs against onnxruntime")
             reference = api.onnxruntime_outputs(proto, feed)
-            with serial.load(1) as one, serial.load(workers) as intra, parallel.load() as many:
+            with contextlib.ExitStack() as stack:
+                loaded = [
+                    (stack.enter_context(serial.load(1)), serial),
+                    (stack.enter_context(serial.load(workers)), serial),
+                    (stack.enter_context(parallel.load()), parallel),
+                ]
+                if baseline is not None:
+                    path = _with_runtime(parallel, baseline)
+                    loaded.append((stack.enter_context(api.load_model_class(path)()), parallel))
                 errors = [
                     e.relative
-                    for loaded, c in ((one, serial), (intra, serial), (many, parallel))
-                    for e in api.compare(api.call_model(loaded, tensors, c.outputs), reference)
+                    for model, c in loaded
+                    for e in api.compare(api.call_model(model, tensors, c.outputs), reference)
                 ]
-                configurations = _configurations(proto, feed, tensors, (one, intra, many), workers, torch_module)
+                configurations = _configurations(
+                    proto, feed, tensors, [model for model, _ in loaded], workers, torch_module
+                )
                 tell(f"timing {len(configurations)} configurations, {repeat} rounds")
-                measurements = _measure(configurations, repeat)
+                measurements = _measure(configurations, repeat, gap)
             tell("recording a timeline of the parallel code")
             timeline = trace_timeline(parallel, tensors)
     finally:
@@ -334,7 +387,39 @@ def bench(
         stem, workers, repeat, load_average, tuple(measurements), parallel.plan,
         parallel.summary.streams, tuple(timeline), max(errors, default=0.0),
         {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__, "cpus": str(os.cpu_count())},
+        gap,
     )  # fmt: skip
+
+
+def _read_runtime(path: str | os.PathLike[str]) -> str:
+    """The text of a stream runtime file, refused with the project's error if it is none."""
+    from ramiel.runtime import _MARKER
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise RamielError(f"cannot read the baseline runtime: {e.strerror or e}", str(path)) from None
+    except UnicodeDecodeError:
+        raise RamielError("the baseline runtime is not UTF-8 text", str(path)) from None
+    if _MARKER not in text:
+        raise RamielError("not a stream runtime (no generated-code marker line)", str(path))
+    return text
+
+
+def _with_runtime(parallel: CompiledModel, runtime_text: str) -> Path:
+    """A copy of the parallel code beside it, with `runtime_text` as its stream runtime, and its weights."""
+    from ramiel.codegen import WEIGHTS_SUFFIX
+    from ramiel.runtime import with_stream_runtime
+
+    if parallel.summary.streams < 2:
+        raise RamielError("the parallel code has one stream, so no stream runtime to compare", "--baseline-runtime")
+    path = parallel.path.with_name(f"{parallel.path.stem}_baseline.py")
+    try:
+        path.write_text(with_stream_runtime(parallel.source, runtime_text), encoding="utf-8")
+    except ValueError as e:
+        raise RamielError(str(e), "--baseline-runtime") from None
+    shutil.copyfile(parallel.weights, path.with_suffix(WEIGHTS_SUFFIX))
+    return path
 
 
 _Configuration = tuple[str, int, Callable[[], object]]
@@ -344,13 +429,14 @@ def _configurations(
     proto: onnx.ModelProto,
     feed: Mapping[str, np.ndarray],
     tensors: Sequence[torch.Tensor],
-    models: tuple[Any, Any, Any],
+    models: Sequence[Any],
     workers: int,
     torch_module: torch.nn.Module | None,
 ) -> list[_Configuration]:
     """The configurations to time: name, intra-op threads (the caller's torch setting or the session's), and the call.
 
-    `models` are the loaded serial code on 1 and on `workers` threads and the parallel code.
+    `models` are the loaded serial code on 1 and on `workers` threads, the parallel
+    code and, if given, the parallel code with the baseline runtime.
     """
     import onnxruntime
     import torch
@@ -368,12 +454,13 @@ def _configurations(
         )
 
     arrays = dict(feed)
-    serial, intra, parallel = models
+    serial, intra, parallel, *baseline = models
     configurations: list[_Configuration] = [
         (SERIAL, 1, lambda: serial(*tensors)),
         (INTRA_OP, workers, lambda: intra(*tensors)),
         (PARALLEL, workers, lambda: parallel(*tensors)),
     ]
+    configurations += [(PARALLEL_BASELINE, workers, lambda m=m: m(*tensors)) for m in baseline]
     for threads in (1, workers):
         ort = session(threads, parallel_executor=False)
         configurations.append((ORT_SEQUENTIAL, threads, lambda ort=ort: ort.run(None, arrays)))
@@ -390,41 +477,49 @@ def _configurations(
     return configurations
 
 
-def _measure(configurations: Sequence[_Configuration], repeat: int) -> list[Measurement]:
+def _measure(configurations: Sequence[_Configuration], repeat: int, gap: float = 0.0) -> list[Measurement]:
     """Time every configuration once per round, in a shuffled order, after two untimed rounds of warm-up.
 
     Each configuration runs on its own thread, whose torch thread count is set
     once: a thread that runs the same convolutions under two thread counts makes
     oneDNN rebuild kernels and reorder weights on every call. Each timed call
     follows an untimed one of the same configuration, so that every call finds
-    its weights in the caches as in a serving loop, not evicted by the others.
+    its weights in the caches as in a serving loop, not evicted by the others;
+    with a `gap`, the thread sleeps that many seconds between the two.
     """
     runners = [_Runner(threads) for _, threads, _ in configurations]
-    times: list[list[tuple[float, float]]] = [[] for _ in configurations]
+    times: list[list[_Timing]] = [[] for _ in configurations]
     order = random.Random(0)
     try:
         for round_ in range(repeat + 2):
             for index in order.sample(range(len(configurations)), len(configurations)):
                 runners[index].time(configurations[index][2])
-                timed = runners[index].time(configurations[index][2])
+                timed = runners[index].time(configurations[index][2], gap)
                 if round_ >= 2:
                     times[index].append(timed)
-                time.sleep(GAP_SECONDS)
+                time.sleep(PAUSE_SECONDS)
     finally:
         for runner in runners:
             runner.close()
     return [
-        Measurement(name, threads, tuple(t for t, _ in kept), tuple(c for _, c in kept))
+        Measurement(
+            name, threads, tuple(t for t, _, _ in kept), tuple(c for _, c, _ in kept),
+            tuple(i for _, _, i in kept) if gap else (),
+        )
         for (name, threads, _), kept in zip(configurations, times, strict=True)
     ]
+
+
+_Timing = tuple[float, float, float]
+"""Wall and process CPU seconds of a call, and process CPU seconds of the idle gap before it."""
 
 
 class _Runner:
     """A thread with a fixed torch thread count that times the calls given to it."""
 
     def __init__(self, threads: int) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], object] | None] = queue.SimpleQueue()
-        self._results: queue.SimpleQueue[tuple[float, float] | BaseException] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], object], float] | None] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[_Timing | BaseException] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._serve, args=(threads,), daemon=True)
         self._thread.start()
 
@@ -432,17 +527,21 @@ class _Runner:
         import torch
 
         torch.set_num_threads(threads)
-        while (call := self._jobs.get()) is not None:
+        while (job := self._jobs.get()) is not None:
+            call, gap = job
             try:
+                idle = time.process_time()
+                if gap:
+                    time.sleep(gap)
                 start, cpu = time.perf_counter(), time.process_time()
                 call()
-                self._results.put((time.perf_counter() - start, time.process_time() - cpu))
+                self._results.put((time.perf_counter() - start, time.process_time() - cpu, cpu - idle))
             except BaseException as e:
                 self._results.put(e)
 
-    def time(self, call: Callable[[], object]) -> tuple[float, float]:
-        """Wall and process CPU seconds of one `call` on this runner's thread."""
-        self._jobs.put(call)
+    def time(self, call: Callable[[], object], gap: float = 0.0) -> _Timing:
+        """One `call` on this runner's thread after `gap` seconds of sleep: its wall and CPU seconds, and the gap's CPU."""
+        self._jobs.put((call, gap))
         result = self._results.get()
         if isinstance(result, BaseException):
             raise result

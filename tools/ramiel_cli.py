@@ -129,6 +129,8 @@ def _bench(args: argparse.Namespace) -> None:
         args.model,
         workers=args.workers,
         repeat=args.repeat,
+        gap=args.gap / 1e3,
+        baseline_runtime=args.baseline_runtime,
         input_shapes=_shapes(args.input_shape),
         pipeline=args.pipeline,
         profile=args.profile,
@@ -201,6 +203,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(bench_cmd)
     bench_cmd.add_argument("--repeat", type=_positive, default=20, help="timed rounds (default 20)")
+    bench_cmd.add_argument(
+        "--gap", type=float, default=0.0, metavar="MS",
+        help="sleep MS milliseconds before each timed call, as a model called now and then (default 0: back to back)",
+    )  # fmt: skip
+    bench_cmd.add_argument(
+        "--baseline-runtime", metavar="STREAMS.py",
+        help="also time the parallel code with this version of ramiel/runtime/streams.py",
+    )
     bench_cmd.add_argument("--json", metavar="FILE", help="write the measurements as JSON")
     bench_cmd.add_argument(
         "--plot", metavar="FILE.svg", help="write a bar chart and the measured and predicted timelines"

@@ -5,7 +5,9 @@ pasted into them: `source()` returns the code of `common.py` (input checks,
 weight loading) and, for parallel code, of `streams.py` (worker threads and
 hand-offs), each taken from its marker line on, with their imports gathered by
 `imports()` for the file's header. The modules stay importable, so the runtime
-is tested as ordinary Python.
+is tested as ordinary Python. `with_stream_runtime` puts another version of
+`streams.py` into a generated file, to measure one runtime against another on
+the same code.
 """
 
 from pathlib import Path
@@ -13,15 +15,19 @@ from pathlib import Path
 _MARKER = "# --- generated code starts here ---\n"
 
 
+def _split(text: str) -> tuple[list[str], str]:
+    """The import lines and the rest of a runtime module's code after its marker line."""
+    lines = text.split(_MARKER, 1)[1].strip().splitlines()
+    imports = [line for line in lines if line.startswith(("import ", "from "))]
+    body = [line for line in lines if line not in imports]
+    return imports, "\n".join(body).strip() + "\n"
+
+
 def _parts(parallel: bool) -> list[tuple[list[str], str]]:
-    parts: list[tuple[list[str], str]] = []
-    for module in ("common.py", "streams.py") if parallel else ("common.py",):
-        text = (Path(__file__).parent / module).read_text(encoding="utf-8")
-        lines = text.split(_MARKER, 1)[1].strip().splitlines()
-        imports = [line for line in lines if line.startswith(("import ", "from "))]
-        body = [line for line in lines if line not in imports]
-        parts.append((imports, "\n".join(body).strip() + "\n"))
-    return parts
+    return [
+        _split((Path(__file__).parent / module).read_text(encoding="utf-8"))
+        for module in (("common.py", "streams.py") if parallel else ("common.py",))
+    ]
 
 
 def imports(parallel: bool) -> list[str]:
@@ -41,3 +47,19 @@ def imports(parallel: bool) -> list[str]:
 def source(parallel: bool) -> str:
     """The runtime's code for a generated file (without its imports)."""
     return "\n\n".join(body for _, body in _parts(parallel))
+
+
+def with_stream_runtime(source: str, streams_text: str) -> str:
+    """A generated parallel file's `source` with its stream runtime replaced by `streams_text`.
+
+    `streams_text` is another version of `streams.py` (with its marker line); its
+    import lines go just before its code, since the file's header has only this
+    version's.
+    """
+    if _MARKER not in streams_text:
+        raise ValueError(f"not a stream runtime: it has no line {_MARKER.strip()!r}")
+    current = _parts(True)[1][1]
+    if current not in source:
+        raise ValueError("not parallel code generated with this version of the stream runtime")
+    imports, body = _split(streams_text)
+    return source.replace(current, "\n".join([*imports, "", body]).lstrip("\n"))

@@ -42,9 +42,9 @@ def _intra_op_threads(count: int) -> Iterator[None]:
     under the count the model runs with, and every call runs under it again.
     """
     previous = torch.get_num_threads()
-    if previous != count:
-        torch.set_num_threads(count)
     try:
+        if previous != count:
+            torch.set_num_threads(count)
         yield
     finally:
         if previous != count:

@@ -16,6 +16,7 @@ from ramiel.bench import (
     ORT_PARALLEL,
     ORT_SEQUENTIAL,
     PARALLEL,
+    PARALLEL_BASELINE,
     SERIAL,
     BenchReport,
     bench,
@@ -23,7 +24,8 @@ from ramiel.bench import (
     write_suite_table,
 )
 from ramiel.errors import RamielError
-from ramiel.pipeline import default_pipeline
+from ramiel.pipeline import default_pipeline, pipeline_text
+from ramiel.runtime import streams
 from ramiel.tools.ramiel_cli import main
 from tests.unit.test_codegen import branches_model
 
@@ -42,23 +44,39 @@ class _Branches(torch.nn.Module):
         return left + torch.relu(torch.conv2d(stem, self.right, padding=1))
 
 
+# The graph is too small for select-streams to keep two streams: lower its threshold.
+TWO_STREAMS = default_pipeline(2, min_speedup=0.0)
+
+
 @pytest.fixture(scope="module")
 def report() -> BenchReport:
     model = branches_model()
-    # The graph is too small for select-streams to keep two streams: lower its threshold.
-    pipeline = default_pipeline(2, min_speedup=0.0)
-    return bench(model, workers=2, repeat=2, torch_module=_Branches(model), name="branches", pipeline=pipeline)
+    # This version of the stream runtime stands in for another: the baseline is timed as a configuration of its own.
+    return bench(
+        model, workers=2, repeat=2, gap=0.002, baseline_runtime=streams.__file__,
+        torch_module=_Branches(model), name="branches", pipeline=TWO_STREAMS,
+    )  # fmt: skip
 
 
 def test_every_configuration_is_measured_each_round(report: BenchReport) -> None:
     labels = [m.label for m in report.measurements]
     assert labels == [
-        f"{SERIAL} (1T)", f"{INTRA_OP} (2T)", f"{PARALLEL} (2T)",
+        f"{SERIAL} (1T)", f"{INTRA_OP} (2T)", f"{PARALLEL} (2T)", f"{PARALLEL_BASELINE} (2T)",
         f"{ORT_SEQUENTIAL} (1T)", f"{ORT_SEQUENTIAL} (2T)", f"{ORT_PARALLEL} (2T)",
         f"{EAGER} (1T)", f"{EAGER} (2T)",
     ]  # fmt: skip
     assert all(len(m.times) == 2 and m.median > 0 for m in report.measurements)
     assert report.max_error <= 1e-4
+
+
+def test_calls_after_gaps_report_the_gap_and_the_cpu_time_spent_idle(report: BenchReport) -> None:
+    assert report.gap == 0.002
+    assert all(len(m.idle_cpu_times) == 2 for m in report.measurements)
+    assert all(m.idle_share(report.gap) >= 0 for m in report.measurements)
+    text = "\n".join(report.lines())
+    assert "each call after 2 ms idle" in text
+    assert "idle CPU" in text
+    assert "runtime over baseline runtime" in report.ratios()
 
 
 def test_the_report_gives_the_bound_and_the_ratios(report: BenchReport) -> None:
@@ -88,6 +106,8 @@ def test_json_and_svg(report: BenchReport, tmp_path: Path) -> None:
     data = json.loads((tmp_path / "b.json").read_text())
     assert data["workers"] == 2
     assert data["repeat"] == 2
+    assert data["gap_ms"] == 2.0
+    assert all(len(c["idle_cpu_ms"]) == 2 for c in data["configurations"])
     assert len(data["configurations"]) == len(report.measurements)
     assert set(data["timeline"]) == {"predicted", "measured"}
     report.write_svg(tmp_path / "b.svg")
@@ -113,6 +133,32 @@ def test_bench_refuses_one_worker() -> None:
         bench(branches_model(), workers=1, repeat=2)
 
 
+@pytest.mark.parametrize("gap", [-0.001, 10.001, float("nan")])
+def test_bench_refuses_a_gap_out_of_range(gap: float) -> None:
+    with pytest.raises(RamielError, match="--gap must be between 0 and 10000 ms"):
+        bench(branches_model(), workers=2, repeat=2, gap=gap)
+
+
+def test_bench_refuses_a_baseline_that_is_no_stream_runtime(tmp_path: Path) -> None:
+    with pytest.raises(RamielError, match="cannot read the baseline runtime"):
+        bench(branches_model(), workers=2, repeat=2, baseline_runtime=tmp_path / "missing.py")
+    other = tmp_path / "other.py"
+    other.write_text("import threading\n")
+    with pytest.raises(RamielError, match="not a stream runtime"):
+        bench(branches_model(), workers=2, repeat=2, baseline_runtime=other)
+
+
+def test_a_baseline_runtime_needs_parallel_code(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # With the default pipeline this graph gets one stream, which has no stream runtime.
+    path = tmp_path / "branches.onnx"
+    onnx.save(branches_model(), path)
+    with pytest.raises(SystemExit):
+        main(["bench", str(path), "--workers", "2", "--repeat", "1", "--baseline-runtime", streams.__file__])
+    assert capsys.readouterr().err.strip() == (
+        "ramiel: error: the parallel code has one stream, so no stream runtime to compare (--baseline-runtime)"
+    )
+
+
 def test_the_command_writes_json_and_plot(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -122,9 +168,31 @@ def test_the_command_writes_json_and_plot(
           "--json", str(tmp_path / "b.json"), "--plot", str(tmp_path / "b.svg")])  # fmt: skip
     out = capsys.readouterr().out
     assert "Ramiel parallel (2T)" in out
+    assert "calls back to back" in out
     assert "parallel speedup over serial" in out
     assert (tmp_path / "b.json").is_file()
     assert (tmp_path / "b.svg").is_file()
+
+
+def test_the_command_times_after_gaps_against_a_baseline_runtime(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "branches.onnx"
+    onnx.save(branches_model(), path)
+    main(["bench", str(path), "--workers", "2", "--repeat", "1", "--gap", "1.5",
+          "--pipeline", pipeline_text(TWO_STREAMS), "--baseline-runtime", streams.__file__])  # fmt: skip
+    out = capsys.readouterr().out
+    assert "each call after 1.5 ms idle" in out
+    assert f"{PARALLEL_BASELINE} (2T)" in out
+    assert "runtime over baseline runtime" in out
+
+
+def test_the_command_refuses_a_gap_that_is_no_number(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["bench", "model.onnx", "--gap", "soon"])
+    assert capsys.readouterr().err.strip() == (
+        "ramiel: error: argument --gap: invalid float value: 'soon' (command line)"
+    )
 
 
 def test_predicted_work_under_every_cost_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -93,7 +93,8 @@ def test_too_little_predicted_gain_gives_one_stream_and_says_so(tmp_path: Path) 
     assert compiled.summary.streams == 1
     assert any("too little to pay" in line for line in compiled.summary.lines())
     assert compiled.source.splitlines()[3] == (
-        "# Pipeline: cleanup,cluster-cp,merge-clusters,select-streams,split-ops,clone,convert-dfg-to-pyemit"
+        "# Pipeline: cleanup,cluster-cp,merge-clusters,select-streams,split-ops,clone,fuse-conv-activation,"
+        "prepack-weights,channels-last,write-in-place,outline-streams,convert-dfg-to-pyemit"
     )
 
 

@@ -34,6 +34,7 @@ from onnx import TensorProto, helper, numpy_helper
 from ramiel import api
 from ramiel.conformance import call_with_timeout
 from ramiel.numerics import assert_close
+from ramiel.pipeline import lowering_passes, pipeline_text
 
 STREAMS = 4
 CALL_TIMEOUT = 10.0
@@ -91,7 +92,7 @@ class Case:
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory: pytest.TempPathFactory) -> api.CompiledModel:
-    pipeline = f"cleanup,cluster{{heuristic=heft workers={STREAMS} cost=static}},convert-dfg-to-pyemit"
+    pipeline = f"cleanup,cluster{{heuristic=heft workers={STREAMS} cost=static}},{pipeline_text(lowering_passes())}"
     result = api.compile(
         stress_model(), pipeline=pipeline, out_dir=tmp_path_factory.mktemp("stress")
     )
