@@ -37,6 +37,7 @@ import numpy as np
 
 from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
 from ramiel.errors import RamielError
+from ramiel.extras import require
 
 if TYPE_CHECKING:
     import onnx
@@ -247,13 +248,13 @@ class _Observer:
         self.parallel_speedup: float | None = None
 
     def __call__(self, done: ModulePass | None, module: ModuleOp, upcoming: ModulePass | None) -> None:
-        from ramiel.passes.convert_dfg_to_pyemit import ConvertDfgToPyemit
+        from ramiel.pipeline import is_lowering
 
         del done
         if upcoming is None:
             return
         self.tell(f"running {upcoming.name}")
-        if isinstance(upcoming, ConvertDfgToPyemit):
+        if is_lowering(upcoming) and self.plan is None:
             from xdsl.dialects.builtin import FloatAttr
 
             from ramiel.dialects.dfg import DfgOp
@@ -432,12 +433,14 @@ def run(
     num_threads: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Run a generated model on inputs keyed by ONNX input name; outputs keyed likewise."""
-    import torch
+    from ramiel.onnx_types import torch_of_numpy
 
     module = _load_generated(Path(path))
-    names = [name for name, _, _ in module._INPUTS]
-    check_input_names(names, inputs, str(path))
-    tensors = [torch.from_numpy(np.array(inputs[n])) for n in names]
+    # The generated table names torch dtypes (`torch.float32`); specs use numpy's names.
+    specs = [(name, shape, str(dtype).removeprefix("torch.")) for name, shape, dtype in module._INPUTS]
+    names = [name for name, _, _ in specs]
+    check_inputs(specs, inputs, str(path))
+    tensors = [torch_of_numpy(inputs[n]) for n in names]
     with module.Model(num_threads=num_threads) as model:
         try:
             return call_model(model, tensors, module._OUTPUTS)
@@ -453,6 +456,8 @@ def save_arrays(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) 
     """
     target = Path(path)
     _refuse_nul(target)
+    if not target.parent.is_dir():  # a typo in a folder name must not create folders
+        raise RamielError("the output file's folder does not exist", str(target))
     with _temporary(target.parent, target.name, (".npz",)) as (temp,):
         with zipfile.ZipFile(temp, "w") as archive:
             for name, array in arrays.items():
@@ -484,8 +489,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
         return np.lib.format.read_array(entry, allow_pickle=False)
 
 
-def check_input_names(names: Sequence[str], inputs: Mapping[str, object], where: str) -> None:
-    """Refuse inputs whose keys are not exactly the model's input names."""
+def check_inputs(specs: Sequence[InputSpec], inputs: Mapping[str, object], where: str) -> None:
+    """Refuse inputs whose keys are not exactly the model's input names, or whose shapes or element types differ."""
+    names = [name for name, _, _ in specs]
     missing = [repr(n) for n in names if n not in inputs]
     extra = [repr(n) for n in sorted(set(inputs) - set(names))]
     problems = [f"missing {', '.join(missing)}"] * bool(missing) + [
@@ -494,15 +500,23 @@ def check_input_names(names: Sequence[str], inputs: Mapping[str, object], where:
     if problems:
         expected = ", ".join(map(repr, names))
         raise RamielError(f"the inputs do not match the model's ({expected}): {'; '.join(problems)}", where)
+    for name, shape, dtype in specs:
+        value = np.asarray(inputs[name])
+        if value.shape != tuple(shape) or value.dtype.name != dtype:
+            given = "x".join(map(str, value.shape)) or "scalar"
+            wanted = "x".join(map(str, shape)) or "scalar"
+            raise RamielError(f"input {name!r} is {given} {value.dtype.name}; the model takes {wanted} {dtype}", where)
 
 
 def call_model(model: Any, tensors: Sequence[Any], output_names: Sequence[str]) -> dict[str, np.ndarray]:
     """Call a loaded generated model; its outputs as arrays keyed by ONNX name."""
     import torch
 
+    from ramiel.onnx_types import numpy_of_torch
+
     result = model(*tensors)
     outputs = (result,) if isinstance(result, torch.Tensor) else result
-    return {n: t.numpy() for n, t in zip(output_names, outputs, strict=True)}
+    return {n: numpy_of_torch(t) for n, t in zip(output_names, outputs, strict=True)}
 
 
 def random_inputs(specs: Sequence[InputSpec], seed: int = 0) -> dict[str, np.ndarray]:
@@ -510,7 +524,7 @@ def random_inputs(specs: Sequence[InputSpec], seed: int = 0) -> dict[str, np.nda
     rng = np.random.default_rng(seed)
     arrays: dict[str, np.ndarray] = {}
     for name, shape, dtype in specs:
-        if np.issubdtype(np.dtype(dtype), np.floating):
+        if np.issubdtype(np.dtype(dtype), np.floating) or dtype == "bfloat16":  # ml_dtypes' is no numpy float
             arrays[name] = rng.standard_normal(shape).astype(dtype)
         elif dtype == "bool":
             arrays[name] = rng.integers(0, 2, shape).astype(bool)
@@ -521,10 +535,13 @@ def random_inputs(specs: Sequence[InputSpec], seed: int = 0) -> dict[str, np.nda
 
 def onnxruntime_outputs(model: onnx.ModelProto, inputs: Mapping[str, np.ndarray]) -> list[np.ndarray]:
     """The model's outputs computed by onnxruntime on the CPU, in graph order."""
-    try:
-        import onnxruntime
-    except ImportError:
-        raise RamielError("onnxruntime is not installed", "reference") from None
+    onnxruntime = require("onnxruntime", "checking against onnxruntime")
+    from onnx import TensorProto
+
+    graph = model.graph
+    if any(v.type.tensor_type.elem_type == TensorProto.BFLOAT16 for v in (*graph.input, *graph.output)):
+        # It has no numpy type for them (numpy has no bfloat16 of its own).
+        raise RamielError("onnxruntime takes and gives no bfloat16 arrays in Python", "reference")
     try:
         session = onnxruntime.InferenceSession(
             model.SerializeToString(), providers=["CPUExecutionProvider"]
@@ -617,9 +634,8 @@ def check(
             )
             for w in dict.fromkeys((1, workers))
         ]  # fmt: skip
-        names = [name for name, _, _ in compiled[0].inputs]
         if inputs is not None:
-            check_input_names(names, inputs, "--inputs")
+            check_inputs(compiled[0].inputs, inputs, "--inputs")
         feed = dict(inputs) if inputs is not None else random_inputs(compiled[0].inputs, seed)
         tell(f"running onnxruntime on {where}")
         reference = onnxruntime_outputs(proto, feed)

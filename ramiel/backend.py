@@ -44,11 +44,11 @@ class RamielRep(BackendRep):
     def run(self, inputs: Any, **kwargs: Any) -> tuple[np.ndarray, ...]:
         """Run on inputs given in order (a sequence or one array) or by name (a mapping)."""
         del kwargs
-        import torch
+        from ramiel.onnx_types import torch_of_numpy
 
         names = self.input_names
         if isinstance(inputs, Mapping):
-            api.check_input_names(names, inputs, "inputs")
+            api.check_inputs(self.compiled.inputs, inputs, "inputs")
             arrays = [inputs[n] for n in names]
         else:
             arrays = list(inputs) if isinstance(inputs, Sequence) else [inputs]
@@ -58,7 +58,7 @@ class RamielRep(BackendRep):
                     f"got {len(arrays)}",
                     "inputs",
                 )
-        tensors = [torch.from_numpy(np.array(a)) for a in arrays]
+        tensors = [torch_of_numpy(np.asarray(a)) for a in arrays]
         outputs = api.call_model(self.model, tensors, self.compiled.outputs)
         return tuple(outputs.values())
 

@@ -17,6 +17,7 @@ from ramiel import api
 from ramiel.codegen import MARKER
 from ramiel.errors import RamielError
 from ramiel.numerics import assert_close
+from ramiel.pipeline import lowering_passes, pipeline_text
 from tests.models.light import LIGHT_MODELS, seeded_light_model_path
 from tests.unit.test_codegen import branches_model, diamond_model
 
@@ -53,6 +54,17 @@ def test_pipelines_can_be_scripted(tmp_path: Path) -> None:
     assert "Pipeline: convert-dfg-to-pyemit" in compiled.source
 
 
+def test_the_summary_counts_the_ops_that_reach_the_first_lowering_pass(tmp_path: Path) -> None:
+    from ramiel.dialects.dfg import DfgOp
+
+    model = branches_model()
+    compiled = api.compile(model, out_dir=tmp_path)
+    # The lowering fuses a convolution with its Relu: counted after it, there would be one op fewer.
+    assert "activation='relu'" in compiled.source
+    cleaned = sum(isinstance(op, DfgOp) for op in api.cleaned_module(model).walk())
+    assert compiled.summary.ops_after == cleaned
+
+
 @pytest.mark.parametrize(
     ("pipeline", "message"),
     [
@@ -81,7 +93,8 @@ def test_parallel_default_pipeline_matches_onnxruntime() -> None:
 
 
 def test_two_streams_end_to_end(tmp_path: Path) -> None:
-    pipeline = "cleanup,cluster-cp{cost=static},merge-clusters{workers=2 cost=static},convert-dfg-to-pyemit"
+    lowering = pipeline_text(lowering_passes())
+    pipeline = f"cleanup,cluster-cp{{cost=static}},merge-clusters{{workers=2 cost=static}},{lowering}"
     compiled = api.compile(branches_model(), workers=2, pipeline=pipeline, out_dir=tmp_path)
     assert compiled.summary.streams == 2
     # The prediction counts the static cost model's 3 ms per parallel call.

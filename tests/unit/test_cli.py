@@ -65,8 +65,14 @@ def test_compile_overwrites_only_generated_files(
 
 
 def test_a_failed_compile_leaves_nothing_behind(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    x = helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [2])
-    graph = helper.make_graph([helper.make_node("Hardmax", ["x"], ["y"])], "g", [x], [x])
+    x = helper.make_tensor_value_info("x", onnx.TensorProto.INT64, [5])
+    y = helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1])
+    # Valid ONNX that Ramiel refuses: TfIdfVectorizer works on token ids.
+    node = helper.make_node(
+        "TfIdfVectorizer", ["x"], ["y"], mode="TF", min_gram_length=1, max_gram_length=1,
+        max_skip_count=0, ngram_counts=[0], ngram_indexes=[0], pool_int64s=[1],
+    )
+    graph = helper.make_graph([node], "g", [x], [y])
     path = tmp_path / "bad.onnx"
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]), path)
     out = tmp_path / "out"
@@ -102,6 +108,11 @@ def test_check_reads_inputs_from_npz(
     status, _, err = _ramiel(capsys, "check", model_file, "--workers", "2", "--inputs", inputs)
     assert status == 0, err
 
+    np.savez(inputs, x=np.ones((1, 3, 6, 6), np.float64), y=np.ones((1, 2, 6, 6), np.float32))
+    status, _, err = _ramiel(capsys, "check", model_file, "--workers", "2", "--inputs", inputs)
+    # Refused before onnxruntime sees it, in the project's words.
+    assert (status, err) == (1, "ramiel: error: input 'x' is 1x3x6x6 float64; the model takes 1x3x6x6 float32 (--inputs)\n")
+
 
 def test_run_reads_and_writes_npz_by_onnx_name(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path
@@ -128,6 +139,21 @@ def test_run_reads_and_writes_npz_by_onnx_name(
     assert "missing 'y'; unknown 'z'" in err
     assert err.count("\n") == 1
     assert not (tmp_path / "o2.npz").exists()
+
+    np.savez(tmp_path / "wrong.npz", x=x[:, :, :3], y=y)
+    status, _, err = _ramiel(
+        capsys, "run", tmp_path / "out" / "diamond.py", "--inputs", tmp_path / "wrong.npz", "-o", tmp_path / "o3.npz"
+    )
+    assert (status, err) == (
+        1, f"ramiel: error: input 'x' is 1x3x3x6 float32; the model takes 1x3x6x6 float32 ({tmp_path / 'out' / 'diamond.py'})\n"
+    )  # fmt: skip
+
+    missing_folder = tmp_path / "no_such_folder" / "o.npz"
+    status, _, err = _ramiel(
+        capsys, "run", tmp_path / "out" / "diamond.py", "--inputs", tmp_path / "in.npz", "-o", missing_folder
+    )
+    assert (status, err) == (1, f"ramiel: error: the output file's folder does not exist ({missing_folder})\n")
+    assert not missing_folder.parent.exists()
 
 
 def test_run_refuses_files_it_did_not_generate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
