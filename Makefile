@@ -21,7 +21,8 @@ demo: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/lit -q tests/filecheck
-	$(BIN)/pytest -q tests/unit
+	# One worker per core; a test file stays on one worker, so its module fixtures run once.
+	$(BIN)/pytest -q -n auto --dist loadfile tests/unit
 
 # Benchmarks time code: run them on a quiet machine. RAMIEL_BENCH_REPEAT sets the rounds.
 bench: setup
