@@ -21,7 +21,9 @@ def _numpy(value: Array) -> np.ndarray:
         tensor = value.detach().cpu()
         # numpy has no bfloat16; float32 holds its values exactly.
         return (tensor.float() if tensor.dtype == torch.bfloat16 else tensor).numpy()
-    return np.asarray(value)
+    array = np.asarray(value)
+    # Nor is ml_dtypes' bfloat16 a numpy floating type.
+    return array.astype(np.float32) if array.dtype.name == "bfloat16" else array
 
 
 def _dtype_name(value: Array) -> str:

@@ -3,14 +3,20 @@
 The frontend, the `dfg` dialect (schema defaults, verification through ONNX shape
 inference) and the kernel table all speak about the same element types and
 attribute values; this module is the one place that translates between them.
+
+numpy has no bfloat16 of its own: bfloat16 arrays are `ml_dtypes.bfloat16` arrays
+(what `onnx.numpy_helper` gives, `ml_dtypes` being a dependency of `onnx`), which
+`torch.from_numpy` does not take, so arrays and tensors cross between numpy and
+torch through `torch_of_numpy` and `numpy_of_torch`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
+import ml_dtypes
 import numpy as np
 from onnx import AttributeProto, TensorProto, helper, numpy_helper
 from xdsl.dialects.builtin import (
@@ -35,6 +41,9 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute
 
+if TYPE_CHECKING:
+    import torch
+
 
 @dataclass(frozen=True)
 class ElementType:
@@ -58,15 +67,15 @@ ELEMENT_TYPES: tuple[ElementType, ...] = (
     ElementType(TensorProto.FLOAT, "float32", Float32Type(), 4, ("float", "f32")),
     ElementType(TensorProto.FLOAT16, "float16", Float16Type(), 2, ("half", "f16")),
     ElementType(TensorProto.DOUBLE, "float64", Float64Type(), 8, ("double", "f64")),
-    ElementType(TensorProto.BFLOAT16, "bfloat16", BFloat16Type(), 2, ("bf16",), supported=False),
+    ElementType(TensorProto.BFLOAT16, "bfloat16", BFloat16Type(), 2, ("bf16",)),
     ElementType(TensorProto.INT64, "int64", IntegerType(64), 8, ("i64", "si64")),
     ElementType(TensorProto.INT32, "int32", IntegerType(32), 4, ("i32", "si32")),
-    ElementType(TensorProto.INT16, "int16", IntegerType(16), 2, ("i16", "si16"), supported=False),
+    ElementType(TensorProto.INT16, "int16", IntegerType(16), 2, ("i16", "si16")),
     ElementType(TensorProto.INT8, "int8", IntegerType(8), 1, ("i8", "si8")),
     ElementType(TensorProto.UINT8, "uint8", IntegerType(8, Signedness.UNSIGNED), 1, ("ui8", "u8")),
-    ElementType(TensorProto.UINT16, "uint16", IntegerType(16, Signedness.UNSIGNED), 2, ("ui16", "u16"), supported=False),
-    ElementType(TensorProto.UINT32, "uint32", IntegerType(32, Signedness.UNSIGNED), 4, ("ui32", "u32"), supported=False),
-    ElementType(TensorProto.UINT64, "uint64", IntegerType(64, Signedness.UNSIGNED), 8, ("ui64", "u64"), supported=False),
+    ElementType(TensorProto.UINT16, "uint16", IntegerType(16, Signedness.UNSIGNED), 2, ("ui16", "u16")),
+    ElementType(TensorProto.UINT32, "uint32", IntegerType(32, Signedness.UNSIGNED), 4, ("ui32", "u32")),
+    ElementType(TensorProto.UINT64, "uint64", IntegerType(64, Signedness.UNSIGNED), 8, ("ui64", "u64")),
     ElementType(TensorProto.BOOL, "bool", IntegerType(1), 1, ("i1",)),
 )
 """Every element type Ramiel knows, the one table all spellings come from."""
@@ -124,6 +133,26 @@ def numpy_dtype(t: Attribute) -> np.dtype:
 def dtype_name(t: Attribute) -> str:
     """The numpy dtype name ("float32", "int64", "bool", ...) of an element type."""
     return _NUMPY_OF_XDSL[t]
+
+
+def torch_of_numpy(array: np.ndarray) -> torch.Tensor:
+    """A tensor holding a copy of `array` (bfloat16 ones through their bits, which is exact)."""
+    import torch
+
+    # A copy: numpy arrays of the IR are read-only, and torch wants a writable one.
+    copy = np.array(array)
+    if copy.dtype.name == "bfloat16":
+        return torch.from_numpy(copy.view(np.uint16)).view(torch.bfloat16)
+    return torch.from_numpy(copy)
+
+
+def numpy_of_torch(tensor: torch.Tensor) -> np.ndarray:
+    """The numpy array of a CPU tensor, sharing its memory (bfloat16 as `ml_dtypes.bfloat16`)."""
+    import torch
+
+    if tensor.dtype == torch.bfloat16:
+        return tensor.view(torch.uint16).numpy().view(ml_dtypes.bfloat16)
+    return tensor.numpy()
 
 
 def element_type_of_numpy(dtype: np.dtype) -> Attribute:

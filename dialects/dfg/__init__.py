@@ -3,16 +3,22 @@
 One op per ONNX operator, each declared once, with everything Ramiel knows about
 it, in the module of its family (see `base` for what an op's row holds):
 
-    activation     Relu, Sigmoid, LeakyRelu, HardSigmoid, HardSwish, Gelu, Clip, Softmax, LogSoftmax
-    elementwise    arithmetic, comparisons, Where, Cast, unary math
-    shape          Shape, reshapes, Transpose, Expand, Tile, Concat, Split, Identity, Dropout, ConstantOfShape, Range
-    indexing       Slice, Gather, Pad
+    activation     Relu, Sigmoid, Gelu, Swish, SwiGLU, Clip, Elu, Softplus, PRelu and the other activations, Softmax, LogSoftmax
+    elementwise    arithmetic, comparisons, logic and bitwise ops, Where, Cast, CastLike, BitCast, unary math
+    shape          Shape, reshapes, Transpose, Expand, Tile, Concat, Split, Identity, Dropout, ConstantOfShape, Range, DepthToSpace
+    indexing       Slice, Gather, Pad, the Gather and Scatter forms, OneHot, Trilu, Compress, TensorScatter
     conv           Conv, ConvTranspose
-    pool           MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool
-    normalization  BatchNormalization, InstanceNormalization, LayerNormalization, LRN
-    reduction      ReduceMean, ReduceSum, ReduceMax, ArgMax
-    linalg         MatMul, Gemm
-    resize         Resize
+    conv_variants  DeformConv, CausalConvWithState
+    pool           MaxPool, AveragePool, the global pools, LpPool, MaxUnpool, RoiAlign
+    normalization  BatchNormalization, InstanceNormalization, LayerNormalization, RMSNormalization, GroupNormalization, LRN
+    reduction      the Reduce ops, ArgMax, ArgMin, Hardmax, TopK, CumSum, CumProd, Einsum
+    linalg         MatMul, Gemm, Det
+    resize         Resize, GridSample, AffineGrid
+    attention      Attention, LinearAttention, RotaryEmbedding
+    fourier        DFT, STFT
+    signal         the Hann, Hamming and Blackman windows, MelWeightMatrix
+    quantization   QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear and the integer MatMul and Conv forms
+    recurrent      LSTM, GRU, RNN
 
 and `dfg.constant` (`constant`), which ONNX initializers and `Constant` nodes
 become. Adding an operator is a class in its family's module; a new family is
@@ -24,6 +30,10 @@ a new module, found by its name.
 Folding is xDSL's: each op's `fold()` gives its first input when it changes
 nothing and its values when they are known, and the dialect materializes
 folded values as `dfg.constant`.
+
+Besides, extension ops (`EXTENSIONS`) are what lowering decisions make, no ONNX
+operator: `dfg.fused_conv` and `dfg.prepack_conv2d` (`conv`), `dfg.memory_format`
+(`layout`). Every op a target lowers is a `KernelOp`: it gives its kernel call.
 """
 
 import importlib
@@ -34,7 +44,7 @@ from xdsl.dialect_interfaces.constant_materialization import (
 )
 from xdsl.ir import Attribute, Dialect, Operation
 
-from ramiel.dialects.dfg.base import OPS, DfgOp, dfg_name
+from ramiel.dialects.dfg.base import EXTENSIONS, OPS, DfgOp, KernelOp, dfg_name
 from ramiel.dialects.dfg.constant import (
     INLINE_CONSTANT_LIMIT,
     RESOURCES,
@@ -67,15 +77,19 @@ def op_class(op_type: str) -> type[DfgOp]:
     return OPS[op_type]
 
 
-Dfg = Dialect("dfg", [ConstantOp, *OPS.values()], [ResourceAttr], [RESOURCES, ConstantMaterializer()])
+Dfg = Dialect(
+    "dfg", [ConstantOp, *OPS.values(), *EXTENSIONS.values()], [ResourceAttr], [RESOURCES, ConstantMaterializer()]
+)
 
 __all__ = [
+    "EXTENSIONS",
     "INLINE_CONSTANT_LIMIT",
     "OPS",
     "RESOURCES",
     "ConstantOp",
     "Dfg",
     "DfgOp",
+    "KernelOp",
     "ResourceAttr",
     "dfg_name",
     "op_class",

@@ -1,6 +1,7 @@
 """Activations and softmax: one row per op.
 
     %y = dfg.relu %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    %e = dfg.elu %x {alpha = 5.000000e-01 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>
     %p = dfg.softmax %x {axis = -1 : i64} : (tensor<1x8xf32>) -> tensor<1x8xf32>
 
 Relu and a Clip to constant bounds are also what a convolution can apply inside
@@ -12,14 +13,29 @@ from __future__ import annotations
 import numpy as np
 
 from ramiel.codegen.escape import literal
-from ramiel.dialects.dfg.base import DfgOp, one_of, onnx_op
+from ramiel.dialects.dfg.base import (
+    DfgOp,
+    Shapes,
+    broadcasts_to,
+    expect,
+    one_of,
+    onnx_op,
+    shape_text,
+)
+from ramiel.dialects.dfg.elementwise import ORDERED, in_float32, through_int64
 from ramiel.kernels import (
+    FLOAT_TYPES,
     KernelWriter,
     float_literal,
     keyword_args,
     scalar_literal,
     template,
 )
+
+
+def _float32(value: float, default: float) -> bool:
+    """Whether a float attribute is `default` as ONNX stores attributes (float32)."""
+    return bool(np.float32(value) == np.float32(default))
 
 
 @onnx_op("Relu", kernel=template("torch.relu({0})"), inplace=template("torch.relu_({0})"), fresh=True)
@@ -54,12 +70,12 @@ class LeakyReluOp(DfgOp):
 def _hard_sigmoid(n: KernelWriter) -> str:
     """HardSigmoid: max(0, min(1, alpha * x + beta)); `F.hardsigmoid` when alpha is 1/6 and beta 1/2."""
     alpha, beta = n.float_attr("alpha"), n.float_attr("beta")
-    if np.float32(alpha) == np.float32(1 / 6) and beta == 0.5:
+    if _float32(alpha, 1 / 6) and beta == 0.5:
         return f"F.hardsigmoid({n.arg(0)})"
     return f"torch.clamp({n.arg(0)} * {float_literal(alpha)} + {float_literal(beta)}, 0.0, 1.0)"
 
 
-@onnx_op("HardSigmoid", kernel=_hard_sigmoid, fresh=True)
+@onnx_op("HardSigmoid", kernel=in_float32(_hard_sigmoid), fresh=True)
 class HardSigmoidOp(DfgOp):
     """ONNX `HardSigmoid`: max(0, min(1, alpha * x + beta)).
 
@@ -88,6 +104,39 @@ class GeluOp(DfgOp):
     """ONNX `Gelu`, exact or with the tanh approximation.
 
         %y = dfg.gelu %x {approximate = "tanh"} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+def _swish_of(x: str, alpha: float) -> str:
+    """x * sigmoid(alpha * x) of the expression `x` (an atom): `F.silu` for alpha 1."""
+    if _float32(alpha, 1.0):
+        return f"F.silu({x})"
+    return f"{x} * torch.sigmoid({x} * {float_literal(alpha)})"
+
+
+def _swish(n: KernelWriter) -> str:
+    """Swish: x * sigmoid(alpha * x)."""
+    return _swish_of(n.arg(0), n.float_attr("alpha"))
+
+
+@onnx_op("Swish", kernel=in_float32(_swish), fresh=True)
+class SwishOp(DfgOp):
+    """ONNX `Swish`: x * sigmoid(alpha * x) (SiLU for alpha 1).
+
+        %y = dfg.swish %x {alpha = 5.000000e-01 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+def _swiglu(n: KernelWriter) -> str:
+    """SwiGLU: Swish(a) * b."""
+    return f"{_swish_of(n.arg(0), n.float_attr('alpha'))} * {n.arg(1)}"
+
+
+@onnx_op("SwiGLU", kernel=in_float32(_swiglu), fresh=True)
+class SwiGLUOp(DfgOp):
+    """ONNX `SwiGLU`: Swish(a) * b, the gate `a` and the value `b` of one shape (no broadcasting).
+
+        %y = dfg.swi_glu %a, %b : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
     """
 
 
@@ -126,7 +175,7 @@ def _clip_in_place(n: KernelWriter) -> str:
     return f"{n.arg(0)}.clamp_({float_literal(bounds[0])}, {float_literal(bounds[1])})"
 
 
-@onnx_op("Clip", kernel=_clip, inplace=_clip_in_place, fresh=True)
+@onnx_op("Clip", kernel=through_int64(_clip, ORDERED), inplace=_clip_in_place, fresh=True)
 class ClipOp(DfgOp):
     """ONNX `Clip` to optional lower and upper bounds.
 
@@ -134,8 +183,154 @@ class ClipOp(DfgOp):
     """
 
 
+def _elu(n: KernelWriter) -> str:
+    """Elu: `F.elu` with the ONNX alpha."""
+    return f"F.elu({n.arg(0)}, {n.float_text('alpha')})"
+
+
+@onnx_op("Elu", kernel=_elu, fresh=True)
+class EluOp(DfgOp):
+    """ONNX `Elu`: x, or alpha * (exp(x) - 1) below zero.
+
+        %y = dfg.elu %x {alpha = 5.000000e-01 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_GAMMA = 1.0507009873554804934193349852946
+"""The constants of `F.selu`, whose float32 values are ONNX's Selu defaults."""
+
+
+def _selu(n: KernelWriter) -> str:
+    """Selu: gamma * Elu(x, alpha); `F.selu` for the default alpha and gamma."""
+    alpha, gamma = n.float_attr("alpha"), n.float_attr("gamma")
+    if _float32(alpha, _SELU_ALPHA) and _float32(gamma, _SELU_GAMMA):
+        return f"F.selu({n.arg(0)})"
+    return f"F.elu({n.arg(0)}, {float_literal(alpha)}) * {float_literal(gamma)}"
+
+
+@onnx_op("Selu", kernel=in_float32(_selu), fresh=True)
+class SeluOp(DfgOp):
+    """ONNX `Selu`: gamma * x, or gamma * alpha * (exp(x) - 1) below zero.
+
+        %y = dfg.selu %x {alpha = 2.000000e+00 : f32, gamma = 3.000000e+00 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+def _celu(n: KernelWriter) -> str:
+    """Celu: `F.celu` with the ONNX alpha."""
+    return f"F.celu({n.arg(0)}, {n.float_text('alpha')})"
+
+
+@onnx_op("Celu", kernel=_celu, fresh=True)
+class CeluOp(DfgOp):
+    """ONNX `Celu`: max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+
+        %y = dfg.celu %x {alpha = 2.000000e+00 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+@onnx_op("Softplus", kernel=template("F.softplus({0})"), fresh=True)
+class SoftplusOp(DfgOp):
+    """ONNX `Softplus`: log(exp(x) + 1) (`F.softplus` returns x itself above 20, where they agree in float32).
+
+        %y = dfg.softplus %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+@onnx_op("Softsign", kernel=in_float32(template("F.softsign({0})")), fresh=True)
+class SoftsignOp(DfgOp):
+    """ONNX `Softsign`: x / (1 + |x|).
+
+        %y = dfg.softsign %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+@onnx_op("Mish", kernel=template("F.mish({0})"), fresh=True)
+class MishOp(DfgOp):
+    """ONNX `Mish`: x * tanh(softplus(x)).
+
+        %y = dfg.mish %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+def _prelu(n: KernelWriter) -> str:
+    """PRelu: x, or slope * x below zero; unsigned values are never below zero.
+
+    Not `F.prelu`, whose slope is one value per channel (dimension 1), while
+    ONNX's slope broadcasts to x in any shape.
+    """
+    x = n.arg(0)
+    if n.dtype(0).startswith("uint"):
+        return x
+    return f"torch.where({x} < 0, {x} * {n.arg(1)}, {x})"
+
+
+@onnx_op("PRelu", kernel=_prelu, fresh=True)
+class PReluOp(DfgOp):
+    """ONNX `PRelu`: x, or slope * x below zero; the slope broadcasts to x.
+
+        %y = dfg.prelu %x, %slope : (tensor<1x3x4x4xf32>, tensor<3x1x1xf32>) -> tensor<1x3x4x4xf32>
+    """
+
+    def verify_shapes(self, shapes: Shapes) -> None:
+        x, slope = shapes
+        assert x is not None
+        assert slope is not None
+        expect(
+            broadcasts_to(slope, x),
+            f"the slope of PRelu (shape {shape_text(slope)}) must broadcast to its input (shape {shape_text(x)})",
+        )
+
+
+def _thresholded_relu(n: KernelWriter) -> str:
+    """ThresholdedRelu: `F.threshold`, x above alpha and 0 elsewhere."""
+    return f"F.threshold({n.arg(0)}, {n.float_text('alpha')}, 0.0)"
+
+
+@onnx_op("ThresholdedRelu", kernel=_thresholded_relu, fresh=True)
+class ThresholdedReluOp(DfgOp):
+    """ONNX `ThresholdedRelu`: x above alpha, else 0.
+
+        %y = dfg.thresholded_relu %x {alpha = 2.000000e+00 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
+def _shrink(n: KernelWriter) -> str:
+    """Shrink: x + bias below -lambd, x - bias above lambd, else 0.
+
+    `F.hardshrink` when bias is 0 and `F.softshrink` when bias is lambd. Integers
+    compute in float64, as ONNX's float attributes ask, then truncate toward zero
+    back to their type (as onnxruntime); float64 holds every int32 exactly, not
+    every int64.
+    """
+    x, dtype = n.arg(0), n.dtype(0)
+    lambd, bias = n.float_attr("lambd"), n.float_attr("bias")
+    if dtype in FLOAT_TYPES and bias == 0:
+        return f"F.hardshrink({x}, {float_literal(lambd)})"
+    if dtype in FLOAT_TYPES and bias == lambd >= 0:
+        return f"F.softshrink({x}, {float_literal(lambd)})"
+    if dtype in ("int64", "uint64"):
+        raise n.fail(f"{dtype} is not supported (float64 does not hold every value)")
+    wide = x if dtype in FLOAT_TYPES else f"{x}.double()"
+    low, high, shift = (float_literal(v) for v in (-lambd, lambd, bias))
+    expr = f"torch.where({wide} < {low}, {wide} + {shift}, torch.where({wide} > {high}, {wide} - {shift}, 0.0))"
+    return expr if dtype in FLOAT_TYPES else f"({expr}).to(torch.{dtype})"
+
+
+@onnx_op("Shrink", kernel=_shrink, fresh=True)
+class ShrinkOp(DfgOp):
+    """ONNX `Shrink`: x + bias below -lambd, x - bias above lambd, else 0.
+
+        %y = dfg.shrink %x {bias = 1.500000e+00 : f32, lambd = 1.500000e+00 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    """
+
+
 def _softmax(n: KernelWriter) -> str:
     """Softmax, LogSoftmax (opset 13: along one axis, default -1)."""
+    if n.node.op_type == "Softmax" and n.dtype(0) in ("float16", "bfloat16"):
+        # torch's half-precision softmax computes in float; ONNX in the input's type.
+        return n.call("softmax", n.arg(0), dim=str(n.attr("axis")))
     function = "torch.softmax" if n.node.op_type == "Softmax" else "torch.log_softmax"
     return f"{function}({n.arg(0)}, dim={n.attr('axis')})"
 

@@ -34,6 +34,14 @@ Operands are listed in ONNX input order; an absent optional input that precedes 
 present one is written `_`. Properties equal to their ONNX default are not printed.
 Discardable attributes (`cluster`, `stream`) share the attribute dictionary.
 
+Every operator op is a `KernelOp`: what a target's lowering asks of an op (its kernel
+call, the operands that call reads, a comment naming the node) is the one
+interface, which the op's row implements; with the unit attribute `inplace`, an
+op calls its in-place kernel. Extension ops (`EXTENSIONS`), which lowering
+decisions make and no ONNX operator models, are declared with
+`onnx_op(..., extension=...)` when they take an operator's form, else with
+`extension_op`.
+
 Verification: every operand and result is a static tensor of a supported element
 type; element types satisfy the schema's type constraints; attributes take the
 values the op allows; ONNX's own shape inference (`onnx.shape_inference.
@@ -46,6 +54,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
@@ -58,12 +67,14 @@ from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     FloatAttr,
     IntegerAttr,
+    NameLoc,
     StringAttr,
     TensorType,
+    UnitAttr,
     i32,
 )
 from xdsl.interfaces import HasCanonicalizationPatternsInterface, HasFolderInterface
-from xdsl.ir import Attribute, OpResult, SSAValue
+from xdsl.ir import Attribute, Operation, OpResult, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     AttrSizedResultSegments,
@@ -110,7 +121,7 @@ from .folding import (  # relative: the type checker then sees one DfgOp
 )
 
 if TYPE_CHECKING:
-    from ramiel.kernels import Kernel
+    from ramiel.kernels import Kernel, KernelCall
 
 _SHAPE_DATA_LIMIT = 1024
 """Constants up to this size feed ONNX shape inference as values (shapes, scales)."""
@@ -136,7 +147,51 @@ def dfg_name(op_type: str) -> str:
     return "dfg." + re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", op_type).lower()
 
 
-class DfgOp(IRDLOperation, HasFolderInterface, HasCanonicalizationPatternsInterface):
+INPLACE_ATTR = "inplace"
+"""The unit attribute that has an op write its result over its first input (its in-place kernel)."""
+
+ATOM = re.compile(r"\b_in(\d+)_\b")
+"""How `operand_atoms` spells operand i: `_in<i>_`."""
+
+
+def operand_atoms(op: Operation) -> dict[SSAValue, str]:
+    """A name for each distinct operand of `op`, in operand order (`_in0_`, `_in1_`, ...), that
+    `ATOM` finds again in a kernel call spelled with them."""
+    return {v: f"_in{i}_" for i, v in enumerate(dict.fromkeys(op.operands))}
+
+
+def op_label(op: Operation) -> str:
+    """How diagnostics name `op`: its node name when the model named it, else the op's name."""
+    location = op.location
+    return location.desc.data if isinstance(location, NameLoc) else op.name
+
+
+class KernelOp(IRDLOperation, ABC):
+    """An op that one kernel call computes: what a target's conversion pattern asks of it.
+
+    `kernel_call` gives the call (`ramiel.kernels.KernelCall`) with the operands
+    spelled as the target wants; `kernel_inputs` the operands it reads (a kernel may
+    write a constant operand into its expression instead, as Reshape's does its
+    shape); `comment` where the op comes from, for the reader of the generated code.
+    """
+
+    @abstractmethod
+    def kernel_call(self, name: Callable[[SSAValue], str] | None = None) -> KernelCall:
+        """The call computing the op, each operand spelled `name(operand)` (its SSA name by default).
+
+        Raises `ramiel.kernels.UnsupportedKernel` when there is none.
+        """
+
+    @abstractmethod
+    def kernel_inputs(self) -> list[SSAValue]:
+        """The distinct operands the kernel call reads, in operand order."""
+
+    def comment(self) -> str | None:
+        """The model's node the op computes, when it named it."""
+        return None
+
+
+class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
     """Base of every `dfg` operator op: custom syntax, verification and folding from the ONNX schema and the op's row."""
 
     ONNX_OP_TYPE: ClassVar[str]
@@ -164,6 +219,8 @@ class DfgOp(IRDLOperation, HasFolderInterface, HasCanonicalizationPatternsInterf
     """The checks of attribute values beyond the schema's types."""
     WORK: ClassVar[costmodel.WorkFunction] = staticmethod(costmodel.elementwise_work)
     """The op's cost class: its FLOPs and bytes for the cost models."""
+    EXTENSION_PROPERTIES: ClassVar[tuple[str, ...]] = ()
+    """The properties an extension op has besides its ONNX operator's attributes."""
 
     def is_no_op(self) -> bool:
         """Whether the op returns its first input unchanged."""
@@ -198,6 +255,39 @@ class DfgOp(IRDLOperation, HasFolderInterface, HasCanonicalizationPatternsInterf
             attrs=self.python_attributes(),  # pyright: ignore[reportArgumentType]
             input_values=tuple(constant_array(v) for v in inputs),
         )
+
+    def kernel_call(self, name: Callable[[SSAValue], str] | None = None) -> KernelCall:
+        """The op's KERNEL on its view, or its in-place kernel when it is marked `inplace`."""
+        from ramiel.kernels import UnsupportedKernel, emit, inplace_call
+
+        view = self.view(name)
+        if INPLACE_ATTR in self.attributes:
+            call = inplace_call(view)
+            if call is None:
+                raise UnsupportedKernel(f"{self.ONNX_OP_TYPE}: no in-place kernel for these types")
+            return call
+        kernel = type(self).KERNEL
+        if kernel is None:
+            raise UnsupportedKernel(f"{self.ONNX_OP_TYPE}: no kernel for this op")
+        return emit(view, kernel)
+
+    def kernel_inputs(self) -> list[SSAValue]:
+        inputs = self.input_values()
+        used = sorted(self.kernel_call().inputs_used)
+        return list(dict.fromkeys(v for i in used if (v := inputs[i]) is not None))
+
+    def comment(self) -> str | None:
+        """The ONNX operator and node name, when the model named the node."""
+        return f"{self.ONNX_OP_TYPE} {op_label(self)}" if isinstance(self.location, NameLoc) else None
+
+    def extension_properties(self) -> dict[str, Attribute]:
+        """The extension properties that differ from their defaults (what the op's text spells out)."""
+        definitions = self.get_irdl_definition().properties
+        return {
+            k: v
+            for k in self.EXTENSION_PROPERTIES
+            if (v := self.properties.get(k)) is not None and v != definitions[k].default_value
+        }
 
     @classmethod
     def build(  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -262,8 +352,9 @@ class DfgOp(IRDLOperation, HasFolderInterface, HasCanonicalizationPatternsInterf
         }
 
     def python_attributes(self) -> dict[str, object]:
-        """The ONNX attributes as plain Python values (what the kernel table takes)."""
-        return {k: python_of_attribute(v) for k, v in self.onnx_attributes().items()}
+        """The ONNX attributes as plain Python values (what the kernel table takes), an extension op's properties too."""
+        extension = {k: cast(Attribute, getattr(self, k)) for k in self.EXTENSION_PROPERTIES}
+        return {k: python_of_attribute(v) for k, v in (self.onnx_attributes() | extension).items()}
 
     # Syntax.
 
@@ -299,7 +390,7 @@ class DfgOp(IRDLOperation, HasFolderInterface, HasCanonicalizationPatternsInterf
                 slots,
                 lambda v: printer.print_string("_") if v is None else printer.print_operand(v),
             )
-        printer.print_op_attributes(self.explicit_attributes() | dict(self.attributes))
+        printer.print_op_attributes(self.explicit_attributes() | self.extension_properties() | dict(self.attributes))
         printer.print_string(" : ")
         # Not print_operation_type: with --print-debuginfo it prints the location,
         # which xDSL prints again after a custom-format op.
@@ -320,6 +411,18 @@ class DfgOp(IRDLOperation, HasFolderInterface, HasCanonicalizationPatternsInterf
         self._verify_attribute_values()
         self._verify_inferred_types()
         self.verify_shapes([None if v is None else static_shape(v.type) for v in self.input_values()])
+        self._verify_inplace()
+
+    def _verify_inplace(self) -> None:
+        from ramiel.kernels import inplace_call
+
+        mark = self.attributes.get(INPLACE_ATTR)
+        if mark is None:
+            return
+        if not isinstance(mark, UnitAttr):
+            raise VerifyException(f"'{INPLACE_ATTR}' is a unit attribute")
+        if inplace_call(self.view()) is None:
+            raise VerifyException(f"'{INPLACE_ATTR}' on {self.name}, which has no in-place kernel for these types")
 
     def _verify_attribute_values(self) -> None:
         attributes = self.python_attributes()
@@ -590,6 +693,14 @@ def _params(formal: Sequence[defs.OpSchema.FormalParameter]) -> _Params:
 OPS: dict[str, type[DfgOp]] = {}
 """The `dfg` op class of each supported ONNX operator, as `onnx_op` declares them."""
 
+EXTENSIONS: dict[str, type[KernelOp]] = {}
+"""The `dfg` ops that are no ONNX operator, by op name: what lowering decisions make
+(a convolution fused with its activation, a layout change), declared with
+`onnx_op(..., extension=...)` or `extension_op`. They are not in `OPS` and the cost
+models do not know them."""
+
+_SEGMENT_SIZES = frozenset({"operandSegmentSizes", "resultSegmentSizes"})
+
 _ROW_NAMES = {
     "kernel": "KERNEL",
     "inplace": "INPLACE",
@@ -601,13 +712,17 @@ _ROW_NAMES = {
 }
 
 
-def onnx_op(op_type: str, **row: object) -> Callable[[type[_T]], type[_T]]:
+def onnx_op(op_type: str, extension: str | None = None, **row: object) -> Callable[[type[_T]], type[_T]]:
     """Declare the decorated class as the `dfg` op of ONNX operator `op_type`.
 
     The operands, results and properties come from the operator's newest schema;
     `row` gives the class's row by keyword (`kernel`, `inplace`, `fresh`, `fold`,
     `foldable`, `attribute_values`, `work`: see the module docstring). The class
     is then an IRDL op, registered in `OPS` and with the cost models.
+
+    With `extension`, the class is instead the extension op of that name
+    (`extension="FusedConv"` is `dfg.fused_conv`): it has the form of `op_type`
+    and the properties its body declares besides, and is registered in `EXTENSIONS`.
     """
     unknown = sorted(set(row) - set(_ROW_NAMES))
     if unknown:
@@ -616,7 +731,7 @@ def onnx_op(op_type: str, **row: object) -> Callable[[type[_T]], type[_T]]:
     def declare(cls: type[_T]) -> type[_T]:
         schema = defs.get_schema(op_type)
         fields: dict[str, object] = {
-            "name": dfg_name(op_type),
+            "name": dfg_name(extension or op_type),
             "ONNX_OP_TYPE": op_type,
             "ONNX_SCHEMA": schema,
             "ONNX_INPUTS": _params(schema.inputs),
@@ -651,11 +766,23 @@ def onnx_op(op_type: str, **row: object) -> Callable[[type[_T]], type[_T]]:
             **dict.fromkeys(("ONNX_OP_TYPE", "ONNX_SCHEMA", "ONNX_INPUTS", "ONNX_OUTPUTS"), ClassVar[object]),
             **dict.fromkeys((_ROW_NAMES[k] for k in row), ClassVar[object]),
         }
-        op = irdl_op_definition(cast(type[IRDLOperation], cls))
-        OPS[op_type] = cast(type[DfgOp], op)
-        costmodel.register_work(op_type, cast(type[DfgOp], op).WORK)
+        op = cast(type[DfgOp], irdl_op_definition(cast(type[IRDLOperation], cls)))
+        if extension is not None:
+            own = set(op.get_irdl_definition().properties) - set(schema.attributes) - _SEGMENT_SIZES
+            op.EXTENSION_PROPERTIES = tuple(sorted(own))
+            EXTENSIONS[op.name] = op
+        else:
+            OPS[op_type] = op
+            costmodel.register_work(op_type, op.WORK)
         return cast(type[_T], op)
 
     return declare
+
+
+def extension_op(cls: type[_T]) -> type[_T]:
+    """Declare the decorated `KernelOp` class, an op no ONNX operator models, as a `dfg` extension op (see `EXTENSIONS`)."""
+    op = cast(type[KernelOp], irdl_op_definition(cast(type[IRDLOperation], cls)))
+    EXTENSIONS[op.name] = op
+    return cast(type[_T], op)
 
 

@@ -5,12 +5,42 @@
 The plain kernels are `F.convNd` and `F.conv_transposeNd`. A 2-D float32 Conv with
 symmetric pads can also be computed by the `conv2d` helper (`conv2d_call`), with
 the activation that alone reads it applied inside the same oneDNN call, and with
-its weight reordered for oneDNN once, at load (`prepack_conv2d_call`).
+its weight reordered for oneDNN once, at load (`prepack_conv2d_call`). The
+lowering passes write these decisions as two extension ops, `dfg.fused_conv` and
+`dfg.prepack_conv2d`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar, cast
+
+from xdsl.dialects.builtin import (
+    I64,
+    ArrayAttr,
+    DenseArrayBase,
+    FusedLoc,
+    IntegerAttr,
+    NameLoc,
+    NoneAttr,
+    StringAttr,
+    TensorType,
+    f64,
+    i64,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.irdl import (
+    ParsePropInAttrDict,
+    VarConstraint,
+    base,
+    operand_def,
+    prop_def,
+    result_def,
+    traits_def,
+)
+from xdsl.traits import Pure
+from xdsl.utils.exceptions import VerifyException
 
 from ramiel.codegen.escape import literal
 from ramiel.costmodel import conv_transpose_work, conv_work
@@ -18,13 +48,17 @@ from ramiel.dialects.dfg.activation import clip_bounds
 from ramiel.dialects.dfg.base import (
     WINDOW_CHECKS,
     DfgOp,
+    KernelOp,
     Shapes,
     at_least,
     expect,
+    extension_op,
     int_attribute,
+    one_of,
     onnx_op,
     shape_text,
 )
+from ramiel.dialects.streams import LoadTime
 from ramiel.kernels import (
     KernelCall,
     KernelWriter,
@@ -77,14 +111,19 @@ class ConvOp(DfgOp):
     """
 
     def verify_shapes(self, shapes: Shapes) -> None:
-        x, w, *rest = shapes
-        assert x is not None
-        assert w is not None
-        group = int_attribute(self, "group", 1)
-        expect(x[1] == w[1] * group, f"input has {x[1]} channels, but the weight expects {w[1]} x {group} (group)")
-        expect(w[0] % group == 0, f"{w[0]} output channels do not split into {group} groups")
-        bias = rest[0] if rest else None
-        expect(bias is None or bias == (w[0],), f"bias has shape {shape_text(bias)}, not {w[0]}")
+        verify_conv_shapes(self, shapes)
+
+
+def verify_conv_shapes(op: DfgOp, shapes: Shapes) -> None:
+    """Conv's channel and bias rules (shared by the integer convolutions): input channels are the weight's times the groups, which split the output channels."""
+    x, w, *rest = shapes
+    assert x is not None
+    assert w is not None
+    group = int_attribute(op, "group", 1)
+    expect(x[1] == w[1] * group, f"input has {x[1]} channels, but the weight expects {w[1]} x {group} (group)")
+    expect(w[0] % group == 0, f"{w[0]} output channels do not split into {group} groups")
+    bias = rest[0] if rest else None
+    expect(bias is None or bias == (w[0],), f"bias has shape {shape_text(bias)}, not {w[0]}")
 
 
 def _conv_transpose(n: KernelWriter) -> str:
@@ -170,6 +209,10 @@ class Activation:
     scalars: tuple[float, ...] = ()
 
 
+POST_OPS: Mapping[str, tuple[str, int]] = {"relu": ("Relu", 0), "hardtanh": ("Clip", 2)}
+"""Each post-op `conv2d` applies: the ONNX operator it computes and its number of scalars."""
+
+
 def fusable_activation(node: OpView) -> Activation | None:
     """The convolution post-op computing `node` on the convolution's output, or None when there is none.
 
@@ -184,9 +227,13 @@ def fusable_activation(node: OpView) -> Activation | None:
     return None
 
 
-def _conv2d_parameters(n: KernelWriter) -> tuple[list[int], list[int], list[int], int] | None:
-    """Padding, stride, dilation and groups of a 2-D float32 Conv with symmetric pads, else None."""
-    if n.node.op_type != "Conv" or len(n.shape(1)) != 4 or n.dtype(0) != "float32" or n.dtype(1) != "float32":
+Conv2dParameters = tuple[list[int], list[int], list[int], int]
+"""Padding (both sides alike), stride and dilation of each spatial axis, and groups."""
+
+
+def _conv2d_parameters(n: KernelWriter) -> Conv2dParameters | None:
+    """The parameters of a 2-D float32 convolution with symmetric pads, else None."""
+    if len(n.shape(1)) != 4 or n.dtype(0) != "float32" or n.dtype(1) != "float32":
         return None
     strides = n.int_list("strides", [1, 1])
     dilations = n.int_list("dilations", [1, 1])
@@ -196,28 +243,39 @@ def _conv2d_parameters(n: KernelWriter) -> tuple[list[int], list[int], list[int]
     return begins, strides, dilations, n.int_attr("group")
 
 
-def conv2d_call(conv: OpView, activation: OpView | None = None) -> KernelCall | None:
-    """The `conv2d` helper call computing a 2-D float32 Conv and then `activation` on its result.
-
-    None when the Conv is not one `conv2d` computes (other ranks or types,
-    asymmetric pads) or the activation is not fusable; the plain kernels apply then.
-    """
-    n = KernelWriter(conv)
+def _conv2d_expr(n: KernelWriter, activation: Activation | None) -> str | None:
+    """The `conv2d` helper call computing the convolution and then `activation`, None when `conv2d` cannot."""
     parameters = _conv2d_parameters(n)
-    fused = None if activation is None else fusable_activation(activation)
-    if parameters is None or (activation is not None and fused is None):
+    if parameters is None:
         return None
     padding, strides, dilations, groups = parameters
     args = [n.arg(0), n.arg(1), n.arg(2) if n.has(2) else "None"]
     keywords = spatial_keywords(strides, padding, dilations)
     if groups != 1:
         keywords["groups"] = str(groups)
-    if fused is not None:
-        keywords["activation"] = literal(fused.name)
-        if fused.scalars:
-            keywords["scalars"] = tuple_literal(float_literal(value) for value in fused.scalars)
-    n.helpers.add("conv2d")
-    return KernelCall(f"conv2d({', '.join(args)}{keyword_args(**keywords)})", frozenset(n.helpers), frozenset(n.used))
+    if activation is not None:
+        keywords["activation"] = literal(activation.name)
+        if activation.scalars:
+            keywords["scalars"] = tuple_literal(float_literal(value) for value in activation.scalars)
+    return n.call("conv2d", *args, **keywords)
+
+
+def conv2d_call(conv: OpView, activation: Activation | None = None) -> KernelCall | None:
+    """The `conv2d` helper call computing a 2-D float32 Conv and then `activation` on its result.
+
+    None when the Conv is not one `conv2d` computes (other ranks or types,
+    asymmetric pads); the plain kernels apply then.
+    """
+    n = KernelWriter(conv)
+    expr = _conv2d_expr(n, activation)
+    return None if expr is None else KernelCall(expr, frozenset(n.helpers), frozenset(n.used))
+
+
+def _prepack_expr(weight: str, parameters: Conv2dParameters, input_shape: Sequence[int]) -> str:
+    """The load-time call reordering `weight` for a convolution with these parameters on inputs of `input_shape`."""
+    padding, strides, dilations, groups = parameters
+    args = [tuple_literal(strides), tuple_literal(padding), tuple_literal(dilations), str(groups), tuple_literal(input_shape)]
+    return f"prepack_conv2d({weight}, {', '.join(args)})"
 
 
 def prepack_conv2d_call(conv: OpView) -> KernelCall | None:
@@ -226,6 +284,185 @@ def prepack_conv2d_call(conv: OpView) -> KernelCall | None:
     parameters = _conv2d_parameters(n)
     if parameters is None:
         return None
+    return KernelCall(_prepack_expr(n.arg(1), parameters, n.shape(0)), frozenset({"prepack_conv2d"}), frozenset(n.used))
+
+
+def _fused_conv(n: KernelWriter) -> str:
+    """FusedConv: the `conv2d` helper, with the activation inside the same oneDNN call."""
+    name = n.attr("activation")
+    scalars = n.attr("activation_scalars")
+    assert isinstance(scalars, list)
+    activation = None if name == "none" else Activation(str(name), tuple(float(v) for v in scalars))
+    expr = _conv2d_expr(n, activation)
+    if expr is None:
+        raise n.fail("the conv2d helper computes 2-D float32 convolutions with symmetric pads only")
+    return expr
+
+
+@onnx_op(
+    "Conv",
+    extension="FusedConv",
+    kernel=_fused_conv,
+    fresh=True,
+    foldable=False,
+    attribute_values={**_CONV_CHECKS, "activation": one_of("none", *POST_OPS)},
+)
+class FusedConvOp(DfgOp):
+    """A 2-D float32 Conv with symmetric pads, computed by the `conv2d` helper, with the activation that alone read its result.
+
+        %r = dfg.fused_conv %x, %w, %b {pads = array<i64: 1, 1, 1, 1>, activation = "relu"} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+        %c = dfg.fused_conv %x, %w {activation = "hardtanh", activation_scalars = array<f64: 0.0, 6.0>} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+
+    Conv's operands and attributes, and the activation as a oneDNN post-op: "none",
+    "relu", or "hardtanh" (a clamp to the two `activation_scalars`). Its weight may
+    be prepacked (`dfg.prepack_conv2d`). Its location fuses the convolution's and the
+    activation's, and its comment names both nodes.
+    """
+
+    activation = prop_def(StringAttr, default_value=StringAttr("none"))
+    """The post-op applied to the convolution's result."""
+    activation_scalars = prop_def(DenseArrayBase.constr(f64), default_value=DenseArrayBase.from_list(f64, ()))
+    """The post-op's scalars: hardtanh's bounds, low first."""
+
+    @staticmethod
+    def of(conv: ConvOp, activation: DfgOp | None = None) -> FusedConvOp:
+        """`conv` computed by `conv2d`, with `activation`, a fusable Relu or Clip that alone reads it, if given.
+
+        The new op computes `activation`'s result (else `conv`'s) and keeps `conv`'s discardable attributes.
+        """
+        properties = dict(conv.properties)
+        location = conv.location
+        replaced = conv
+        if activation is not None:
+            post = fusable_activation(activation.view())
+            assert post is not None, f"{activation.name} is not a fusable activation"
+            properties["activation"] = StringAttr(post.name)
+            properties["activation_scalars"] = DenseArrayBase.from_list(f64, post.scalars)
+            location = FusedLoc(ArrayAttr([conv.location, activation.location]), NoneAttr())
+            replaced = activation
+        fused = cast(FusedConvOp, FusedConvOp.build(conv.input_values(), [replaced.results[0].type], properties, conv.attributes))
+        fused.location = location
+        fused.results[0].name_hint = replaced.results[0].name_hint
+        return fused
+
+    def verify_shapes(self, shapes: Shapes) -> None:
+        verify_conv_shapes(self, shapes)
+        expect(
+            _conv2d_parameters(KernelWriter(self.view())) is not None,
+            "a fused convolution is a 2-D float32 convolution with symmetric pads",
+        )
+        activation = self.activation.data
+        wanted = POST_OPS[activation][1] if activation in POST_OPS else 0
+        count = len(self.activation_scalars.get_values())
+        expect(count == wanted, f"activation {activation!r} takes {wanted} scalars, not {count}")
+
+    def comment(self) -> str | None:
+        """The convolution's and the activation's nodes, those the model named."""
+        location = self.location
+        if not isinstance(location, FusedLoc):
+            return super().comment()
+        op_types = ("Conv", POST_OPS[self.activation.data][0]) if self.activation.data in POST_OPS else ("Conv",)
+        named = zip(op_types, cast(ArrayAttr[Attribute], location.locations).data, strict=False)
+        return ", ".join(f"{t} {loc.desc.data}" for t, loc in named if isinstance(loc, NameLoc)) or None
+
+
+def computes_with_conv2d(op: Operation) -> bool:
+    """Whether the `conv2d` helper computes `op`: a fused convolution, or a Conv it can compute."""
+    return isinstance(op, FusedConvOp) or (isinstance(op, ConvOp) and conv2d_call(op.view()) is not None)
+
+
+def prepack_properties(conv: DfgOp) -> dict[str, Attribute] | None:
+    """The `dfg.prepack_conv2d` properties for the weight of `conv`, None when `conv2d` cannot compute it."""
+    n = KernelWriter(conv.view())
+    parameters = _conv2d_parameters(n)
+    if parameters is None:
+        return None
     padding, strides, dilations, groups = parameters
-    args = [n.arg(1), tuple_literal(strides), tuple_literal(padding), tuple_literal(dilations), str(groups), tuple_literal(n.shape(0))]
-    return KernelCall(n.call("prepack_conv2d", *args), frozenset(n.helpers), frozenset(n.used))
+    return {
+        "strides": DenseArrayBase.from_list(i64, strides),
+        "pads": DenseArrayBase.from_list(i64, padding),
+        "dilations": DenseArrayBase.from_list(i64, dilations),
+        "group": IntegerAttr(groups, i64),
+        "input_shape": DenseArrayBase.from_list(i64, n.shape(0)),
+    }
+
+
+@extension_op
+class PrepackConv2dOp(KernelOp):
+    """The weight of a fused convolution reordered into oneDNN's layout, once, when the model loads.
+
+        %p = dfg.prepack_conv2d %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, input_shape = array<i64: 1, 4, 8, 8>} : tensor<4x4x3x3xf32>
+
+    The properties are those of the convolutions that read it (all alike): `pads`
+    holds one padding per spatial axis, for both sides. Only `dfg.fused_conv` reads
+    a prepacked weight, as its weight operand.
+    """
+
+    name = "dfg.prepack_conv2d"
+
+    T: ClassVar = VarConstraint("T", base(TensorType))
+
+    weight = operand_def(T)
+    result = result_def(T)
+    strides = prop_def(DenseArrayBase.constr(i64))
+    """The convolution's stride on each spatial axis."""
+    pads = prop_def(DenseArrayBase.constr(i64))
+    """The convolution's padding on each spatial axis (both sides alike)."""
+    dilations = prop_def(DenseArrayBase.constr(i64))
+    """The convolution's dilation on each spatial axis."""
+    group = prop_def(IntegerAttr[I64])
+    """The convolution's groups."""
+    input_shape = prop_def(DenseArrayBase.constr(i64))
+    """The shape of the convolution's input."""
+
+    traits = traits_def(Pure(), LoadTime())
+    assembly_format = "$weight attr-dict `:` type($weight)"
+    irdl_options = (ParsePropInAttrDict(),)
+
+    @staticmethod
+    def of(conv: DfgOp) -> PrepackConv2dOp:
+        """The prepacked weight of `conv`, a convolution `conv2d` computes."""
+        properties = prepack_properties(conv)
+        if properties is None:
+            raise ValueError(f"the conv2d helper cannot compute {conv.name}")
+        op = PrepackConv2dOp.create(
+            operands=[conv.operands[1]], result_types=[conv.operands[1].type], properties=properties
+        )
+        op.result.name_hint = conv.operands[1].name_hint
+        return op
+
+    def kernel_call(self, name: Callable[[SSAValue], str] | None = None) -> KernelCall:
+        """`prepack_conv2d(weight, stride, padding, dilation, groups, input shape)`."""
+        spell = name or (lambda v: v.name_hint or "x")
+        parameters = (
+            list(self.pads.get_values()),
+            list(self.strides.get_values()),
+            list(self.dilations.get_values()),
+            self.group.value.data,
+        )
+        expr = _prepack_expr(spell(self.weight), parameters, self.input_shape.get_values())
+        return KernelCall(expr, frozenset({"prepack_conv2d"}), frozenset({0}))
+
+    def kernel_inputs(self) -> list[SSAValue]:
+        return [self.weight]
+
+    def verify_(self) -> None:
+        if len(cast(TensorType, self.weight.type).get_shape()) != 4 or len(self.input_shape.get_values()) != 4:
+            raise VerifyException("a prepacked weight is 4-D, for 4-D inputs")
+        for use in self.result.uses:
+            user = use.operation
+            if not isinstance(user, FusedConvOp) or use.index != 1:
+                raise VerifyException(f"a prepacked weight is read only as the weight of dfg.fused_conv, not by {user.name}")
+            if prepack_properties(user) != self.properties:
+                raise VerifyException("the prepacked weight's properties are not those of the convolution reading it")
+
+
+def conv2d_weight_readers(value: SSAValue) -> list[DfgOp] | None:
+    """The convolutions reading `value`, when `conv2d` computes each of them and each reads it as its weight
+    only; None when something else reads it, or nothing does."""
+    readers: list[DfgOp] = []
+    for use in value.uses:
+        if use.index != 1 or not computes_with_conv2d(use.operation):
+            return None
+        readers.append(cast(DfgOp, use.operation))
+    return readers or None

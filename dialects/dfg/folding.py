@@ -39,7 +39,7 @@ from xdsl.dialects.builtin import TensorType
 from xdsl.ir import SSAValue
 
 from ramiel.dialects.dfg.constant import constant_array, is_splat, same_type, splat
-from ramiel.onnx_types import numpy_dtype, static_shape
+from ramiel.onnx_types import numpy_dtype, numpy_of_torch, static_shape, torch_of_numpy
 
 if TYPE_CHECKING:
     from .base import DfgOp
@@ -113,16 +113,14 @@ def _evaluate_kernel(op: DfgOp, values: Values) -> list[np.ndarray] | None:
     kernel = type(op).KERNEL  # through the class: an instance would bind it as a method
     if kernel is None:
         return None
-    import torch
-
     from ramiel import kernels
 
-    tensors = [None if v is None else torch.from_numpy(np.array(v)) for v in values]
+    tensors = [None if v is None else torch_of_numpy(v) for v in values]
     try:
         outputs = kernels.evaluate(op.view(), tensors, lambda view: kernels.emit(view, kernel))
     except kernels.UnsupportedKernel:
         return None
-    return [t.numpy() for t in outputs]
+    return [numpy_of_torch(t) for t in outputs]
 
 
 def known(values: Values, index: int = 0) -> np.ndarray:

@@ -1,9 +1,12 @@
 """Normalisation: one row per op.
 
     %y = dfg.batch_normalization %x, %scale, %bias, %mean, %var : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    %n = dfg.layer_normalization %x, %scale, %bias : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
 
-Inference forms only; `fold-batchnorm` folds BatchNormalization into the weights
-of the op before it where it can.
+`fold-batchnorm` folds an inference BatchNormalization into the weights of the
+op before it where it can. Statistics are computed in the stash type
+(`stash_type`, float32) where ONNX asks for it; torch's half-precision
+normalisations already accumulate in float32.
 """
 
 from __future__ import annotations
@@ -21,21 +24,27 @@ from ramiel.dialects.dfg.base import (
 )
 from ramiel.kernels import KernelWriter, tuple_literal
 
+_STASH_CHECK = {"stash_type": lambda value: None if value == 1 else f"must be 1 (float), not {value!r}"}
+"""The stash types supported: float, the default."""
+
 
 def _batch_norm(n: KernelWriter) -> str:
-    """BatchNormalization in inference mode, from the running statistics."""
-    n.single_output()
-    if n.attr("training_mode"):
-        raise n.fail("training mode is not supported")
+    """BatchNormalization: from the running statistics, or in training mode the `batch_norm_training` helper."""
     x, scale, bias, mean, var = n.args()
-    return f"F.batch_norm({x}, {mean}, {var}, {scale}, {bias}, eps={n.float_text('epsilon')})"
+    eps = n.float_text("epsilon")
+    if not n.attr("training_mode"):
+        n.single_output()
+        return f"F.batch_norm({x}, {mean}, {var}, {scale}, {bias}, eps={eps})"
+    # ONNX requires all three outputs in training mode.
+    return n.call("batch_norm_training", x, scale, bias, mean, var, n.float_text("momentum"), eps)
 
 
 @onnx_op("BatchNormalization", kernel=_batch_norm, fresh=True)
 class BatchNormalizationOp(DfgOp):
-    """ONNX `BatchNormalization` in inference mode, from the running statistics.
+    """ONNX `BatchNormalization`: from the running statistics, or in training mode from the batch's, updating the running ones.
 
         %y = dfg.batch_normalization %x, %scale, %bias, %mean, %var : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+        %t, %m, %v = dfg.batch_normalization %x, %scale, %bias, %mean, %var {training_mode = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>)
     """
 
 
@@ -52,7 +61,7 @@ def _instance_norm(n: KernelWriter) -> str:
 
 @onnx_op("InstanceNormalization", kernel=_instance_norm)
 class InstanceNormalizationOp(DfgOp):
-    """ONNX `InstanceNormalization` with per-channel scale and bias.
+    """ONNX `InstanceNormalization` with per-channel scale and bias, of every float type.
 
         %y = dfg.instance_normalization %x, %scale, %bias : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
     """
@@ -65,38 +74,136 @@ class InstanceNormalizationOp(DfgOp):
 
 
 def _layer_norm(n: KernelWriter) -> str:
-    """LayerNormalization over the axes from `axis` on; only the normalized output."""
-    n.single_output()
+    """LayerNormalization over the axes from `axis` on: `F.layer_norm`, or with Mean and InvStdDev `torch.native_layer_norm`.
+
+    A scale or bias that only broadcasts to the normalised shape is expanded to it.
+    """
+    x, normalized, eps = n.arg(0), tuple_literal(_normalized_shape(n)), n.float_text("epsilon")
+    affine = [_affine(n, index) for index in (1, 2) if n.has(index)]
+    count = len(n.node.output_types)
+    if count > 1:
+        weights = [*affine, "None"][:2]
+        if n.node.output_types[1][1] != n.dtype(0):
+            call = n.call("layer_norm_in_float", x, normalized, *weights, eps)
+        else:
+            call = f"torch.native_layer_norm({x}, {normalized}, {', '.join(weights)}, {eps})"
+        return call if count == 3 else f"{call}[:{count}]"
+    return f"F.layer_norm({x}, {normalized}, {', '.join(affine)}, eps={eps})"
+
+
+def _normalized_shape(n: KernelWriter) -> tuple[int, ...]:
+    """The shape of the axes from `axis` on."""
     shape = n.shape(0)
-    normalized = shape[n.int_attr("axis") % len(shape) :]
-    eps = n.float_text("epsilon")
-    x, scale = n.arg(0), n.arg(1)
-    bias = n.arg(2) if n.has(2) else None
-    if n.shape(1) == normalized and (bias is None or n.shape(2) == normalized):
-        affine = [scale] if bias is None else [scale, bias]
-        return f"F.layer_norm({x}, {tuple_literal(normalized)}, {', '.join(affine)}, eps={eps})"
-    expr = f"F.layer_norm({x}, {tuple_literal(normalized)}, eps={eps}) * {scale}"
-    return expr if bias is None else f"{expr} + {bias}"
+    return shape[n.int_attr("axis") % len(shape) :] if shape else ()
 
 
-@onnx_op("LayerNormalization", kernel=_layer_norm, fresh=True)
+def _affine(n: KernelWriter, index: int) -> str:
+    """A scale or bias input as a tensor of the normalised shape (its leading unit axes dropped, then expanded)."""
+    normalized, shape, expr = _normalized_shape(n), n.shape(index), n.arg(index)
+    extra = max(len(shape) - len(normalized), 0)
+    if extra:
+        expr = f"{expr}.reshape({tuple_literal(shape[extra:])})"
+    return expr if shape[extra:] == normalized else f"{expr}.expand({tuple_literal(normalized)})"
+
+
+@onnx_op("LayerNormalization", kernel=_layer_norm, fresh=True, attribute_values=_STASH_CHECK)
 class LayerNormalizationOp(DfgOp):
-    """ONNX `LayerNormalization` over the axes from `axis` on (its normalised output).
+    """ONNX `LayerNormalization` over the axes from `axis` on, with its Mean and InvStdDev (float32) if asked for.
 
         %y = dfg.layer_normalization %x, %scale, %bias : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
+        %z, %mean, %inv = dfg.layer_normalization %x, %scale : (tensor<2x3x4xf32>, tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xf32>)
     """
 
     def verify_shapes(self, shapes: Shapes) -> None:
-        x, scale, *rest = shapes
+        _verify_affine(self, shapes)
+
+
+def _verify_affine(op: DfgOp, shapes: Shapes) -> None:
+    """Each scale or bias input broadcasts to the shape of the axes from `axis` on."""
+    x, *affine = shapes
+    assert x is not None
+    axis = int_attribute(op, "axis", -1)
+    normalised = x[axis % len(x) :] if x else ()
+    for name, shape in zip(("scale", "bias"), affine, strict=False):
+        expect(
+            shape is None or broadcasts_to(shape, normalised),
+            f"{name} of shape {shape_text(shape)} does not broadcast to the normalised shape {shape_text(normalised)}",
+        )
+
+
+def _rms_norm(n: KernelWriter) -> str:
+    """RMSNormalization over the axes from `axis` on: `F.rms_norm`."""
+    return f"F.rms_norm({n.arg(0)}, {tuple_literal(_normalized_shape(n))}, {_affine(n, 1)}, {n.float_text('epsilon')})"
+
+
+@onnx_op("RMSNormalization", kernel=_rms_norm, fresh=True, attribute_values=_STASH_CHECK)
+class RMSNormalizationOp(DfgOp):
+    """ONNX `RMSNormalization`: x / sqrt(mean(x^2) + epsilon) * scale over the axes from `axis` on.
+
+        %y = dfg.rmsnormalization %x, %scale : (tensor<1x16x64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
+    """
+
+    def verify_shapes(self, shapes: Shapes) -> None:
+        _verify_affine(self, shapes)
+
+
+def _group_norm(n: KernelWriter) -> str:
+    """GroupNormalization: `torch.group_norm`, a per-group scale and bias (opset 18) repeated over each group's channels."""
+    x, scale, bias = n.args()
+    groups, channels = n.int_attr("num_groups"), n.shape(0)[1]
+    if n.shape(1) != (channels,):
+        scale, bias = (f"{value}.repeat_interleave({channels // groups})" for value in (scale, bias))
+    return f"torch.group_norm({x}, {groups}, {scale}, {bias}, {n.float_text('epsilon')})"
+
+
+@onnx_op("GroupNormalization", kernel=_group_norm, fresh=True, attribute_values=_STASH_CHECK)
+class GroupNormalizationOp(DfgOp):
+    """ONNX `GroupNormalization` with a scale and bias per channel (opset 21) or per group (opset 18).
+
+        %y = dfg.group_normalization %x, %scale, %bias {num_groups = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    """
+
+    def verify_shapes(self, shapes: Shapes) -> None:
+        x, scale, bias = shapes
         assert x is not None
-        assert scale is not None
-        axis = int_attribute(self, "axis", -1)
-        normalised = x[axis % len(x) :] if x else ()
-        for name, shape in (("scale", scale), ("bias", rest[0] if rest else None)):
-            expect(
-                shape is None or broadcasts_to(shape, normalised),
-                f"{name} of shape {shape_text(shape)} does not broadcast to the normalised shape {shape_text(normalised)}",
-            )
+        groups = int_attribute(self, "num_groups", 1)
+        channels = x[1] if len(x) >= 2 else 0
+        expect(channels > 0 and groups > 0 and channels % groups == 0, f"{groups} groups do not split the channels of {shape_text(x)}")
+        for name, shape in (("scale", scale), ("bias", bias)):
+            expect(shape in ((channels,), (groups,)), f"{name} has shape {shape_text(shape)}, not {channels} or {groups}")
+
+
+def _mean_variance_norm(n: KernelWriter) -> str:
+    """MeanVarianceNormalization: the `mean_variance_normalization` helper."""
+    rank = len(n.shape(0))
+    axes = sorted({axis % rank for axis in n.int_list("axes", [0, 2, 3])})
+    return n.call("mean_variance_normalization", n.arg(0), tuple_literal(axes))
+
+
+@onnx_op("MeanVarianceNormalization", kernel=_mean_variance_norm, fresh=True)
+class MeanVarianceNormalizationOp(DfgOp):
+    """ONNX `MeanVarianceNormalization`: (x - mean) / (std + 1e-9) over `axes` (default 0, 2, 3).
+
+        %y = dfg.mean_variance_normalization %x : (tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32>
+    """
+
+
+def _lp_norm(n: KernelWriter) -> str:
+    """LpNormalization: the `lp_normalize` helper."""
+    return n.call("lp_normalize", n.arg(0), str(n.int_attr("p")), str(n.int_attr("axis")))
+
+
+@onnx_op(
+    "LpNormalization",
+    kernel=_lp_norm,
+    fresh=True,
+    attribute_values={"p": lambda value: None if value in (1, 2) else f"must be 1 or 2, not {value!r}"},
+)
+class LpNormalizationOp(DfgOp):
+    """ONNX `LpNormalization`: x divided by its L1 or L2 norm along `axis` (zero where the norm is zero).
+
+        %y = dfg.lp_normalization %x {p = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+    """
 
 
 def _lrn(n: KernelWriter) -> str:

@@ -9,8 +9,18 @@ that would start in the end padding is dropped, as ONNX drops it.
 
 from __future__ import annotations
 
+from ramiel.codegen.escape import literal
 from ramiel.costmodel import full_reduction_work, window_work
-from ramiel.dialects.dfg.base import WINDOW_CHECKS, DfgOp, onnx_op
+from ramiel.dialects.dfg.base import (
+    WINDOW_CHECKS,
+    DfgOp,
+    Shapes,
+    at_least,
+    expect,
+    one_of,
+    onnx_op,
+    shape_text,
+)
 from ramiel.kernels import (
     FLOAT_TYPES,
     KernelWriter,
@@ -33,11 +43,14 @@ def _pool_size(size: int, begin: int, end: int, window: int, stride: int, ceil_m
 
 
 def _pool(n: KernelWriter) -> str:
-    """MaxPool, AveragePool: `F.max_poolNd`/`F.avg_poolNd`, pads torch cannot express applied first."""
+    """MaxPool, AveragePool, LpPool: `F.max_poolNd`/`F.avg_poolNd` (pads torch cannot express applied first), else window sums."""
     from ramiel.runtime_helpers.indexing import torch_pad_arg
 
-    n.single_output()
-    is_max = n.node.op_type == "MaxPool"
+    op_type = n.node.op_type
+    is_max = op_type == "MaxPool"
+    with_indices = is_max and len(n.node.output_types) == 2
+    if not with_indices:
+        n.single_output()
     kernel = n.int_list("kernel_shape", [])
     rank = len(kernel)
     if not 1 <= rank <= 3:
@@ -47,10 +60,8 @@ def _pool(n: KernelWriter) -> str:
         raise n.fail(f"{dtype} pooling is not supported")
     strides = n.int_list("strides", [1] * rank)
     dilations = n.int_list("dilations", [1] * rank)
-    if not is_max and dilations != [1] * rank:
-        raise n.fail("dilated average pooling is not supported")
     ceil_mode = bool(n.attr("ceil_mode"))
-    include_pad = not is_max and bool(n.attr("count_include_pad"))
+    include_pad = op_type == "AveragePool" and bool(n.attr("count_include_pad"))
     sizes = n.shape(0)[2:]
     begins, ends = auto_pads(n, sizes, kernel, strides, dilations)
     windows = [(k - 1) * dilation + 1 for k, dilation in zip(kernel, dilations, strict=True)]
@@ -61,22 +72,20 @@ def _pool(n: KernelWriter) -> str:
     x = n.arg(0)
     # torch pads symmetrically by at most half the (undilated) kernel; other pads go before the pooling.
     prepadded = begins != ends or any(2 * pad > k for pad, k in zip(begins, kernel, strict=True))
+    geometry = [tuple_literal(values) for values in (kernel, strides, dilations)]
+    if op_type == "LpPool":
+        p = n.int_attr("p")
+        sums = n.call("window_sums", f"{x}.abs().pow({p})", *geometry, tuple_literal(begins), tuple_literal(out_sizes))
+        return f"{sums}.pow({1 / p!r})"
+    if not is_max and (dilations != [1] * rank or (prepadded and not include_pad)):
+        pads = tuple_literal(begins + ends)
+        return n.call("onnx_avg_pool", x, *geometry, pads, tuple_literal(out_sizes), str(include_pad))
     padding = [0] * rank if prepadded else begins
+    padded_sizes = sizes
     if prepadded:
-        sizes = [size + begin + end for size, begin, end in zip(sizes, begins, ends, strict=True)]
+        padded_sizes = [size + begin + end for size, begin, end in zip(sizes, begins, ends, strict=True)]
         widths = tuple_literal(torch_pad_arg(list(zip(begins, ends, strict=True))))
-        if is_max:
-            x = f"F.pad({x}, {widths}, value={lowest_value(dtype)})"
-        elif include_pad:
-            x = f"F.pad({x}, {widths})"
-    # After explicit padding, ceil_mode can give a last window starting in the end padding, which ONNX drops.
-    counts = map(_pool_size, sizes, padding, padding, windows, strides, [ceil_mode] * rank)
-    crops = [":", ":"] + [slice_text(0, size, 1, count) for count, size in zip(counts, out_sizes, strict=True)]
-    if prepadded and not is_max and not include_pad:
-        call = n.call(
-            "avg_pool_exclude_pad", x, tuple_literal(kernel), tuple_literal(strides), tuple_literal(begins + ends), str(ceil_mode)
-        )
-        return index_expr(call, crops)
+        x = f"F.pad({x}, {widths}, value={lowest_value(dtype)})" if is_max else f"F.pad({x}, {widths})"
     keywords = {"stride": tuple_literal(strides)} | spatial_keywords(padding=padding)
     if is_max:
         keywords |= spatial_keywords(dilations=dilations)
@@ -84,13 +93,27 @@ def _pool(n: KernelWriter) -> str:
         keywords["ceil_mode"] = "True"
     if not is_max and not include_pad and any(padding):
         keywords["count_include_pad"] = "False"
+    if with_indices:
+        keywords["return_indices"] = "True"
     function = f"F.max_pool{rank}d" if is_max else f"F.avg_pool{rank}d"
-    return index_expr(f"{function}({x}, {tuple_literal(kernel)}{keyword_args(**keywords)})", crops)
+    # torch has no half-precision 3-D average pooling on the CPU: it averages in float32, rounded once.
+    widened = not is_max and rank == 3 and dtype in ("float16", "bfloat16")
+    call = f"{function}({f'{x}.float()' if widened else x}, {tuple_literal(kernel)}{keyword_args(**keywords)})"
+    if widened:
+        call = f"{call}.to(torch.{dtype})"
+    # After explicit padding, ceil_mode can give a last window starting in the end padding, which ONNX drops.
+    counts = list(map(_pool_size, padded_sizes, padding, padding, windows, strides, [ceil_mode] * rank))
+    if with_indices:
+        pads = tuple_literal(begins + ends if prepadded else [0] * 2 * rank)
+        storage_order = str(n.int_attr("storage_order"))
+        return n.call("flat_pool_indices", call, tuple_literal(sizes), pads, tuple_literal(out_sizes), storage_order)
+    crops = [":", ":"] + [slice_text(0, size, 1, count) for count, size in zip(counts, out_sizes, strict=True)]
+    return index_expr(call, crops)
 
 
 @onnx_op("MaxPool", kernel=_pool, fresh=True, work=window_work, attribute_values=WINDOW_CHECKS)
 class MaxPoolOp(DfgOp):
-    """ONNX `MaxPool` in 1 to 3 spatial dimensions (the indices output is not supported).
+    """ONNX `MaxPool` in 1 to 3 spatial dimensions, with the flat indices of the maxima if asked for.
 
         %p = dfg.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>} : (tensor<1x8x16x16xf32>) -> tensor<1x8x7x7xf32>
     """
@@ -98,7 +121,7 @@ class MaxPoolOp(DfgOp):
 
 @onnx_op("AveragePool", kernel=_pool, fresh=True, work=window_work, attribute_values=WINDOW_CHECKS)
 class AveragePoolOp(DfgOp):
-    """ONNX `AveragePool` in 1 to 3 spatial dimensions, counting pads or not.
+    """ONNX `AveragePool` in 1 to 3 spatial dimensions, dilated or not, counting pads or not.
 
         %p = dfg.average_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x8x16x16xf32>) -> tensor<1x8x8x8xf32>
     """
@@ -127,4 +150,89 @@ class GlobalMaxPoolOp(DfgOp):
     """ONNX `GlobalMaxPool`: the maximum over the spatial axes, keeping them.
 
         %g = dfg.global_max_pool %x : (tensor<1x8x16x16xf32>) -> tensor<1x8x1x1xf32>
+    """
+
+
+@onnx_op("LpPool", kernel=_pool, fresh=True, work=window_work, attribute_values={**WINDOW_CHECKS, "p": at_least(1)})
+class LpPoolOp(DfgOp):
+    """ONNX `LpPool` in 1 to 3 spatial dimensions: the p-norm of each (dilated) window, pads counting as zeros.
+
+        %p = dfg.lp_pool %x {kernel_shape = array<i64: 2, 2>, p = 3 : i64} : (tensor<1x8x16x16xf32>) -> tensor<1x8x15x15xf32>
+    """
+
+
+def _global_lp_pool(n: KernelWriter) -> str:
+    """GlobalLpPool: the p-norm over the spatial axes, keeping them."""
+    dims = tuple_literal(range(2, len(n.shape(0))))
+    return f"torch.linalg.vector_norm({n.arg(0)}, {n.int_attr('p')}, dim={dims}, keepdim=True)"
+
+
+@onnx_op("GlobalLpPool", kernel=_global_lp_pool, fresh=True, work=full_reduction_work, attribute_values={"p": at_least(1)})
+class GlobalLpPoolOp(DfgOp):
+    """ONNX `GlobalLpPool`: the p-norm over the spatial axes, keeping them.
+
+        %g = dfg.global_lp_pool %x {p = 3 : i64} : (tensor<1x8x16x16xf32>) -> tensor<1x8x1x1xf32>
+    """
+
+
+def _max_unpool(n: KernelWriter) -> str:
+    """MaxUnpool: the `max_unpool` helper, into the default shape padded to the (static) output shape."""
+    shape = n.shape(0)
+    kernel = n.int_list("kernel_shape", [])
+    rank = len(kernel)
+    strides = n.int_list("strides", [1] * rank)
+    pads = n.int_list("pads", [0] * 2 * rank)
+    unpooled = [
+        (size - 1) * stride - begin - end + k
+        for size, stride, begin, end, k in zip(shape[2:], strides, pads[:rank], pads[rank:], kernel, strict=True)
+    ]
+    return n.call("max_unpool", n.arg(0), n.arg(1), tuple_literal((*shape[:2], *unpooled)), tuple_literal(n.out_shape))
+
+
+@onnx_op("MaxUnpool", kernel=_max_unpool, fresh=True, work=window_work, attribute_values=WINDOW_CHECKS)
+class MaxUnpoolOp(DfgOp):
+    """ONNX `MaxUnpool`: the values put back at their MaxPool indices, zeros elsewhere.
+
+    The indices count in the shape a MaxPool of these attributes unpools to; a
+    larger output shape pads that at the end.
+
+        %u = dfg.max_unpool %x, %i {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+    """
+
+    def verify_shapes(self, shapes: Shapes) -> None:
+        x, indices = shapes[0], shapes[1]
+        expect(indices == x, f"indices of shape {shape_text(indices)} do not index input of shape {shape_text(x)}")
+
+
+def _roi_align(n: KernelWriter) -> str:
+    """RoiAlign: the `roi_align` helper."""
+    size = tuple_literal((n.int_attr("output_height"), n.int_attr("output_width")))
+    half_pixel = str(n.attr("coordinate_transformation_mode") == "half_pixel")
+    return n.call(
+        "roi_align",
+        *n.args(),
+        size,
+        str(n.int_attr("sampling_ratio")),
+        n.float_text("spatial_scale"),
+        half_pixel,
+        literal(str(n.attr("mode"))),
+    )
+
+
+@onnx_op(
+    "RoiAlign",
+    kernel=_roi_align,
+    fresh=True,
+    attribute_values={
+        "mode": one_of("avg", "max"),
+        "coordinate_transformation_mode": one_of("half_pixel", "output_half_pixel"),
+        "output_height": at_least(1),
+        "output_width": at_least(1),
+        "sampling_ratio": at_least(0),
+    },
+)
+class RoiAlignOp(DfgOp):
+    """ONNX `RoiAlign`: each region of interest pooled into a fixed grid of bins of bilinear samples.
+
+        %r = dfg.roi_align %x, %rois, %batch {output_height = 2 : i64, output_width = 2 : i64} : (tensor<1x3x8x8xf32>, tensor<4x4xf32>, tensor<4xi64>) -> tensor<4x3x2x2xf32>
     """

@@ -1,6 +1,8 @@
-"""Resizing: `Resize`, with `F.interpolate` where it reproduces ONNX exactly and a helper otherwise.
+"""Resampling: `Resize`, with `F.interpolate` where it reproduces ONNX exactly and a helper otherwise, and the sampling grids of `AffineGrid` and `GridSample`.
 
     %y = dfg.resize %x, _, %scales {mode = "linear"} : (tensor<1x3x8x8xf32>, tensor<4xf32>) -> tensor<1x3x16x16xf32>
+    %g = dfg.affine_grid %theta, %size : (tensor<1x2x3xf32>, tensor<4xi64>) -> tensor<1x4x4x2xf32>
+    %s = dfg.grid_sample %x, %g : (tensor<1x3x8x8xf32>, tensor<1x4x4x2xf32>) -> tensor<1x3x4x4xf32>
 """
 
 from __future__ import annotations
@@ -8,35 +10,40 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ramiel.codegen.escape import literal
-from ramiel.dialects.dfg.base import DfgOp, one_of, onnx_op
-from ramiel.kernels import FLOAT_TYPES, KernelWriter, float_literal, tuple_literal
+from ramiel.dialects.dfg.base import DfgOp, Shapes, expect, one_of, onnx_op, shape_text
+from ramiel.kernels import (
+    FLOAT_TYPES,
+    KernelWriter,
+    float_literal,
+    keyword_args,
+    tuple_literal,
+)
+from ramiel.onnx_types import static_shape
 
 if TYPE_CHECKING:
     import torch
 
 
 def _resize(n: KernelWriter) -> str:
-    """Resize: `F.interpolate` where it reproduces ONNX exactly, else the `onnx_resize` helper."""
+    """Resize: `F.interpolate` where it reproduces ONNX exactly, else the `onnx_resize` helper (with computed scales or roi read at run time)."""
     shape = n.shape(0)
     rank = len(shape)
     mode = str(n.attr("mode"))
     coordinate_mode = str(n.attr("coordinate_transformation_mode"))
     axes = [axis % rank for axis in n.int_list("axes", list(range(rank)))]
-    scales, stretched_sizes = _resize_scales(n, axes)
-    if n.attr("antialias") and min(scales) < 1:
-        raise n.fail("antialiased downscaling is not supported")
     x = n.arg(0)
     if n.out_shape == shape:
         return x
     float_data = n.dtype(0) in FLOAT_TYPES
     if mode != "nearest" and not float_data:
         raise n.fail(f"{mode} resizing of {n.dtype(0)} is not supported")
+    scales = _resize_scales(n, axes)
+    cropping = coordinate_mode == "tf_crop_and_resize"
+    antialiased = bool(n.attr("antialias")) and mode != "nearest"
     # torch interpolates only floats, and to non-empty outputs; the helper gathers any type and size.
-    if coordinate_mode != "tf_crop_and_resize" and float_data and 0 not in n.out_shape:
-        interpolate = _interpolate(n, x, scales, stretched_sizes, mode, coordinate_mode)
+    if isinstance(scales, tuple) and not cropping and not antialiased and float_data and 0 not in n.out_shape:
+        interpolate = _interpolate(n, x, *scales, mode, coordinate_mode)
         if interpolate is not None:
             return interpolate
     keywords = {}
@@ -46,60 +53,66 @@ def _resize(n: KernelWriter) -> str:
         keywords["cubic_coeff_a"] = n.float_text("cubic_coeff_a")
         if n.attr("exclude_outside"):
             keywords["exclude_outside"] = "True"
-    if coordinate_mode == "tf_crop_and_resize":
+    if cropping:
         keywords["extrapolation_value"] = n.float_text("extrapolation_value")
-        keywords["roi"] = tuple_literal(float_literal(value) for value in _resize_roi(n, axes))
+        keywords["roi"] = _resize_roi(n, axes)
+    if antialiased:
+        keywords["antialias"] = "True"
+    if _by_scales(n) and coordinate_mode in ("align_corners", "tf_crop_and_resize"):
+        keywords["by_scales"] = "True"
+    scales_text = scales if isinstance(scales, str) else tuple_literal(float_literal(scale) for scale in scales[0])
     return n.call(
-        "onnx_resize",
-        x,
-        tuple_literal(n.out_shape),
-        tuple_literal(float_literal(scale) for scale in scales),
-        literal(mode),
-        literal(coordinate_mode),
-        **keywords,
+        "onnx_resize", x, tuple_literal(n.out_shape), scales_text, literal(mode), literal(coordinate_mode), **keywords
     )
 
 
-def _resize_scales(n: KernelWriter, axes: list[int]) -> tuple[list[float], bool]:
-    """The full-rank float32 scales ONNX Resize uses, and whether they came from `sizes` stretched per axis."""
+def _resize_scales(n: KernelWriter, axes: list[int]) -> tuple[list[float], bool] | str:
+    """The full-rank float32 scales ONNX Resize uses and whether they came from `sizes` stretched per axis.
+
+    Scales that depend on values known only at run time are a call of the
+    `resize_scales` helper instead; sizes stretched per axis are the output's.
+    """
+    from ramiel.runtime_helpers.resize import resize_scales
+
     shape = n.shape(0)
-    scales = [1.0] * len(shape)
-    sizes_value = n.value(3)
-    if n.has(3) and (sizes_value is None or sizes_value.size):
-        policy = n.attr("keep_aspect_ratio_policy")
+    policy = str(n.attr("keep_aspect_ratio_policy"))
+    by_sizes = not _by_scales(n)
+    if by_sizes:
         sizes = n.ints(3)
-        if sizes is None:
-            if policy != "stretch":
-                raise n.fail("non-constant sizes with keep_aspect_ratio_policy are not supported")
+        if sizes is None and policy == "stretch":
             sizes = [n.out_shape[axis] for axis in axes]
-        for axis, size in zip(axes, sizes, strict=True):
-            if shape[axis]:
-                scales[axis] = float(np.float32(size) / np.float32(shape[axis]))
-        if policy != "stretch":
-            common = (min if policy == "not_larger" else max)(scales[axis] for axis in axes)
-            for axis in axes:
-                scales[axis] = common
-        return scales, policy == "stretch"
-    given = n.value(2)
-    if given is None or not given.size:
-        raise n.fail("needs constant scales or sizes")
-    for axis, scale in zip(axes, given.reshape(-1), strict=True):
-        scales[axis] = float(np.float32(scale))
-    return scales, False
+        given, index = None, 3
+    else:
+        sizes, given, index = None, n.value(2), 2
+        if not n.has(2):
+            raise n.fail("needs scales or sizes")
+    if (by_sizes and sizes is None) or (not by_sizes and given is None):
+        values = [f"{n.arg(index)}.tolist()", "None"]
+        arguments = values if index == 2 else values[::-1]
+        return n.call("resize_scales", f"{n.arg(0)}.shape", tuple_literal(axes), *arguments, literal(policy))
+    scales = [float(value) for value in given.reshape(-1)] if given is not None else None
+    full = resize_scales(shape, tuple(axes), scales, sizes, policy)
+    return list(full), by_sizes and policy == "stretch"
 
 
-def _resize_roi(n: KernelWriter, axes: list[int]) -> list[float]:
-    """The full-rank region of interest (starts, then ends) of a 'tf_crop_and_resize' Resize."""
+def _by_scales(n: KernelWriter) -> bool:
+    """Whether the Resize is given by scales: it has no sizes, or empty constant ones."""
+    sizes = n.value(3)
+    return not n.has(3) or (sizes is not None and sizes.size == 0)
+
+
+def _resize_roi(n: KernelWriter, axes: list[int]) -> str:
+    """The full-rank region of interest (starts, then ends) of a 'tf_crop_and_resize' Resize, as a literal or a `resize_roi` call."""
+    from ramiel.runtime_helpers.resize import resize_roi
+
     rank = len(n.shape(0))
     roi = n.value(1)
     if roi is None:
-        raise n.fail("tf_crop_and_resize needs a constant roi")
-    given = [float(value) for value in roi.reshape(-1)]
-    full = [0.0] * rank + [1.0] * rank
-    for position, axis in enumerate(axes):
-        full[axis] = given[position]
-        full[axis + rank] = given[position + len(axes)]
-    return full
+        if not n.has(1):
+            raise n.fail("tf_crop_and_resize needs a roi")
+        return n.call("resize_roi", f"{n.arg(1)}.tolist()", str(rank), tuple_literal(axes))
+    full = resize_roi([float(value) for value in roi.reshape(-1)], rank, tuple(axes))
+    return tuple_literal(float_literal(value) for value in full)
 
 
 def _interpolate(
@@ -115,6 +128,10 @@ def _interpolate(
     if not 1 <= spatial <= 3 or scales[0] != 1.0 or scales[1] != 1.0:
         return None
     in_sizes, out_sizes = shape[2:], out[2:]
+    # torch aligns corners on the integer output lengths; ONNX on in_size * scale.
+    fractional = any(size * scale != o for size, scale, o in zip(in_sizes, scales[2:], out_sizes, strict=True))
+    if coordinate_mode == "align_corners" and _by_scales(n) and fractional:
+        return None
     # torch reads a scale factor back from its printed text, so checks use that value.
     factors = [float(float_literal(scale)) for scale in scales[2:]]
     if stretched_sizes:
@@ -185,3 +202,69 @@ class ResizeOp(DfgOp):
 
         %y = dfg.resize %x, _, %scales {mode = "linear"} : (tensor<1x3x8x8xf32>, tensor<4xf32>) -> tensor<1x3x16x16xf32>
     """
+
+
+_TORCH_SAMPLE_MODES = {"linear": "bilinear", "bilinear": "bilinear", "nearest": "nearest", "cubic": "bicubic", "bicubic": "bicubic"}
+"""torch's name of each GridSample mode (opset 16 spelt linear and cubic as bilinear and bicubic)."""
+
+
+def _grid_sample(n: KernelWriter) -> str:
+    """GridSample: `F.grid_sample`, bicubic in 2-D only; data other than floats only in nearest mode, by the `sample_nearest` helper."""
+    mode = _TORCH_SAMPLE_MODES[str(n.attr("mode"))]
+    spatial = len(n.shape(0)) - 2
+    if not 2 <= spatial <= 3 or (mode == "bicubic" and spatial != 2):
+        raise n.fail(f"{spatial}-D {n.attr('mode')} sampling is not supported")
+    padding_mode, align_corners = literal(str(n.attr("padding_mode"))), str(bool(n.attr("align_corners")))
+    if n.dtype(0) not in FLOAT_TYPES:
+        if mode != "nearest":
+            raise n.fail(f"{n.attr('mode')} sampling of {n.dtype(0)} is not supported")
+        return n.call("sample_nearest", n.arg(0), n.arg(1), padding_mode, align_corners)
+    keywords = {"mode": literal(mode), "padding_mode": padding_mode}
+    return f"F.grid_sample({n.arg(0)}, {n.arg(1)}{keyword_args(**keywords)}, align_corners={align_corners})"
+
+
+@onnx_op(
+    "GridSample",
+    kernel=_grid_sample,
+    fresh=True,
+    attribute_values={
+        "mode": one_of(*_TORCH_SAMPLE_MODES),
+        "padding_mode": one_of("zeros", "border", "reflection"),
+    },
+)
+class GridSampleOp(DfgOp):
+    """ONNX `GridSample` of 4-D or 5-D input at the grid's normalised coordinates, in the linear, nearest and (4-D) cubic modes (nearest only for data other than floats).
+
+        %y = dfg.grid_sample %x, %grid {mode = "nearest"} : (tensor<1x3x8x8xf32>, tensor<1x4x4x2xf32>) -> tensor<1x3x4x4xf32>
+    """
+
+
+def _affine_grid(n: KernelWriter) -> str:
+    """AffineGrid: `F.affine_grid` over the output's batch and spatial sizes, half-precision theta in float32 rounded once."""
+    out = n.out_shape
+    size = tuple_literal((out[0], 1, *out[1:-1]))
+    align_corners = bool(n.attr("align_corners"))
+    theta, dtype = n.arg(0), n.dtype(0)
+    if dtype in ("float16", "bfloat16"):
+        return f"F.affine_grid({theta}.float(), {size}, align_corners={align_corners}).to(torch.{dtype})"
+    return f"F.affine_grid({theta}, {size}, align_corners={align_corners})"
+
+
+@onnx_op("AffineGrid", kernel=_affine_grid, fresh=True)
+class AffineGridOp(DfgOp):
+    """ONNX `AffineGrid`: the normalised 2-D or 3-D sampling grid of a batch of affine matrices, for `GridSample`.
+
+    The size input (N, C, H, W) or (N, C, D, H, W) fixes the result's shape, and so
+    is not read at run time.
+
+        %g = dfg.affine_grid %theta, %size {align_corners = 1 : i64} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<2x4x5x2xf32>
+    """
+
+    def verify_shapes(self, shapes: Shapes) -> None:
+        theta = shapes[0]
+        grid = static_shape(self.results[0].type)
+        rank = len(grid) - 2
+        expect(
+            rank in (2, 3) and theta == (grid[0], rank, rank + 1),
+            f"theta of shape {shape_text(theta)} does not map the grid of shape {shape_text(grid)}",
+        )

@@ -1,4 +1,4 @@
-"""Shapes and data movement: one row per op.
+"""Shapes, sizes and data movement: one row per op.
 
     %y = dfg.reshape %x, %s : (tensor<1x4x4xf32>, tensor<2xi64>) -> tensor<1x16xf32>
     %c = dfg.concat %a, %b {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
@@ -16,7 +16,7 @@ import math
 from typing import cast
 
 import numpy as np
-from xdsl.dialects.builtin import DenseArrayBase, i64
+from xdsl.dialects.builtin import DenseArrayBase, TensorType, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -26,8 +26,9 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 
 from ramiel.costmodel import view_work
-from ramiel.dialects.dfg.base import DfgOp, Shapes, expect, onnx_op
+from ramiel.dialects.dfg.base import DfgOp, Shapes, at_least, expect, one_of, onnx_op
 from ramiel.dialects.dfg.constant import ConstantOp, constant_array, materialize, splat
+from ramiel.dialects.dfg.elementwise import through_int64
 from ramiel.dialects.dfg.folding import NumpyFold, Values, ints, known, result_shape
 from ramiel.kernels import (
     KernelWriter,
@@ -36,7 +37,7 @@ from ramiel.kernels import (
     tuple_literal,
     varargs,
 )
-from ramiel.onnx_types import static_shape
+from ramiel.onnx_types import numpy_dtype, static_shape
 
 
 def _same_type(op: DfgOp) -> bool:
@@ -379,6 +380,95 @@ class RangeOp(DfgOp):
     """ONNX `Range`: start, start + delta, ... below limit.
 
         %r = dfg.range %start, %limit, %delta : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<8xi64>
+    """
+
+
+def _size(n: KernelWriter) -> str:
+    """Size: the static element count as an int64 scalar."""
+    return f"torch.tensor({math.prod(n.shape(0))}, dtype=torch.int64)"
+
+
+def _size_values(op: DfgOp, values: Values) -> list[np.ndarray]:
+    return [np.array(math.prod(static_shape(op.operands[0].type)), dtype=np.int64)]
+
+
+@onnx_op("Size", kernel=_size, fold=NumpyFold(_size_values, needs=(), exempt=True), work=view_work)
+class SizeOp(DfgOp):
+    """ONNX `Size`: the static element count; it always folds.
+
+        %n = dfg.size %x : (tensor<1x3x8x8xf32>) -> tensor<i64>
+    """
+
+
+def _eye_like(n: KernelWriter) -> str:
+    """EyeLike: ones on diagonal `k` of the static shape, zeros elsewhere, in the result's type."""
+    rows, columns = n.out_shape
+    k = n.int_attr("k")
+    dtype = f"dtype=torch.{n.out_dtype}"
+    if k == 0:
+        return f"torch.eye({rows}, {columns}, {dtype})"
+    # Keeping the columns j <= i + k and then j >= i + k leaves j == i + k.
+    return f"torch.ones({rows}, {columns}, {dtype}).tril({k}).triu({k})"
+
+
+def _eye_like_values(op: DfgOp, values: Values) -> list[np.ndarray]:
+    rows, columns = result_shape(op)
+    k = cast(int, op.python_attributes()["k"])
+    element = cast(TensorType, op.results[0].type).get_element_type()
+    return [np.eye(rows, columns, k, dtype=numpy_dtype(element))]
+
+
+@onnx_op("EyeLike", kernel=through_int64(_eye_like), fold=NumpyFold(_eye_like_values, needs=()))
+class EyeLikeOp(DfgOp):
+    """ONNX `EyeLike`: ones on diagonal `k` of the input's 2-D shape, in `dtype` (by default the input's); it always folds.
+
+        %e = dfg.eye_like %x {k = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+    """
+
+
+_BLOCK_CHECKS = {"mode": one_of("DCR", "CRD"), "blocksize": at_least(1)}
+
+
+def _blocks(x: str, split: tuple[int, ...], perm: tuple[int, ...], out: tuple[int, ...]) -> str:
+    """`x` split into block dims, permuted and merged again: how ONNX defines DepthToSpace and SpaceToDepth."""
+    return f"{x}.reshape({varargs(split)}).permute({varargs(perm)}).reshape({varargs(out)})"
+
+
+def _depth_to_space(n: KernelWriter) -> str:
+    """DepthToSpace: `F.pixel_shuffle` in CRD mode; in DCR mode ONNX's reshape and permutation."""
+    block = n.int_attr("blocksize")
+    x = n.arg(0)
+    if n.attr("mode") == "CRD":
+        return f"F.pixel_shuffle({x}, {block})"
+    batch, channels, height, width = n.shape(0)
+    split = (batch, block, block, channels // block**2, height, width)
+    return _blocks(x, split, (0, 3, 4, 1, 5, 2), n.out_shape)
+
+
+@onnx_op("DepthToSpace", kernel=_depth_to_space, attribute_values=_BLOCK_CHECKS)
+class DepthToSpaceOp(DfgOp):
+    """ONNX `DepthToSpace`: channels moved into `blocksize` x `blocksize` spatial blocks, in DCR or CRD order.
+
+        %y = dfg.depth_to_space %x {blocksize = 2 : i64} : (tensor<1x8x2x2xf32>) -> tensor<1x2x4x4xf32>
+    """
+
+
+def _space_to_depth(n: KernelWriter) -> str:
+    """SpaceToDepth: `F.pixel_unshuffle` in CRD mode; in DCR mode ONNX's reshape and permutation."""
+    block = n.int_attr("blocksize")
+    x = n.arg(0)
+    if n.attr("mode") == "CRD":
+        return f"F.pixel_unshuffle({x}, {block})"
+    batch, channels, height, width = n.shape(0)
+    split = (batch, channels, height // block, block, width // block, block)
+    return _blocks(x, split, (0, 3, 5, 1, 2, 4), n.out_shape)
+
+
+@onnx_op("SpaceToDepth", kernel=_space_to_depth, attribute_values=_BLOCK_CHECKS)
+class SpaceToDepthOp(DfgOp):
+    """ONNX `SpaceToDepth`: `blocksize` x `blocksize` spatial blocks moved into channels, in DCR or CRD order.
+
+        %y = dfg.space_to_depth %x {blocksize = 2 : i64} : (tensor<1x2x4x4xf32>) -> tensor<1x8x2x2xf32>
     """
 
 

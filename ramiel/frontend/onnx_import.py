@@ -22,9 +22,12 @@ the newest operator forms (the `dfg` ops) expect. Two old forms the converter
 cannot handle are normalised by hand first: opset-6 legacy broadcasting along an
 `axis` (the second operand gets trailing unit dimensions) and the opset-1
 comparison operators (`Equal`, `Greater`, `Less`), whose form is the newest one
-once their `broadcast` attribute is gone; old Dropout masks, whose meaning the
-converter changes, are dropped when unused and refused otherwise. A converter
-failure names the node that causes it.
+once their `broadcast` attribute is gone, as the pre-opset-7 recurrent operators'
+(`LSTM`, `GRU`, `RNN`) is once their `output_sequence` attribute is; old Dropout
+masks, whose meaning the converter changes, are dropped when unused and refused
+otherwise. A converter failure names the node that causes it. A model older than
+`MIN_OPSET` imports as a model of that opset when none of its operators changed
+in between (an opset-1 `Not`), and is refused otherwise.
 
 Shapes come from the model and `onnx.shape_inference`, with symbolic dimensions
 fixed by the caller; where ONNX's data propagation stops short, the small
@@ -84,20 +87,22 @@ NORMALISED_OPSET = 18
 """Models below this opset are converted to it before import."""
 
 MIN_OPSET = 6
-"""The oldest default-domain opset Ramiel imports."""
+"""The oldest default-domain opset Ramiel converts from; an older model imports when
+none of its operators changed before this opset (it is then this opset's model)."""
 
 NAME_ATTR = "dfg.name"
 """The argument/result attribute that keeps a graph input's or output's ONNX name."""
 
-_CONVERTED_AWAY: dict[str, int] = {"Upsample": 10}
+_CONVERTED_AWAY: dict[str, int] = {"Upsample": 10, "Scatter": 11}
 """Operators without a `dfg` op that the version converter rewrites into supported
-ones (`Upsample` becomes `Resize`), with the first opset where it no longer does."""
+ones (`Upsample` becomes `Resize`, `Scatter` `ScatterElements`), with the first
+opset where it no longer does."""
 
-_LEGACY_BROADCAST = ("Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "Less")
+_LEGACY_BROADCAST = ("Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "Less", "And", "Or", "Xor")
 """Operators with opset-6 `broadcast`/`axis` attributes."""
 
-_NO_ADAPTER = ("Equal", "Greater", "Less")
-"""Operators whose opset-1 form the version converter cannot convert."""
+_NO_ADAPTER = ("Equal", "Greater", "Less", "And", "Or", "Xor", "LSTM", "GRU", "RNN")
+"""Operators whose forms before opset 7 the version converter cannot convert."""
 
 _PASSTHROUGH_DOMAIN = "ramiel.passthrough"
 """The domain that hides `_NO_ADAPTER` nodes from the version converter."""
@@ -263,8 +268,10 @@ def _import_owned(
     ordered = _check_graph(model.graph, opset, where)
     del model.graph.node[:]
     model.graph.node.extend(ordered)
+    opset = _lift_old_opset(model, opset, where)
     model = _normalise_opset(model, opset, where)
     _name_skipped_outputs(model.graph)
+    _spell_out_function_defaults(model.graph, max(opset, NORMALISED_OPSET))
     _fix_input_shapes(model, dict(input_shapes or {}), where, note or (lambda _: None))
     # Once from the declared sizes, before shape inference; again with every shape
     # known, before the weights become IR and folding computes constants.
@@ -286,11 +293,38 @@ def _check_opset(model: onnx.ModelProto, where: str) -> int:
     newest = onnx.defs.onnx_opset_version()
     if opset is None:
         raise RamielError("the model imports no default-domain (ai.onnx) opset", where)
-    if not MIN_OPSET <= opset <= newest:
+    if not 1 <= opset <= newest:
         raise RamielError(
             f"unsupported opset {opset}: Ramiel imports opsets {MIN_OPSET} to {newest}", where
         )
     return opset
+
+
+def _lift_old_opset(model: onnx.ModelProto, opset: int, where: str) -> int:
+    """The opset to import the model at: `MIN_OPSET` for an older one whose operators
+    are the same there (its opset import says so from then on), else its own."""
+    if opset >= MIN_OPSET:
+        return opset
+    for node in model.graph.node:
+        if _operator_version(node.op_type, opset) != _operator_version(node.op_type, MIN_OPSET):
+            raise RamielError(
+                f"unsupported opset {opset}: Ramiel imports opsets {MIN_OPSET} to "
+                f"{onnx.defs.onnx_opset_version()}, and older ones only where no operator "
+                f"changed before opset {MIN_OPSET}, as {node.op_type} did",
+                node_where(where, node),
+            )
+    for entry in model.opset_import:
+        if entry.domain in ("", "ai.onnx"):
+            entry.version = MIN_OPSET
+    return MIN_OPSET
+
+
+def _operator_version(op_type: str, opset: int) -> int | None:
+    """The version of default-domain operator `op_type` in `opset`, None where it does not exist."""
+    try:
+        return onnx.defs.get_schema(op_type, opset).since_version
+    except onnx.defs.SchemaError:
+        return None
 
 
 def _check_names(graph: onnx.GraphProto, where: str) -> None:
@@ -582,7 +616,7 @@ def _hide_from_converter(model: onnx.ModelProto, opset: int) -> bool:
     hidden = False
     for node in model.graph.node:
         if node.op_type in _NO_ADAPTER:
-            _remove_attributes(node, ["broadcast", "axis"])
+            _remove_attributes(node, ["broadcast", "axis", "output_sequence"])
             node.domain = _PASSTHROUGH_DOMAIN
             hidden = True
     if hidden:
@@ -641,6 +675,26 @@ def _with_initializers(
     model.graph.input.extend(inputs)
     model.graph.initializer.extend(large)
     return model
+
+
+def _spell_out_function_defaults(graph: onnx.GraphProto, opset: int) -> None:
+    """Give nodes the defaulted attributes that their operator's function body refers to.
+
+    ONNX's shape inference expands such an operator (MeanVarianceNormalization)
+    into its function body, which fails on a referenced attribute left to its default.
+    """
+    for node in graph.node:
+        if node.domain not in ("", "ai.onnx") or not onnx.defs.has(node.op_type):
+            continue
+        schema = onnx.defs.get_schema(node.op_type, opset)
+        if not schema.has_function:  # pyright: ignore[reportAttributeAccessIssue]  (missing from onnx's stubs)
+            continue
+        referred = {a.ref_attr_name for n in schema.function_body.node for a in n.attribute}
+        given = {a.name for a in node.attribute}
+        for name in sorted(referred - given - {""}):
+            default = schema.attributes[name].default_value
+            if default.name:
+                node.attribute.append(default)
 
 
 def _name_skipped_outputs(graph: onnx.GraphProto) -> None:
@@ -761,8 +815,13 @@ def _inferred_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypePr
     try:
         inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     except Exception as e:  # onnx raises InferenceError, ValidationError, RuntimeError
-        detail = " ".join(str(e).split())
-        raise RamielError(f"shape inference failed: {detail}", where) from None
+        # Data propagation fails on some function bodies (the expanded Attention) that
+        # plain inference types; the values it would fold come from evaluation anyway.
+        try:
+            inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=False)
+        except Exception:
+            detail = " ".join(str(e).split())
+            raise RamielError(f"shape inference failed: {detail}", where) from None
     graph = inferred.graph
     return {v.name: v.type for v in (*graph.value_info, *graph.input, *graph.output)}
 
@@ -858,6 +917,11 @@ def _with_values(model: onnx.ModelProto, values: Mapping[str, np.ndarray]) -> on
     nodes = [n for n in result.graph.node if not all(o in values for o in n.output if o)]
     del result.graph.node[:]
     result.graph.node.extend(nodes)
+    # An exporter's value_info for a value now constant may be symbolic where the
+    # value is not; shape inference would refuse the two as a conflict.
+    kept = [v for v in result.graph.value_info if v.name not in values]
+    del result.graph.value_info[:]
+    result.graph.value_info.extend(kept)
     result.graph.initializer.extend(numpy_helper.from_array(v, k) for k, v in values.items())
     return result
 

@@ -98,8 +98,8 @@ def schedule_with_saga(
     import random
 
     import numpy as np
-    import saga
-    import saga.schedulers
+    import saga  # pyright: ignore[reportMissingImports]  (an optional extra)
+    import saga.schedulers  # pyright: ignore[reportMissingImports]
 
     task_graph = saga.TaskGraph.create(
         [(f"t{v}", c) for v, c in enumerate(costs)],

@@ -1,7 +1,7 @@
 """ONNX backend conformance: every case of ONNX's backend tests passes or is refused at prepare.
 
 The whole tally (`python -m ramiel.conformance`) runs once per module, in about
-40 seconds on two cores: each case compiles in tens of milliseconds, in
+150 seconds on one core (2,033 cases): each case compiles in tens of milliseconds, in
 process, with 1 and 2 workers. Failures with a known root cause may be listed
 in `KNOWN_FAILURES` (with a minimal reproduction below, marked as a strict
 xfail); an entry that no longer explains any failure fails the test, so that
@@ -51,7 +51,18 @@ class KnownFailure:
         )
 
 
-KNOWN_FAILURES: dict[str, KnownFailure] = {}
+KNOWN_FAILURES: dict[str, KnownFailure] = {
+    "single-precision-expected-dft": KnownFailure(
+        cases=r"^node/test_dft_inverse$",
+        symptom=r"Max absolute difference among violations: 1\.9\d*e-07",
+        reason=(
+            "the case's expected values are numpy's complex64 inverse FFT, whose own rounding "
+            "(1.9e-7 on values near zero) exceeds the case's atol of 1e-7; Ramiel computes the "
+            "transform in float64 and rounds once (ramiel/runtime_helpers/fourier.py), "
+            "see test_the_inverse_dft_case_expects_single_precision_noise"
+        ),
+    ),
+}
 """Failures with a known root cause (reported to the owner), by a short name."""
 
 
@@ -137,6 +148,24 @@ def test_a_zero_size_dimension_is_kept_or_refused() -> None:
     assert y.shape == (0, 3)
 
 
+def test_the_inverse_dft_case_expects_single_precision_noise() -> None:
+    # What test_dft_inverse expects, against the exact transform rounded once.
+    x = np.arange(0, 100, dtype=np.complex64).reshape(10, 10)
+    exact = np.fft.ifft(x.astype(np.complex128), axis=0).astype(np.complex64)
+    expected = np.fft.ifft(x, axis=0)
+    assert np.abs(expected - exact).max() > 1e-7  # the case's atol
+    signal = np.stack((x.real, x.imag), axis=2).astype(np.float32).reshape(1, 10, 10, 2)
+    node = helper.make_node("DFT", ["x", "", "axis"], ["y"], inverse=1)
+    graph = helper.make_graph(
+        [node], "dft", [helper.make_tensor_value_info("x", TensorProto.FLOAT, signal.shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, signal.shape)],
+        [helper.make_tensor("axis", TensorProto.INT64, [], [1])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    [ours] = RamielBackend.prepare(model).run([signal])
+    np.testing.assert_allclose(ours[0, ..., 0] + 1j * ours[0, ..., 1], exact, rtol=0, atol=1e-9)
+
+
 # The tally itself.
 
 
@@ -161,10 +190,10 @@ def test_a_wrong_element_type_fails() -> None:
 
 def test_an_unsupported_operator_is_unsupported() -> None:
     model = _relu_model()
-    model.graph.node[0].op_type = "Selu"
+    model.graph.node[0].op_type = "Bernoulli"  # random: outside what Ramiel compiles
     outcome = conformance.run_case(_case(model, [], []))
     assert outcome.status == "unsupported"
-    assert outcome.detail == "unsupported operator Selu at opset 18"
+    assert outcome.detail == "unsupported operator Bernoulli at opset 18"
     assert not outcome.dfg_operators
 
 
@@ -197,7 +226,7 @@ def _node_case(name: str, op: str, scale: float = 1.0) -> Case:
     x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)
     model = _relu_model()
     model.graph.node[0].op_type = op
-    expected = {"Relu": np.maximum(x, 0), "Abs": np.abs(x), "Selu": x}[op] * scale
+    expected = {"Relu": np.maximum(x, 0), "Abs": np.abs(x), "Bernoulli": x}[op] * scale
     return Case(name, "node", op, model, lambda: [([x], [expected])], 1e-3, 1e-7)
 
 
@@ -222,10 +251,10 @@ def test_a_case_wrong_side_by_side_fails() -> None:
 
 
 def test_a_batch_that_does_not_compile_is_halved_down_to_the_culprit() -> None:
-    cases = [_node_case(f"case{i}", "Selu" if i == 3 else "Relu") for i in range(5)]
+    cases = [_node_case(f"case{i}", "Bernoulli" if i == 3 else "Relu") for i in range(5)]
     checked = conformance.parallel_check(cases, [_passed(c) for c in cases])
     assert [o.status for o in checked] == ["passed"] * 3 + ["failed", "passed"]
-    assert "unsupported operator Selu" in checked[3].detail
+    assert "unsupported operator Bernoulli" in checked[3].detail
 
 
 def test_the_tally_counts_per_suite_and_operator() -> None:
@@ -237,7 +266,7 @@ def test_the_tally_counts_per_suite_and_operator() -> None:
             "simple",
             "Selu",
             "unsupported",
-            "unsupported operator Selu at opset 6",
+            "unsupported operator Bernoulli at opset 6",
             0.1,
             False,
         ),
@@ -246,16 +275,16 @@ def test_the_tally_counts_per_suite_and_operator() -> None:
     lines = tally.lines()
     assert lines[0] == "3 cases: 2 supported (1 passed, 1 failed), 1 unsupported"
     assert any(re.match(r"Relu +2 +1 +1 +0", line) for line in lines)
-    assert "  unsupported simple/c: unsupported operator Selu at opset 6" in lines
+    assert "  unsupported simple/c: unsupported operator Bernoulli at opset 6" in lines
     assert "  node/b (Relu): wrong" in lines
     markdown = tally.markdown("cmd")
     assert "| simple | 1 | 0 | 0 | 1 |" in markdown
     assert "| node/b | Relu | wrong |" in markdown
     assert "| Relu | 2 | 1 | 1 | 0 |  |" in markdown
     assert (
-        "| simple/c | unsupported | unsupported operator Selu at opset 6 |" in markdown
+        "| simple/c | unsupported | unsupported operator Bernoulli at opset 6 |" in markdown
     )
-    assert "| 1 | unsupported operator Selu at opset 6 |" in markdown
+    assert "| 1 | unsupported operator Bernoulli at opset 6 |" in markdown
 
 
 def test_reasons_group_without_the_models_names() -> None:
@@ -336,6 +365,6 @@ def test_the_backend_runs_a_node_and_a_model() -> None:
 
 def test_the_backend_refuses_what_ramiel_does_not_support() -> None:
     model = _relu_model()
-    model.graph.node[0].op_type = "Selu"
-    with pytest.raises(RamielError, match="unsupported operator Selu"):
+    model.graph.node[0].op_type = "Bernoulli"  # random: outside what Ramiel compiles
+    with pytest.raises(RamielError, match="unsupported operator Bernoulli"):
         RamielBackend.prepare(model)

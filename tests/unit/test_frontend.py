@@ -9,7 +9,6 @@ import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
-from onnx.reference import ReferenceEvaluator
 from onnxruntime.capi.onnxruntime_pybind11_state import (
     NotImplemented as OrtNotImplemented,
 )
@@ -28,7 +27,12 @@ from ramiel.frontend.onnx_import import (
 )
 from ramiel.ir_text import parse_module as parse
 from ramiel.ir_text import print_module
-from tests.unit.dfg_eval import random_inputs, run_dfg, run_model
+from tests.unit.dfg_eval import (
+    evaluate_reference,
+    random_inputs,
+    run_dfg,
+    run_model,
+)
 from tests.unit.op_cases import CASES, F32, I64, NEWEST, Case, make_model, x
 
 # Helpers.
@@ -60,9 +64,7 @@ def original_outputs(case: Case, inputs: list[np.ndarray]) -> list[np.ndarray]:
     try:
         return run_model(case.model, inputs)
     except OrtNotImplemented:
-        initializers = {t.name for t in case.model.graph.initializer}
-        names = [i.name for i in case.model.graph.input if i.name not in initializers]
-        return list(ReferenceEvaluator(case.model).run(None, dict(zip(names, inputs, strict=True))))
+        return evaluate_reference(case.model, inputs)
 
 
 def graph(
@@ -390,16 +392,37 @@ class Test_names_and_shapes:
         assert info.value.where == f"--input-shape {spec}"
 
 
+def test_opset_older_than_6_without_operator_changes() -> None:
+    """An opset-1 Not is the opset-6 one: it imports as such."""
+    model = make_model(1, [helper.make_node("Not", ["x"], ["y"])], [x(2, 3, type=TensorProto.BOOL)], ["y"])
+    module = import_model(model)
+    assert [op.name for op in dfg_ops(module)] == ["dfg.not"]
+    inputs = random_inputs(model)
+    np.testing.assert_array_equal(run_dfg(module, inputs)[0], ~inputs[0])
+
+
 # Models Ramiel refuses.
 
 
 class Test_errors:
     def test_unsupported_operator_names_node_and_opset(self) -> None:
-        node = helper.make_node("TopK", ["x", "k"], ["v", "i"], name="top")
-        model = make_model(11, [node], [x(5), x(1, name="k", type=I64)], ["v"])
-        error = import_error(model)
-        assert error.what == "unsupported operator TopK at opset 11"
-        assert error.where == "m.onnx, node 'top'"
+        # A string operator, out of scope (it also takes integer n-grams).
+        node = helper.make_node(
+            "TfIdfVectorizer",
+            ["x"],
+            ["y"],
+            name="tfidf",
+            mode="TF",
+            min_gram_length=1,
+            max_gram_length=1,
+            max_skip_count=0,
+            ngram_counts=[0],
+            ngram_indexes=[0],
+            pool_int64s=[1],
+        )
+        error = import_error(make_model(9, [node], [x(5, type=I64)], ["y"]))
+        assert error.what == "unsupported operator TfIdfVectorizer at opset 9"
+        assert error.where == "m.onnx, node 'tfidf'"
 
     def test_conversion_failure_names_the_node(self) -> None:
         # Per-activation BatchNormalization (spatial=0) has no newer form.
@@ -432,25 +455,34 @@ class Test_errors:
         model.opset_import[0].version = opset
         assert import_error(model).what.startswith(message)
 
+    def test_opset_older_than_an_operator_change(self) -> None:
+        # Relu's opset-1 form has consumed_inputs, which opset 6 dropped.
+        error = import_error(relu_model(opset=5))
+        assert error.what == (
+            "unsupported opset 5: Ramiel imports opsets 6 to "
+            f"{NEWEST}, and older ones only where no operator changed before opset 6, as Relu did"
+        )
+        assert error.where == "m.onnx, node 'relu'"
+
     def test_no_default_opset(self) -> None:
         model = relu_model()
         model.opset_import[0].domain = "ai.onnx.ml"
         assert import_error(model).what == "the model imports no default-domain (ai.onnx) opset"
 
-    @pytest.mark.parametrize(("data_type", "name"), [(TensorProto.BFLOAT16, "bfloat16"), (TensorProto.STRING, "string"), (TensorProto.COMPLEX64, "complex64")])
+    @pytest.mark.parametrize(("data_type", "name"), [(TensorProto.FLOAT8E4M3FN, "float8e4m3fn"), (TensorProto.STRING, "string"), (TensorProto.COMPLEX64, "complex64")])
     def test_unsupported_input_type(self, data_type: int, name: str) -> None:
         model = graph([helper.make_node("Identity", ["x"], ["y"])], [("x", data_type, [2])], ["y"])
         assert import_error(model).what == f"unsupported element type {name} of graph input 'x'"
 
     def test_unsupported_initializer_type(self) -> None:
         model = make_model(18, [helper.make_node("Identity", ["w"], ["y"])], [], ["y"])
-        model.graph.initializer.append(helper.make_tensor("w", TensorProto.BFLOAT16, [2], [1, 2]))
-        assert import_error(model).what == "unsupported element type bfloat16 of tensor 'w'"
+        model.graph.initializer.append(helper.make_tensor("w", TensorProto.FLOAT8E4M3FN, [2], [1, 2]))
+        assert import_error(model).what == "unsupported element type float8e4m3fn of tensor 'w'"
 
     def test_unsupported_intermediate_type(self) -> None:
-        node = helper.make_node("Cast", ["x"], ["y"], to=TensorProto.BFLOAT16, name="cast")
-        error = import_error(make_model(18, [node], [x(2)], ["y"]))
-        assert error.what == "unsupported element type bfloat16 of tensor 'y'"
+        node = helper.make_node("Cast", ["x"], ["y"], to=TensorProto.FLOAT8E4M3FN, name="cast")
+        error = import_error(make_model(19, [node], [x(2)], ["y"]))
+        assert error.what == "unsupported element type float8e4m3fn of tensor 'y'"
         assert error.where == "m.onnx, node 'cast'"
 
     def test_string_constant(self) -> None:

@@ -14,7 +14,12 @@ import torch.nn.functional as F
 from onnx import TensorProto, helper
 
 from ramiel import api
-from ramiel.dialects.dfg.conv import conv2d_call, prepack_conv2d_call
+from ramiel.dialects.dfg.conv import (
+    Activation,
+    conv2d_call,
+    fusable_activation,
+    prepack_conv2d_call,
+)
 from ramiel.kernels import inplace_call
 from ramiel.numerics import assert_close
 from ramiel.opview import OpView
@@ -38,10 +43,12 @@ def _unary(op_type: str, **attrs: object) -> OpView:
 
 
 def test_conv2d_call_fuses_exact_activations_only() -> None:
-    relu = conv2d_call(_conv_node(), _unary("Relu"))
-    assert relu is not None
-    assert relu.expr == "conv2d(x, w, b, padding=(1, 1), activation='relu')"
-    assert relu.helpers == {"conv2d"}
+    relu = fusable_activation(_unary("Relu"))
+    assert relu == Activation("relu")
+    call = conv2d_call(_conv_node(), relu)
+    assert call is not None
+    assert call.expr == "conv2d(x, w, b, padding=(1, 1), activation='relu')"
+    assert call.helpers == {"conv2d"}
     clip = OpView(
         "Clip",
         ("c", "lo", "hi"),
@@ -50,11 +57,13 @@ def test_conv2d_call_fuses_exact_activations_only() -> None:
         {},
         (None, np.array(0.0, np.float32), np.array(6.0, np.float32)),
     )
-    fused = conv2d_call(_conv_node(), clip)
+    hardtanh = fusable_activation(clip)
+    assert hardtanh == Activation("hardtanh", (0.0, 6.0))
+    fused = conv2d_call(_conv_node(), hardtanh)
     assert fused is not None
     assert fused.expr.endswith("activation='hardtanh', scalars=(0.0, 6.0))")
     # Sigmoid rounds differently inside oneDNN: fusing it would make serial and parallel code differ.
-    assert conv2d_call(_conv_node(), _unary("Sigmoid")) is None
+    assert fusable_activation(_unary("Sigmoid")) is None
 
 
 def test_conv2d_call_refuses_what_conv2d_cannot_compute() -> None:
@@ -223,13 +232,24 @@ def test_generated_code_runs_on_a_torch_without_onednn(tmp_path: Path, monkeypat
 
 
 def test_fast_paths_can_be_switched_off(tmp_path: Path) -> None:
-    plain = api.compile(
-        _conv_graph(),
-        out_dir=tmp_path,
-        name="plain",
-        pipeline="cleanup,convert-dfg-to-pyemit{channels_last=false fuse=false inplace=false}",
-    )
+    plain = api.compile(_conv_graph(), out_dir=tmp_path, name="plain", pipeline="cleanup,convert-dfg-to-pyemit")
     body = plain.source.split("class Model(", 1)[1]
     assert "conv2d(" not in body.replace("F.conv2d(", "")
     assert "memory_format" not in body
     assert "_(" not in body.replace("__(", "")
+
+
+def test_fast_paths_are_passes_of_their_own(tmp_path: Path) -> None:
+    """Without `prepack-weights`, the fused convolutions read channels-last weights, and nothing is in place."""
+    model = _conv_graph()
+    compiled = api.compile(
+        model, out_dir=tmp_path, name="fused", pipeline="cleanup,fuse-conv-activation,channels-last,convert-dfg-to-pyemit"
+    )
+    source = compiled.source
+    assert "= prepack_conv2d(" not in source
+    assert "w['w1'] = w['w1'].contiguous(memory_format=torch.channels_last)" in source
+    assert "activation='hardtanh', scalars=(0.0, 0.5))  # Conv left, Clip left_clip" in source
+    assert ".add_(" not in source
+    feed = api.random_inputs(compiled.inputs, 0)
+    report = api.compare(api.run(compiled.path, feed), api.onnxruntime_outputs(model, feed))
+    assert all(e.ok for e in report), report

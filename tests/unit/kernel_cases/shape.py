@@ -1,6 +1,7 @@
 """Kernel cases of the shape operators."""
 
 import numpy as np
+import onnx
 
 from tests.unit.kernel_cases.core import both, case, i64, rand, scalar
 
@@ -81,3 +82,22 @@ case("Pad", rand(2, 3), i64(0, 0, 0, 0), const=(1,))
 case("Dropout", rand(3, 4))
 case("Dropout", rand(3, 4), scalar(0.5), np.array(False), const=(1, 2))
 case("Dropout", rand(3, 4), outputs=2)
+case("Size", rand(2, 3, 4))
+case("Size", rand(0, 3) > 0)
+case("EyeLike", rand(3, 3))
+case("EyeLike", rand(3, 5), k=2)
+# onnxruntime has no boolean EyeLike.
+case("EyeLike", rand(4, 2, dtype=np.int32, high=9), k=-1, dtype=onnx.TensorProto.BOOL, reference="onnx")
+case("EyeLike", rand(2, 3), k=-4, dtype=onnx.TensorProto.INT64)
+for mode in ("DCR", "CRD"):
+    case("DepthToSpace", rand(2, 8, 3, 2), blocksize=2, mode=mode)
+    case("DepthToSpace", rand(1, 9, 2, 2, dtype=np.int64, high=9), blocksize=3, mode=mode)
+    case("SpaceToDepth", rand(2, 2, 6, 4), blocksize=2, mode=mode)
+    case("SpaceToDepth", rand(1, 3, 3, 6) > 0, blocksize=3, mode=mode)
+# torch has no unsigned eye: int64 ones stand for it (onnxruntime has no unsigned EyeLike either).
+case("EyeLike", rand(3, 4), k=1, dtype=onnx.TensorProto.UINT16, reference="onnx")
+
+# torch slices uint64 tensors but does not flip them: their bits move as int64.
+_UINT64_ROWS = np.array([[2**64 - 1, 2**63, 5], [3, 2**63 + 7, 0]], dtype=np.uint64)
+case("Slice", _UINT64_ROWS, i64(-1), i64(-10), i64(1), i64(-1), const=(1, 2, 3, 4), reference="onnx")
+case("Pad", np.array([[2**32 - 1, 7, 2**31]], dtype=np.uint32), i64(0, 2, 0, 1), mode="reflect", reference="onnx")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from onnx import helper
+from onnx import TensorProto, helper
 
 from ramiel.dialects.dfg import DfgOp
 from tests.unit.op_cases.core import (
@@ -118,3 +118,82 @@ def _clip(op: str, opset: int) -> list[Case]:
             )
         )
     return cases
+
+
+@builds("Elu", "Celu", "ThresholdedRelu")
+def _alpha_only(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x"], ["y"], alpha=0.5)
+    default = helper.make_node(op, ["x"], ["y"])
+
+    def check(o: DfgOp) -> None:
+        assert prop(o, "alpha") == 0.5
+
+    return [
+        Case(op, opset, make_model(opset, [node], [x(2, 3)], ["y"]), (t([2, 3]),), check),
+        Case(op, opset, make_model(opset, [default], [x(4)], ["y"]), (t([4]),)),
+    ]
+
+
+@builds("Selu")
+def _selu(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x"], ["y"], alpha=2.0, gamma=3.0)
+
+    def check(o: DfgOp) -> None:
+        assert (prop(o, "alpha"), prop(o, "gamma")) == (2.0, 3.0)
+
+    return [Case(op, opset, make_model(opset, [node], [x(2, 3)], ["y"]), (t([2, 3]),), check)]
+
+
+@builds("Softplus", "Softsign", "Mish")
+def _plain(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x"], ["y"])
+    return [Case(op, opset, make_model(opset, [node], [x(2, 3)], ["y"]), (t([2, 3]),))]
+
+
+@builds("Shrink")
+def _shrink(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x"], ["y"], lambd=1.0, bias=0.5)
+
+    def check(o: DfgOp) -> None:
+        assert (prop(o, "lambd"), prop(o, "bias")) == (1.0, 0.5)
+
+    model = make_model(opset, [node], [x(2, 3, type=TensorProto.INT32)], ["y"])
+    return [
+        Case(op, opset, make_model(opset, [node], [x(2, 3)], ["y"]), (t([2, 3]),), check),
+        Case(op, opset, model, (t([2, 3], "i32"),), check),
+    ]
+
+
+@builds("PRelu")
+def _prelu(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x", "slope"], ["y"])
+    inits = {"slope": np.array([0.25], np.float32)}
+    cases = [Case(op, opset, make_model(opset, [node], [x(2, 3, 4)], ["y"], inits), (t([2, 3, 4]),))]
+    if opset >= 7:  # from opset 7 the slope broadcasts to the input
+        inputs = [x(2, 3, 4), x(3, 1, name="slope")]
+        cases.append(Case(op, opset, make_model(opset, [node], inputs, ["y"]), (t([2, 3, 4]),)))
+    return cases
+
+
+@builds("Swish")
+def _swish(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x"], ["y"], alpha=0.5)
+
+    def check(o: DfgOp) -> None:
+        assert prop(o, "alpha") == 0.5
+
+    return [
+        Case(op, opset, make_model(opset, [node], [x(2, 3)], ["y"]), (t([2, 3]),), check),
+        Case(op, opset, make_model(opset, [helper.make_node(op, ["x"], ["y"])], [x(4)], ["y"]), (t([4]),)),
+    ]
+
+
+@builds("SwiGLU")
+def _swiglu(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["a", "b"], ["y"], alpha=1.5)
+
+    def check(o: DfgOp) -> None:
+        assert prop(o, "alpha") == 1.5
+
+    inputs = [x(2, 3, name="a"), x(2, 3, name="b")]
+    return [Case(op, opset, make_model(opset, [node], inputs, ["y"]), (t([2, 3]),), check)]

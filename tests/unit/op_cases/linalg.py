@@ -70,3 +70,12 @@ def _matmul(op: str, opset: int) -> list[Case]:
             (t([2, 4, 2, 2]),),
         ),
     ]
+
+
+@builds("Det")
+def _det(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x"], ["y"])
+    return [
+        Case(op, opset, make_model(opset, [node], [x(3, 3)], ["y"]), (t([]),)),
+        Case(op, opset, make_model(opset, [node], [x(2, 4, 2, 2)], ["y"]), (t([2, 4]),)),
+    ]

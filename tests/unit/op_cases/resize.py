@@ -52,3 +52,34 @@ def _resize(op: str, opset: int) -> list[Case]:
             )
         )
     return cases
+
+
+@builds("GridSample")
+def _grid_sample(op: str, opset: int) -> list[Case]:
+    # Opset 20 renamed bilinear and bicubic to linear and cubic; nearest is the same at every opset.
+    node = helper.make_node(op, ["x", "g"], ["y"], mode="nearest", padding_mode="border", align_corners=1)
+    grid = np.linspace(-1.2, 1.2, 24, dtype=np.float32).reshape(1, 3, 4, 2)
+
+    def check(o: DfgOp) -> None:
+        assert prop(o, "padding_mode") == "border"
+        assert prop(o, "align_corners") == 1
+
+    return [
+        Case(op, opset, make_model(opset, [node], [x(1, 2, 5, 6)], ["y"], {"g": grid}), (t([1, 2, 3, 4]),), check)
+    ]
+
+
+@builds("AffineGrid")
+def _affine_grid(op: str, opset: int) -> list[Case]:
+    # The size's batch and spatial sizes give the grid (2, 4, 5, 2); its channels do not matter.
+    planar = helper.make_node(op, ["t", "s"], ["y"], align_corners=1)
+    spatial = helper.make_node(op, ["t3", "s3"], ["y"])
+    sizes = {"s": np.array([2, 7, 4, 5], np.int64), "s3": np.array([1, 1, 2, 3, 4], np.int64)}
+
+    def check(o: DfgOp) -> None:
+        assert prop(o, "align_corners") == 1
+
+    return [
+        Case(op, opset, make_model(opset, [planar], [x(2, 2, 3, name="t")], ["y"], {"s": sizes["s"]}), (t([2, 4, 5, 2]),), check),
+        Case(op, opset, make_model(opset, [spatial], [x(1, 3, 4, name="t3")], ["y"], {"s3": sizes["s3"]}), (t([1, 2, 3, 4, 3]),)),
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from onnx import helper, numpy_helper
+from onnx import TensorProto, helper, numpy_helper
 
 from ramiel.dialects.dfg import DfgOp
 from tests.unit.op_cases.core import Case, builds, const_of, make_model, prop, t, x
@@ -244,3 +244,39 @@ def _transpose(op: str, opset: int) -> list[Case]:
             (t([4, 3, 2]),),
         ),
     ]
+
+
+@builds("Size")
+def _size(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x"], ["y"])
+    return [Case(op, opset, make_model(opset, [node], [x(2, 3, 4)], ["y"]), (t([], "i64"),))]
+
+
+@builds("EyeLike")
+def _eye_like(op: str, opset: int) -> list[Case]:
+    shifted = helper.make_node(op, ["x"], ["y"], k=1)
+    typed = helper.make_node(op, ["x"], ["y"], dtype=TensorProto.INT64)
+
+    def check(o: DfgOp) -> None:
+        assert prop(o, "k") == 1
+
+    return [
+        Case(op, opset, make_model(opset, [shifted], [x(3, 4)], ["y"]), (t([3, 4]),), check),
+        Case(op, opset, make_model(opset, [typed], [x(2, 2)], ["y"]), (t([2, 2], "i64"),)),
+    ]
+
+
+@builds("DepthToSpace", "SpaceToDepth")
+def _blocks(op: str, opset: int) -> list[Case]:
+    node = helper.make_node(op, ["x"], ["y"], blocksize=2)
+    depth, space = [1, 8, 2, 3], [1, 2, 4, 6]
+    given, expected = (depth, space) if op == "DepthToSpace" else (space, depth)
+
+    def check(o: DfgOp) -> None:
+        assert prop(o, "blocksize") == 2
+
+    cases = [Case(op, opset, make_model(opset, [node], [x(*given)], ["y"]), (t(expected),), check)]
+    if op == "DepthToSpace" and opset >= 11:
+        crd = helper.make_node(op, ["x"], ["y"], blocksize=2, mode="CRD")
+        cases.append(Case(op, opset, make_model(opset, [crd], [x(*given)], ["y"]), (t(expected),)))
+    return cases

@@ -13,19 +13,19 @@ func.func @dynamic(%x: tensor<?x3xf32>) {
 
 // -----
 
-func.func @bfloat16(%x: tensor<2xbf16>) {
-  %y = dfg.relu %x : (tensor<2xbf16>) -> tensor<2xbf16>
+func.func @float8(%x: tensor<2xf8E4M3FN>) {
+  %y = dfg.relu %x : (tensor<2xf8E4M3FN>) -> tensor<2xf8E4M3FN>
   func.return
 }
-// CHECK: 'dfg.relu' op operand #0 must be a statically shaped tensor of a supported element type, got tensor<2xbf16>
+// CHECK: 'dfg.relu' op operand #0 must be a statically shaped tensor of a supported element type, got tensor<2xf8E4M3FN>
 
 // -----
 
 func.func @unsupported_result(%x: tensor<2xf32>) {
-  %y = dfg.cast %x {to = 16 : i64} : (tensor<2xf32>) -> tensor<2xbf16>
+  %y = dfg.cast %x {to = 17 : i64} : (tensor<2xf32>) -> tensor<2xf8E4M3FN>
   func.return
 }
-// CHECK: 'dfg.cast' op result #0 must be a statically shaped tensor of a supported element type, got tensor<2xbf16>
+// CHECK: 'dfg.cast' op result #0 must be a statically shaped tensor of a supported element type, got tensor<2xf8E4M3FN>
 
 // -----
 
