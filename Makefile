@@ -26,7 +26,7 @@ test: setup
 
 # Benchmarks time code: run them on a quiet machine. RAMIEL_BENCH_REPEAT sets the rounds.
 bench: setup
-	$(BIN)/python -m ramiel.bench docs/bench.md
+	$(BIN)/python -m tests.harness.bench_suite docs/bench.md
 
 lint: setup
 	$(BIN)/ruff check .

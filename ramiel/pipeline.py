@@ -33,11 +33,13 @@ same as if one pipeline had run.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.passes import ModulePass, PassPipeline
+from xdsl.utils.arg_spec import ArgSpec
 from xdsl.utils.arg_spec import parse_pipeline as parse_pass_specs
 
 from ramiel.errors import RamielError
@@ -127,9 +129,19 @@ def parse_pipeline(text: str) -> list[ModulePass]:
         if unknown:
             known = ", ".join(sorted(available))
             raise RamielError(f"unknown pass '{unknown[0]}' (passes: {known})", f"-p {text}")
-        return [available[s.name]().from_pass_spec(s) for s in specs]
+        return [available[s.name]().from_pass_spec(_with_float_options(s, available[s.name]())) for s in specs]
     except (ArgSpecParseError, ValueError) as e:
         raise RamielError(f"bad pass pipeline: {' '.join(str(e).split())}", f"-p {text}") from None
+
+
+def _with_float_options(spec: ArgSpec, pass_class: type[ModulePass]) -> ArgSpec:
+    """`spec` with whole numbers given to float options as floats: `min-gain=1` means 1.0, as in mlir-opt."""
+    floats = {f.name for f in dataclasses.fields(pass_class) if f.type in (float, "float")}
+    parameters = {
+        name: tuple(float(v) if name.replace("-", "_") in floats and type(v) is int else v for v in values)
+        for name, values in spec.parameters.items()
+    }
+    return ArgSpec(spec.name, parameters)
 
 
 def record_pipeline(module: ModuleOp, passes: Sequence[ModulePass]) -> None:

@@ -172,6 +172,12 @@ class RamielOptMain(xDSLOptMain):
         if unknown:
             known = ", ".join(sorted(self.available_passes))
             raise RamielError(f"unknown pass '{unknown[0]}'{did_you_mean(unknown[0], self.available_passes)} (passes: {known})", where)
+        from ramiel.pipeline import parse_pipeline as parse_passes
+        from ramiel.pipeline import pipeline_text
+
+        # Ramiel's reading of the options (a whole number for a float option, as
+        # mlir-opt takes it), in the text xDSL's driver parses again.
+        self.args.passes = pipeline_text(parse_passes(self.args.passes)) if self.args.passes else ""
         try:
             super().setup_pipeline()
         except (ValueError, ArgSpecParseError) as e:

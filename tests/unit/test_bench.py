@@ -20,13 +20,18 @@ from ramiel.bench import (
     SERIAL,
     BenchReport,
     bench,
-    suite_table,
-    write_suite_table,
 )
 from ramiel.errors import RamielError
 from ramiel.pipeline import default_pipeline, pipeline_text
 from ramiel.runtime import streams
 from ramiel.tools.ramiel_cli import main
+from tests.harness.bench_suite import (
+    SuiteCase,
+    cost_model_table,
+    predicted_work,
+    suite_table,
+    write_suite_table,
+)
 from tests.unit.test_codegen import branches_model
 
 
@@ -116,8 +121,6 @@ def test_json_and_svg(report: BenchReport, tmp_path: Path) -> None:
 
 
 def test_suite_table_goes_between_the_markers(report: BenchReport, tmp_path: Path) -> None:
-    from ramiel.bench import SuiteCase
-
     case = SuiteCase("branches", "test", branches_model)
     path = tmp_path / "bench.md"
     path.write_text("# Results\n\nbefore\n")
@@ -196,8 +199,6 @@ def test_the_command_refuses_a_gap_that_is_no_number(capsys: pytest.CaptureFixtu
 
 
 def test_predicted_work_under_every_cost_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ramiel.bench import cost_model_table, predicted_work
-
     monkeypatch.setenv("RAMIEL_CACHE", str(tmp_path))
     with pytest.warns(UserWarning, match="not found"):
         work = predicted_work(branches_model())

@@ -1,6 +1,6 @@
 """ONNX backend conformance: every case of ONNX's backend tests passes or is refused at prepare.
 
-The whole tally (`python -m ramiel.conformance`) runs once per module, in about
+The whole tally (`python -m tests.harness.conformance`) runs once per module, in about
 150 seconds on one core (2,033 cases): each case compiles in tens of milliseconds, in
 process, with 1 and 2 workers. Failures with a known root cause may be listed
 in `KNOWN_FAILURES` (with a minimal reproduction below, marked as a strict
@@ -21,14 +21,14 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
-from ramiel import conformance
 from ramiel.backend import RamielBackend
-from ramiel.conformance import Case, Outcome, Tally
 from ramiel.errors import RamielError
 from ramiel.pipeline import default_pipeline
+from tests.harness import conformance
+from tests.harness.conformance import Case, Outcome, Tally
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
-DOC_COMMAND = "python -m ramiel.conformance --markdown docs/conformance.md"
+DOC_COMMAND = "python -m tests.harness.conformance --markdown docs/conformance.md"
 
 
 @dataclass(frozen=True)

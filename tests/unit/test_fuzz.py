@@ -1,6 +1,6 @@
 """Random valid graphs compiled by Ramiel against onnxruntime, and the graphs saved from findings.
 
-A short, seeded run of `python -m ramiel.fuzz valid` (about 15 seconds): when a
+A short, seeded run of `python -m tests.harness.fuzz valid` (about 15 seconds): when a
 graph fails, hypothesis has already shrunk it, and the failure message shows it
 with the command that saves it under tests/regressions/valid/.
 """
@@ -16,8 +16,8 @@ from hypothesis import seed as hypothesis_seed
 from onnx import TensorProto, helper
 
 from ramiel import api
-from ramiel.fuzz import ValidFinding, fuzz_valid
-from ramiel.fuzz.graphs import FuzzModel, check_model, fuzz_models, load_saved
+from tests.harness.fuzz import ValidFinding, fuzz_valid
+from tests.harness.fuzz.graphs import FuzzModel, check_model, fuzz_models, load_saved
 
 REGRESSIONS = Path(__file__).resolve().parents[1] / "regressions" / "valid"
 
@@ -39,7 +39,7 @@ def test_random_graphs_match_onnxruntime() -> None:
     except ValidFinding as e:
         problem, case = e.args
         pytest.fail(
-            f"{problem}\n{case!r}\nsave it with: python -m ramiel.fuzz valid --budget {BUDGET} --seed {SEED}"
+            f"{problem}\n{case!r}\nsave it with: python -m tests.harness.fuzz valid --budget {BUDGET} --seed {SEED}"
         )
     # The run must have exercised parallel code, not only one stream, and not only known bugs.
     assert sum(count for n, count in streams.items() if n > 1) >= BUDGET // 5, streams

@@ -1,9 +1,9 @@
 """Broken and hostile inputs end in the project's error form.
 
-Short seeded runs of `python -m ramiel.fuzz onnx ir cli strings nesting utf8
+Short seeded runs of `python -m tests.harness.fuzz onnx ir cli strings nesting utf8
 names attributes` (about a minute), the saved inputs of past findings
 (tests/regressions/broken/), and a few runs of the installed commands as
-subprocesses. Commands run in a sandbox process (`ramiel.fuzz.sandbox`) so that
+subprocesses. Commands run in a sandbox process (`tests.harness.fuzz.sandbox`) so that
 a hang fails a test instead of stopping the suite.
 
 With `RAMIEL_LONG_TESTS=1` the hostile-input runs take the long budget,
@@ -25,10 +25,10 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
-from ramiel.fuzz import broken
-from ramiel.fuzz import main as fuzz_main
-from ramiel.fuzz.broken import Finding, Report, problem_with
-from ramiel.fuzz.sandbox import CommandResult, Sandbox, run_command
+from tests.harness.fuzz import broken
+from tests.harness.fuzz import main as fuzz_main
+from tests.harness.fuzz.broken import Finding, Report, problem_with
+from tests.harness.fuzz.sandbox import CommandResult, Sandbox, run_command
 
 REGRESSIONS = Path(__file__).resolve().parents[1] / "regressions" / "broken"
 SEED = 0
@@ -380,7 +380,7 @@ def test_damaged_ir_through_the_command(tmp_path: Path) -> None:
 
 
 def test_the_fuzz_command_prints_a_summary(tmp_path: Path) -> None:
-    done = _run("ramiel.fuzz", "cli", "--budget", "3", "--save", str(tmp_path))
+    done = _run("tests.harness.fuzz", "cli", "--budget", "3", "--save", str(tmp_path))
     assert (done.returncode, done.stderr) == (0, "")
     assert re.fullmatch(
         r"cli: 3 inputs, 0 accepted, 3 refused, 0 findings \(0 distinct\); \d+ s\n",

@@ -27,9 +27,9 @@ from onnx import TensorProto, helper, numpy_helper
 from ramiel import api
 from ramiel.codegen.escape import comment
 from ramiel.errors import RamielError
-from ramiel.fuzz.broken import problem_with
-from ramiel.fuzz.sandbox import run_command
 from ramiel.numerics import assert_close
+from tests.harness.fuzz.broken import problem_with
+from tests.harness.fuzz.sandbox import run_command
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -31,8 +31,6 @@ from xdsl.utils.mlir_lexer import MLIRLexer, MLIRTokenKind
 from ramiel import seeding
 from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import import_file, import_model, load_model_bytes
-from ramiel.fuzz.broken import problem_with, resource_seed
-from ramiel.fuzz.sandbox import CommandResult, Sandbox, run_command
 from ramiel.limits import (
     COMPILE_COPIES,
     DEFAULT_MAX_NESTING,
@@ -42,6 +40,8 @@ from ramiel.limits import (
     check_memory_budget,
     estimate_memory,
 )
+from tests.harness.fuzz.broken import problem_with, resource_seed
+from tests.harness.fuzz.sandbox import CommandResult, Sandbox, run_command
 
 BIG = 2**33
 """Elements of the tensors that the memory bombs below declare (32 GiB of floats)."""

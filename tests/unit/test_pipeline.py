@@ -11,7 +11,6 @@ import pytest
 
 from ramiel import api
 from ramiel.errors import RamielError
-from ramiel.fuzz.sandbox import run_command
 from ramiel.pipeline import (
     default_pipeline,
     is_lowering,
@@ -21,6 +20,7 @@ from ramiel.pipeline import (
 )
 from ramiel.seeding import light_model_path, seed_weights
 from ramiel.workbench import compare_modules, prepare
+from tests.harness.fuzz.sandbox import run_command
 
 LOWERING = "fuse-conv-activation,prepack-weights,channels-last,write-in-place,outline-streams,convert-dfg-to-pyemit"
 

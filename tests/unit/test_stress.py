@@ -32,9 +32,9 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 from ramiel import api
-from ramiel.conformance import call_with_timeout
 from ramiel.numerics import assert_close
 from ramiel.pipeline import lowering_passes, pipeline_text
+from tests.harness.conformance import call_with_timeout
 
 STREAMS = 4
 CALL_TIMEOUT = 10.0

@@ -1,9 +1,15 @@
 // RUN: ramiel-opt %s --split-input-file -p 'split-ops{cost=static}' | filecheck %s
 // RUN: not ramiel-opt %s -p 'split-ops{min-gain=much}' 2>&1 | filecheck %s --check-prefix=INVALID
 // RUN: not ramiel-opt %S/Inputs/unscheduled.mlir -p 'split-ops' 2>&1 | filecheck %s --check-prefix=UNSCHEDULED
+// RUN: ramiel-opt %s --split-input-file -p 'split-ops{cost=static min-gain=1}' | filecheck %s --check-prefix=WHOLE
 
 // INVALID: ramiel: error: bad pass pipeline
 // UNSCHEDULED: ramiel: error: every dfg op needs a 'stream' attribute: run a clustering pass first (pass pipeline)
+
+// A whole number is a float option's value too; no split saves the whole makespan.
+// WHOLE-LABEL: func.func @beside_an_idle_stream
+// WHOLE-NOT:   _part0
+// WHOLE:       func.return
 
 // Stream 1 has only a tiny Neg to run while stream 0 runs a heavy convolution: the
 // convolution becomes two halves by output channel, one per stream, each with its

@@ -1,6 +1,6 @@
-"""`python -m ramiel.fuzz`: see `ramiel.fuzz`."""
+"""`python -m tests.harness.fuzz`: see `tests.harness.fuzz`."""
 
-from ramiel.fuzz import main
+from tests.harness.fuzz import main
 
 # The sandbox's child process imports this module again, under another name.
 if __name__ == "__main__":

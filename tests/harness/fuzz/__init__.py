@@ -1,25 +1,25 @@
 """Fuzzing Ramiel: random valid graphs against onnxruntime, broken inputs against the tools.
 
-    python -m ramiel.fuzz --budget 5000                 # every kind, 5000 inputs each
-    python -m ramiel.fuzz valid --budget 500 --seed 3   # random graphs only
-    python -m ramiel.fuzz onnx ir cli --budget 2000     # broken inputs only
-    python -m ramiel.fuzz strings nesting utf8 names attributes   # hostile inputs only
+    python -m tests.harness.fuzz --budget 5000                 # every kind, 5000 inputs each
+    python -m tests.harness.fuzz valid --budget 500 --seed 3   # random graphs only
+    python -m tests.harness.fuzz onnx ir cli --budget 2000     # broken inputs only
+    python -m tests.harness.fuzz strings nesting utf8 names attributes   # hostile inputs only
 
 Kinds:
 
-- `valid` (`ramiel.fuzz.graphs`): random DAGs of supported operators compiled
+- `valid` (`tests.harness.fuzz.graphs`): random DAGs of supported operators compiled
   with a random worker count (1-4) and clustering heuristic, run, and compared
   with onnxruntime under the project tolerance. Hypothesis drives it, so a
   failure shrinks to a minimal graph, saved (with its worker count and heuristic
   in its metadata) as `<digest>.onnx` under `--save`/valid for a regression test.
-- `onnx`, `ir`, `cli` (`ramiel.fuzz.broken`): damaged models given to
+- `onnx`, `ir`, `cli` (`tests.harness.fuzz.broken`): damaged models given to
   `ramiel-opt` and `ramiel compile`, damaged IR text given to `ramiel-opt`, and
   command lines with mistakes. Each must end in success or in the project's
   error form; the first input behind each distinct finding is saved under
   `--save`/broken.
-  The commands run in a child process (`ramiel.fuzz.sandbox`), so that a hang
+  The commands run in a child process (`tests.harness.fuzz.sandbox`), so that a hang
   is reported after `--timeout` seconds instead of stopping the run.
-- `strings`, `nesting`, `utf8` (`ramiel.fuzz.broken`): IR text that xDSL's lexer
+- `strings`, `nesting`, `utf8` (`tests.harness.fuzz.broken`): IR text that xDSL's lexer
   and parser cannot take (unterminated or badly escaped string literals and
   resource sections, brackets nested around the limit and far beyond, invalid
   UTF-8), given to `ramiel-opt`; `names`: models with hostile file names, tensor
@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-REGRESSIONS = Path(__file__).resolve().parents[2] / "tests" / "regressions"
+REGRESSIONS = Path(__file__).resolve().parents[2] / "regressions"
 """Where findings are saved by default (in a source checkout)."""
 
 KINDS = ("valid", "onnx", "ir", "cli", "strings", "nesting", "utf8", "names", "attributes")
@@ -64,7 +64,7 @@ def fuzz_valid(
     from hypothesis import given, reject, settings
     from hypothesis import seed as hypothesis_seed
 
-    from ramiel.fuzz.graphs import (
+    from tests.harness.fuzz.graphs import (
         HEALTH_CHECKS_OFF,
         FuzzModel,
         check_model,
@@ -104,13 +104,13 @@ def fuzz_valid(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of `python -m ramiel.fuzz`."""
-    from ramiel.fuzz import broken
-    from ramiel.fuzz.graphs import with_metadata
-    from ramiel.fuzz.sandbox import Sandbox
+    """Entry point of `python -m tests.harness.fuzz`."""
+    from tests.harness.fuzz import broken
+    from tests.harness.fuzz.graphs import with_metadata
+    from tests.harness.fuzz.sandbox import Sandbox
 
     parser = argparse.ArgumentParser(
-        prog="python -m ramiel.fuzz",
+        prog="python -m tests.harness.fuzz",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,7 +1,7 @@
 """Random valid ONNX graphs (a hypothesis strategy) and their check against onnxruntime.
 
     from hypothesis import given
-    from ramiel.fuzz.graphs import check_model, fuzz_models
+    from tests.harness.fuzz.graphs import check_model, fuzz_models
 
     @given(fuzz_models())
     def test_matches_onnxruntime(case):
@@ -31,8 +31,8 @@ from onnx import TensorProto, helper, numpy_helper, version_converter
 
 from ramiel import api
 from ramiel.errors import RamielError
-from ramiel.fuzz.sandbox import root_cause
 from ramiel.pipeline import lowering_passes, pipeline_text
+from tests.harness.fuzz.sandbox import root_cause
 
 OPSET = 18
 """The opset of generated models (the importer's normalised one, so nothing is converted)."""

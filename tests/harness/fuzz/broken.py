@@ -29,8 +29,13 @@ from typing import Any, cast
 import onnx
 from onnx import TensorProto, helper
 
-from ramiel.fuzz.graphs import HEALTH_CHECKS_OFF, LOWERING, FuzzModel, fuzz_models
-from ramiel.fuzz.sandbox import CommandResult, Sandbox, run_command
+from tests.harness.fuzz.graphs import (
+    HEALTH_CHECKS_OFF,
+    LOWERING,
+    FuzzModel,
+    fuzz_models,
+)
+from tests.harness.fuzz.sandbox import CommandResult, Sandbox, run_command
 
 _ERROR_LINE = re.compile(r"ramiel: error: .+ \(.+\)")
 _DIAGNOSTIC_START = re.compile(r"\S.*:\d+:\d+")
@@ -977,7 +982,7 @@ def fuzz_attributes(budget: int, seed: int, sandbox: Sandbox, found: Found) -> R
 
 
 def fuzz(kind: str, budget: int, seed: int, sandbox: Sandbox, found: Found) -> Report:
-    """Run the broken-input fuzzer of `kind` (any of `ramiel.fuzz.KINDS` but `valid`)."""
+    """Run the broken-input fuzzer of `kind` (any of `tests.harness.fuzz.KINDS` but `valid`)."""
     if kind in TEXT_CLASSES:
         return fuzz_text(kind, budget, seed, sandbox, found)
     fuzzers = {

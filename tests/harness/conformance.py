@@ -1,8 +1,8 @@
 """ONNX backend conformance: ONNX's backend test cases run through `RamielBackend`, tallied.
 
-    python -m ramiel.conformance                          # every suite, workers 1 and 2
-    python -m ramiel.conformance --suite node -k conv     # node cases whose name matches 'conv'
-    python -m ramiel.conformance --markdown docs/conformance.md
+    python -m tests.harness.conformance                          # every suite, workers 1 and 2
+    python -m tests.harness.conformance --suite node -k conv     # node cases whose name matches 'conv'
+    python -m tests.harness.conformance --markdown docs/conformance.md
 
 Suites: `node`, the node test cases that the `onnx` package generates in memory
 (`onnx.backend.test.case.node.collect_testcases`), and the model data sets shipped
@@ -708,9 +708,9 @@ def _grouped(outcomes: Iterable[Outcome]) -> list[tuple[str, list[Outcome]]]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of `python -m ramiel.conformance`."""
+    """Entry point of `python -m tests.harness.conformance`."""
     parser = argparse.ArgumentParser(
-        prog="python -m ramiel.conformance",
+        prog="python -m tests.harness.conformance",
         description="Run ONNX's backend test cases through Ramiel and print the tally.",
     )
     parser.add_argument(
@@ -747,7 +747,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"\n{time.perf_counter() - start:.0f} s")
     if args.markdown:
         shown = [
-            "python -m ramiel.conformance",
+            "python -m tests.harness.conformance",
             *(f"--suite {s}" for s in args.suite or []),
             *([f"-k {args.pattern}"] if args.pattern else []),
             f"--markdown {args.markdown}",
