@@ -61,10 +61,7 @@ from ramiel.dialects.streams import LoadTime, ProgramOp, StreamOp, Streams, prun
 from ramiel.errors import RamielError
 from ramiel.ir_graph import COST_MODEL_ATTR, SPEEDUP_ATTR
 from ramiel.passes.outline_streams import OutlineStreams
-from ramiel.pipeline import PIPELINE_ATTR
-
-MODEL_ATTR = "ramiel.model"
-"""Module attribute naming the model (default: `main`)."""
+from ramiel.pipeline import MODEL_ATTR, PIPELINE_ATTR
 
 
 class LowerKernelOp(RewritePattern):

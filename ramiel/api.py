@@ -175,8 +175,7 @@ def compile(
         _refuse_to_overwrite(path, weights)
     tell = progress or (lambda _: None)
     tell(f"importing {where}")
-    module = import_model(proto, input_shapes, where=where, note=note)
-    _name_module(module, stem)
+    module = import_model(proto, input_shapes, where=where, note=note, name=stem)
     if profile:
         from ramiel.ir_graph import cache_dir
         from ramiel.profiling import profile_pipeline
@@ -206,14 +205,6 @@ def compile(
         source, path, weights, _input_specs(program),
         tuple(n.data for n in program.output_names), summary, observer.plan,
     )  # fmt: skip
-
-
-def _name_module(module: ModuleOp, name: str) -> None:
-    from xdsl.dialects.builtin import StringAttr
-
-    from ramiel.passes.convert_dfg_to_pyemit import MODEL_ATTR
-
-    module.attributes[MODEL_ATTR] = StringAttr(name)
 
 
 def _load(

@@ -47,6 +47,9 @@ from ramiel.errors import RamielError
 PIPELINE_ATTR = "ramiel.pipeline"
 """Module attribute holding the text of the pipeline the module went through."""
 
+MODEL_ATTR = "ramiel.model"
+"""Module attribute naming the model, set on import (default: `main`)."""
+
 PassCallback = Callable[[ModulePass | None, ModuleOp, ModulePass | None], None]
 """Called between passes, as xDSL's `PassPipeline` calls it: (done, module, upcoming)."""
 

@@ -7,6 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
+LONGEST_FIRST = ("tests/unit/test_conformance.py",)
+"""Test files that take minutes on one worker: started first, so that the other
+workers share the rest meanwhile instead of waiting for them at the end."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST_FIRST)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def empty_cost_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:

@@ -234,14 +234,8 @@ class RamielOptMain(xDSLOptMain):
         path = self.args.input_file
         folder = Path(path).parent if path is not None else Path.cwd()
         self.ctx.get_dialect("dfg")  # loads it, so its resources print
-        module = import_bytes(chunk.read(), self.get_input_name(), folder, shapes, _note)
-        if path is not None:
-            from xdsl.dialects.builtin import StringAttr
-
-            from ramiel.passes.convert_dfg_to_pyemit import MODEL_ATTR
-
-            module.attributes[MODEL_ATTR] = StringAttr(Path(path).stem)
-        return module
+        name = Path(path).stem if path is not None else None
+        return import_bytes(chunk.read(), self.get_input_name(), folder, shapes, _note, name=name)
 
     def apply_passes(self, prog: ModuleOp) -> None:
         from ramiel.pipeline import record_pipeline

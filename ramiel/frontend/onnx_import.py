@@ -82,6 +82,7 @@ from ramiel.onnx_types import (
     element_type_of_onnx,
     tensor_type,
 )
+from ramiel.pipeline import MODEL_ATTR
 
 NORMALISED_OPSET = 18
 """Models below this opset are converted to it before import."""
@@ -216,8 +217,9 @@ def import_model(
     where: str = "model",
     note: Callable[[str], None] | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    name: str | None = None,
 ) -> ModuleOp:
-    """The `dfg` module of an ONNX model (with its weights loaded); `model` is not changed.
+    """The `dfg` module of an ONNX model (with its weights loaded), named `name`; `model` is not changed.
 
     `input_shapes` fixes graph inputs' shapes by name; otherwise a symbolic
     leading (batch) dimension becomes 1, reported through `note`, and any other
@@ -227,7 +229,7 @@ def import_model(
     """
     owned = onnx.ModelProto()
     owned.CopyFrom(model)
-    return _import_owned(owned, input_shapes, where, note, memory_budget)
+    return _named(_import_owned(owned, input_shapes, where, note, memory_budget), name)
 
 
 def import_file(
@@ -237,9 +239,9 @@ def import_file(
     *,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
 ) -> ModuleOp:
-    """Load and import an `.onnx` file (`memory_budget` as for `import_model`)."""
+    """Load and import an `.onnx` file, named after it (`memory_budget` as for `import_model`)."""
     model = load_model(path, memory_budget=memory_budget)
-    return _import_owned(model, input_shapes, str(path), note, memory_budget)
+    return _named(_import_owned(model, input_shapes, str(path), note, memory_budget), Path(path).stem)
 
 
 def import_bytes(
@@ -250,10 +252,17 @@ def import_bytes(
     note: Callable[[str], None] | None = None,
     *,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    name: str | None = None,
 ) -> ModuleOp:
-    """Import a serialised model (`where` names it in errors; external data is in `folder`)."""
+    """Import a serialised model named `name` (`where` names it in errors; external data is in `folder`)."""
     model = load_model_bytes(data, where, folder, memory_budget=memory_budget)
-    return _import_owned(model, input_shapes, where, note, memory_budget)
+    return _named(_import_owned(model, input_shapes, where, note, memory_budget), name)
+
+
+def _named(module: ModuleOp, name: str | None) -> ModuleOp:
+    if name is not None:
+        module.attributes[MODEL_ATTR] = StringAttr(name)
+    return module
 
 
 def _import_owned(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -133,8 +134,25 @@ def test_import_ramiel_is_cheap() -> None:
     assert ramiel.compile is api.compile
 
 
+LARGEST_LIGHT_MODELS = ("vgg19", "zfnet512", "bvlc_alexnet", "resnet50")
+"""A minute and a half on two cores together; the conformance tally's `real` suite
+compiles and checks them in every run, on ONNX's own data."""
+
+
 @pytest.mark.heavy
-@pytest.mark.parametrize("name", LIGHT_MODELS)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.skipif(
+                name in LARGEST_LIGHT_MODELS and not os.environ.get("RAMIEL_LONG_TESTS"),
+                reason="RAMIEL_LONG_TESTS=1 runs the largest light models at 1, 2 and 4 workers",
+            ),
+        )
+        for name in LIGHT_MODELS
+    ],
+)
 def test_light_models_match_onnxruntime(tmp_path: Path, name: str) -> None:
     model = onnx.load(seeded_light_model_path(name))
     feed = reference = None

@@ -593,3 +593,18 @@ class Test_files:
         with pytest.raises(RamielError) as info:
             load_model(tmp_path / "none.onnx")
         assert info.value.what == "cannot read the model: No such file or directory"
+
+
+def test_an_imported_file_is_named_after_it(tmp_path: Path) -> None:
+    from xdsl.dialects.builtin import StringAttr
+
+    from ramiel.pipeline import MODEL_ATTR
+
+    relu = helper.make_node("Relu", ["x"], ["y"])
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])
+    path = tmp_path / "my-net.onnx"
+    onnx.save(helper.make_model(helper.make_graph([relu], "g", [x], [y])), path)
+    assert import_file(path).attributes[MODEL_ATTR] == StringAttr("my-net")
+    assert import_model(onnx.load(path), name="other").attributes[MODEL_ATTR] == StringAttr("other")
+    assert MODEL_ATTR not in import_model(onnx.load(path)).attributes
