@@ -132,7 +132,8 @@ def parse_pipeline(text: str) -> list[ModulePass]:
         if unknown:
             known = ", ".join(sorted(available))
             raise RamielError(f"unknown pass '{unknown[0]}' (passes: {known})", f"-p {text}")
-        return [available[s.name]().from_pass_spec(_with_float_options(s, available[s.name]())) for s in specs]
+        classes = [available[s.name]() for s in specs]
+        return [c.from_pass_spec(_with_float_options(s, c)) for s, c in zip(specs, classes, strict=True)]
     except (ArgSpecParseError, ValueError) as e:
         raise RamielError(f"bad pass pipeline: {' '.join(str(e).split())}", f"-p {text}") from None
 
