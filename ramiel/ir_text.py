@@ -11,12 +11,13 @@ verification, are diagnostics at the place in the source, as MLIR gives them.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 
 from xdsl.context import Context
 from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Attribute, Dialect, Operation, OpResult
+from xdsl.ir import Attribute, Dialect, Operation, OpResult, TypeAttribute
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
@@ -25,6 +26,12 @@ from xdsl.utils.mlir_lexer import MLIRTokenKind
 
 from ramiel.dialects import get_all_dialects
 from ramiel.limits import check_ir_text
+
+MAX_INTEGER_WIDTH = (1 << 24) - 1
+"""The widest integer type parsed, MLIR's limit. xDSL computes a type's value range
+as Python integers of its width: `i2147483648` alone takes seconds and a gigabyte."""
+
+_INTEGER_TYPE = re.compile(r"[su]?i([0-9]+)")
 
 
 def context() -> Context:
@@ -126,6 +133,16 @@ class LocatingParser(Parser):
             # The parser may already stand at the next token, lines further on.
             end = min(self.pos, self.lexer.input.get_end_of_line(start))
             self.raise_error(f"invalid attribute: {e}", start, max(end, start + 1))
+
+    def _parse_optional_integer_or_float_type(self) -> TypeAttribute | None:
+        """As xDSL's, but an integer type wider than `MAX_INTEGER_WIDTH` is a parse error."""
+        token = self._current_token
+        if token.kind == MLIRTokenKind.BARE_IDENT and (
+            (match := _INTEGER_TYPE.fullmatch(token.text)) is not None
+            and int(match.group(1)) > MAX_INTEGER_WIDTH
+        ):
+            self.raise_error(f"integer bitwidth is limited to {MAX_INTEGER_WIDTH} bits", token.span)
+        return super()._parse_optional_integer_or_float_type()
 
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
         if self._current_token.kind == MLIRTokenKind.EOF:
