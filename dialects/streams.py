@@ -34,7 +34,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import ClassVar, cast
 
-import networkx as nx
 from xdsl.dialects.builtin import (
     I64,
     ArrayAttr,
@@ -236,6 +235,8 @@ def _check_no_deadlock(streams: Sequence[StreamOp]) -> None:
     one before it in its stream, and a recv follows the send of its slot. A cycle is
     a set of streams each waiting for another; the error names its first recv.
     """
+    import networkx as nx  # here, not at the top: every ramiel-opt run loads this dialect
+
     graph: nx.DiGraph[tuple[int, int]] = nx.DiGraph()
     sends: dict[int, tuple[int, int]] = {}
     recvs: list[tuple[tuple[int, int], int]] = []

@@ -85,7 +85,7 @@ def _conv_rank(n: KernelWriter) -> int:
 
 def _conv(n: KernelWriter) -> str:
     """Conv: `F.convNd`, asymmetric pads applied by `F.pad` first."""
-    from ramiel.runtime_helpers.indexing import torch_pad_arg
+    from ramiel.runtime_helpers.bounds import torch_pad_arg
 
     rank = _conv_rank(n)
     kernel = n.shape(1)[2:]

@@ -55,7 +55,7 @@ def _same_type(op: DfgOp) -> bool:
 
 def _slice(n: KernelWriter) -> str:
     """Slice: Python indexing (with `flip` for negative steps) when the bounds are constant, else the `onnx_slice` helper."""
-    from ramiel.runtime_helpers.indexing import slice_bounds
+    from ramiel.runtime_helpers.bounds import slice_bounds
 
     shape = n.shape(0)
     starts, ends = n.ints(1), n.ints(2)
@@ -159,7 +159,7 @@ _TORCH_PAD_MODES = {"reflect": "reflect", "edge": "replicate", "wrap": "circular
 
 def _pad(n: KernelWriter) -> str:
     """Pad in the constant, reflect, edge and wrap modes: `F.pad` where torch accepts the pads, else the `onnx_pad` helper."""
-    from ramiel.runtime_helpers.indexing import pad_widths, torch_pad_arg
+    from ramiel.runtime_helpers.bounds import pad_widths, torch_pad_arg
 
     x = n.arg(0)
     shape = n.shape(0)
@@ -439,7 +439,7 @@ class CompressOp(DfgOp):
 
 def _center_crop_pad(n: KernelWriter) -> str:
     """CenterCropPad to the static result shape: slices where it crops (rounding the start down), `F.pad` with zeros where it pads (the odd element after)."""
-    from ramiel.runtime_helpers.indexing import torch_pad_arg
+    from ramiel.runtime_helpers.bounds import torch_pad_arg
 
     parts, widths = [], []
     for size, target in zip(n.shape(0), n.out_shape, strict=True):

@@ -44,7 +44,7 @@ def _pool_size(size: int, begin: int, end: int, window: int, stride: int, ceil_m
 
 def _pool(n: KernelWriter) -> str:
     """MaxPool, AveragePool, LpPool: `F.max_poolNd`/`F.avg_poolNd` (pads torch cannot express applied first), else window sums."""
-    from ramiel.runtime_helpers.indexing import torch_pad_arg
+    from ramiel.runtime_helpers.bounds import torch_pad_arg
 
     op_type = n.node.op_type
     is_max = op_type == "MaxPool"

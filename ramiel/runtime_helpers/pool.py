@@ -3,7 +3,7 @@
 import torch
 import torch.nn.functional as F
 
-from ramiel.runtime_helpers.indexing import torch_pad_arg
+from ramiel.runtime_helpers.bounds import torch_pad_arg
 
 
 def window_sums(

@@ -384,10 +384,13 @@ def run_cases(
 
 
 def tally(
-    cases: Sequence[Case], progress: Callable[[Outcome], None] | None = None
+    cases: Sequence[Case],
+    progress: Callable[[Outcome], None] | None = None,
+    workers: Sequence[int] = WORKERS,
 ) -> Tally:
-    """Run `cases` one by one with each of `WORKERS`, then the passing node cases side by side."""
-    return Tally(tuple(parallel_check(cases, run_cases(cases, WORKERS, progress))))
+    """Run `cases` one by one with each of `workers`, then the passing node cases side by
+    side on `max(WORKERS)` streams."""
+    return Tally(tuple(parallel_check(cases, run_cases(cases, workers, progress))))
 
 
 # Node cases side by side.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from ramiel.errors import RamielError
 from ramiel.numerics import assert_close
 from ramiel.pipeline import lowering_passes, pipeline_text
 from tests.models.light import LIGHT_MODELS, seeded_light_model_path
+from tests.unit.budget import LONG
 from tests.unit.test_codegen import branches_model, diamond_model
 
 
@@ -146,7 +146,7 @@ compiles and checks them in every run, on ONNX's own data."""
         pytest.param(
             name,
             marks=pytest.mark.skipif(
-                name in LARGEST_LIGHT_MODELS and not os.environ.get("RAMIEL_LONG_TESTS"),
+                name in LARGEST_LIGHT_MODELS and not LONG,
                 reason="RAMIEL_LONG_TESTS=1 runs the largest light models",
             ),
         )
@@ -157,7 +157,7 @@ def test_light_models_match_onnxruntime(tmp_path: Path, name: str) -> None:
     model = onnx.load(seeded_light_model_path(name))
     feed = reference = None
     # Four streams on two cores is the most crowded case, and the slowest.
-    for workers in (1, 2, 4) if os.environ.get("RAMIEL_LONG_TESTS") else (1, 2):
+    for workers in (1, 2, 4) if LONG else (1, 2):
         compiled = api.compile(model, workers=workers, out_dir=tmp_path / str(workers), name=name)
         if feed is None:
             feed = api.random_inputs(compiled.inputs)

@@ -12,7 +12,6 @@ With `RAMIEL_LONG_TESTS=1` the hostile-input runs take the long budget,
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -29,14 +28,13 @@ from tests.harness.fuzz import broken
 from tests.harness.fuzz import main as fuzz_main
 from tests.harness.fuzz.broken import Finding, Report, problem_with
 from tests.harness.fuzz.sandbox import CommandResult, Sandbox, run_command
+from tests.unit.budget import LONG
 
 REGRESSIONS = Path(__file__).resolve().parents[1] / "regressions" / "broken"
 SEED = 0
 TIMEOUT = 6.0
 """Seconds a command may take here before it counts as a hang."""
 
-LONG = os.environ.get("RAMIEL_LONG_TESTS") == "1"
-"""Whether the long budget runs (CI leaves the variable unset)."""
 
 LONG_BUDGET = 2000
 """Inputs of each hostile kind in a long run."""

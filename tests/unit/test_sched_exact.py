@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import random
 import signal
 import sys
@@ -21,8 +20,7 @@ from ramiel.scheduling.registry import get_heuristic, run_heuristic
 from ramiel.scheduling.simulate import simulate
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
 from ramiel.scheduling.validate import ScheduleError, validate
-
-LONG = bool(os.environ.get("RAMIEL_LONG_TESTS"))
+from tests.unit.budget import LONG
 
 
 def tiny_graph(n: int, seed: int, *, integer: bool = True) -> TaskGraph:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -25,8 +24,8 @@ from ramiel.scheduling.suite import (
 )
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
 from ramiel.scheduling.validate import ScheduleError
+from tests.unit.budget import LONG
 
-LONG = bool(os.environ.get("RAMIEL_LONG_TESTS"))
 HEURISTICS = ["cp", "heft", "serial", "ios"]
 
 
