@@ -6,7 +6,9 @@ from their exports.
 
 Files live in `$RAMIEL_MODEL_CACHE` (default: `<repo>/.cache/models`). Their names
 carry a short hash of the sources that define them and of the tool versions, so
-editing a model or upgrading torch produces a new export instead of a stale one.
+editing a model or upgrading torch produces a new export instead of a stale one,
+and writing it removes the files of the same model under other hashes, so the
+cache holds one version of each.
 Concurrent test processes may export the same model at once: each writes into its
 own temporary folder and then moves the files into place with `os.replace`.
 """
@@ -18,6 +20,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -91,7 +94,23 @@ def cached_file(path: Path, write: Callable[[Path], None]) -> Path:
             if side != target:
                 os.replace(side, path.parent / side.name)
         os.replace(target, path)
+    _remove_other_versions(path)
     return path
+
+
+_TAGGED = re.compile(r"(?P<stem>.+)-(?P<tag>[0-9a-f]{12})(?P<suffix>\..+)")
+"""A cached file's name: `<stem>-<content_hash>.<suffixes>`."""
+
+
+def _remove_other_versions(path: Path) -> None:
+    """Delete the files of `path`'s model made under another hash (and their side files)."""
+    mine = _TAGGED.fullmatch(path.name)
+    if mine is None:
+        return
+    for other in path.parent.iterdir():
+        found = _TAGGED.fullmatch(other.name)
+        if found is not None and found["stem"] == mine["stem"] and found["tag"] != mine["tag"]:
+            other.unlink(missing_ok=True)
 
 
 def random_inputs(

@@ -27,18 +27,19 @@ from tests.models.light import (
     light_reference_inputs,
     light_shipped_test_data,
     seeded_light_model,
-    seeded_light_model_path,
 )
 from tests.models.zoo import ZOO
 
 
-def run_onnxruntime(path: Path, inputs: list[np.ndarray]) -> list[np.ndarray]:
-    """Outputs of the model at `path` on `inputs` (in graph input order), on CPU."""
+def run_onnxruntime(model: Path | onnx.ModelProto, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """Outputs of the model (a file or in memory) on `inputs` (in graph input order), on CPU."""
     options = ort.SessionOptions()
     # Light models carry unused initializers that ORT warns about.
     options.log_severity_level = 3
     session = ort.InferenceSession(
-        str(path), options, providers=["CPUExecutionProvider"]
+        str(model) if isinstance(model, Path) else model.SerializeToString(),
+        options,
+        providers=["CPUExecutionProvider"],
     )
     feeds = {v.name: x for v, x in zip(session.get_inputs(), inputs, strict=True)}
     return [np.asarray(output) for output in session.run(None, feeds)]
@@ -135,8 +136,27 @@ class Test_cache:
         assert (tmp_path / "m.onnx.data").read_text() == "weights"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["m.onnx", "m.onnx.data"]
 
+    def test_a_new_version_removes_the_other_versions_of_its_model(self, tmp_path: Path) -> None:
+        kept = ["resnet-dynamo-0123456789ab.onnx", "resnet-legacy-small-0123456789ab.onnx", "notes.txt"]
+        stale = ["resnet-legacy-0123456789ab.onnx", "resnet-legacy-0123456789ab.onnx.data"]
+        for name in kept + stale:
+            (tmp_path / name).write_text("old")
+
+        def write(target: Path) -> None:
+            target.with_name(target.name + ".data").write_text("weights")
+            target.write_text("model")
+
+        cached_file(tmp_path / "resnet-legacy-abcdefabcdef.onnx", write)
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            [*kept, "resnet-legacy-abcdefabcdef.onnx", "resnet-legacy-abcdefabcdef.onnx.data"]
+        )
+
 
 class Test_light:
+    """The light models and their seeded copies; the copies are made in memory here,
+    not through the model cache, which would hold 1.2 GB for the three largest
+    (only the long run compiles those)."""
+
     def test_models_found(self) -> None:
         assert LIGHT_MODELS == [
             "bvlc_alexnet",
@@ -160,7 +180,7 @@ class Test_light:
     @pytest.mark.parametrize("light", LIGHT_MODELS)
     def test_seeded_weights_replace_constants(self, light: str) -> None:
         original = onnx.load(light_model_path(light)).graph
-        seeded = onnx.load(seeded_light_model_path(light)).graph
+        seeded = seeded_light_model(light).graph
         constants = [n for n in original.node if n.op_type == "ConstantOfShape"]
         assert constants
         assert Counter(n.op_type for n in seeded.node) == Counter(
@@ -183,9 +203,7 @@ class Test_light:
 
     @pytest.mark.parametrize("light", LIGHT_MODELS)
     def test_seeded_outputs_are_informative(self, light: str) -> None:
-        for output in run_onnxruntime(
-            seeded_light_model_path(light), light_reference_inputs(light)
-        ):
+        for output in run_onnxruntime(seeded_light_model(light), light_reference_inputs(light)):
             assert_informative(output)
 
     def test_seeding_is_deterministic(self) -> None:
