@@ -821,6 +821,7 @@ evaluating them on small inputs of known shapes is cheap whatever shape inferenc
 
 
 def _inferred_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypeProto]:
+    _check_inferred_sizes(model, where)
     try:
         inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     except Exception as e:  # onnx raises InferenceError, ValidationError, RuntimeError
@@ -833,6 +834,44 @@ def _inferred_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypePr
             raise RamielError(f"shape inference failed: {detail}", where) from None
     graph = inferred.graph
     return {v.name: v.type for v in (*graph.value_info, *graph.input, *graph.output)}
+
+
+def _check_inferred_sizes(model: onnx.ModelProto, where: str) -> None:
+    """Refuse a node to which ONNX's shape inference gives a negative size, before it runs on the model.
+
+    Conv and pooling inference give a negative size to a kernel larger than its
+    padded input, and Slice's inference then fails a C++ assertion (`std::clamp`)
+    that aborts the process. Inferring node by node, in order, with the small
+    constants as values, finds the negative size first. A node this cannot type
+    is left to the inference of the whole model, which reports it.
+    """
+    graph = model.graph
+    opset = _default_opset(model) or NORMALISED_OPSET
+    types: dict[str, onnx.TypeProto] = {v.name: v.type for v in graph.input}
+    values = {t.name: t for t in graph.initializer}
+    for tensor in graph.initializer:
+        types[tensor.name] = helper.make_tensor_type_proto(tensor.data_type, list(tensor.dims))
+    for node in graph.node:
+        if node.op_type == "Constant":
+            value = next((a.t for a in node.attribute if a.name == "value"), None)
+            if value is not None and element_count(value.dims) <= _INFERENCE_DATA_LIMIT:
+                values[node.output[0]] = value
+        try:
+            schema = onnx.defs.get_schema(node.op_type, opset, node.domain)
+            known = {name: types[name] for name in node.input if name in types}
+            data = {name: values[name] for name in node.input if name in values}
+            inferred = shape_inference.infer_node_outputs(schema, node, known, data)
+        except Exception:  # onnx raises SchemaError, InferenceError, RuntimeError
+            continue
+        for name, proto in inferred.items():
+            for index, dim in enumerate(proto.tensor_type.shape.dim):
+                if dim.HasField("dim_value") and dim.dim_value < 0:
+                    raise RamielError(
+                        f"{node.op_type} gives output '{name}' the negative size "
+                        f"{dim.dim_value} in dimension {index}",
+                        node_where(where, node),
+                    )
+        types.update(inferred)
 
 
 def _static_shape(types: Mapping[str, onnx.TypeProto], name: str) -> list[int] | None:

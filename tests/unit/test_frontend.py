@@ -608,3 +608,21 @@ def test_an_imported_file_is_named_after_it(tmp_path: Path) -> None:
     assert import_file(path).attributes[MODEL_ATTR] == StringAttr("my-net")
     assert import_model(onnx.load(path), name="other").attributes[MODEL_ATTR] == StringAttr("other")
     assert MODEL_ATTR not in import_model(onnx.load(path)).attributes
+
+
+@pytest.mark.parametrize("op", ["Conv", "MaxPool"])
+def test_a_window_larger_than_its_input_is_refused_before_inference_aborts(op: str) -> None:
+    """ONNX infers a negative size for it; Slice's inference would then abort the process."""
+    window = helper.make_node(op, ["x", "w"][: 2 if op == "Conv" else 1], ["c"], kernel_shape=[6, 1])
+    model = make_model(
+        18,
+        [window, helper.make_node("Slice", ["c", "s", "e", "a"], ["y"])],
+        [x(1, 1, 4, 4)],
+        ["y"],
+        {
+            "w": np.ones((1, 1, 6, 1), np.float32),
+            **{k: np.array([v], np.int64) for k, v in (("s", 0), ("e", 1), ("a", 2))},
+        },
+    )
+    error = import_error(model)
+    assert f"{op} gives output 'c' the negative size -1 in dimension 2" in error.what

@@ -66,14 +66,6 @@ KNOWN: dict[str, Known] = {
             "average-pool-stride-huge.onnx",
         ),
     ),
-    "inference-abort": Known(
-        r"the process died \(exit code -6\): .*std::clamp",
-        "a Conv (or pool) whose kernel exceeds its input gets a negative output size from "
-        "ONNX's shape inference, whose Slice inference then fails a C++ assertion and aborts "
-        "the process; _check_inference_input in the importer must refuse such sizes first, "
-        "which needs the output sizes of Conv and the pools (issue 17, finding 6)",
-        ("conv-kernel-beyond-input.onnx",),
-    ),
 }
 """Known bugs found by the fuzzers, each with a strict xfail test of its saved inputs."""
 
