@@ -38,6 +38,7 @@ import numpy as np
 from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
 from ramiel.errors import RamielError
 from ramiel.extras import require
+from ramiel.limits import DEFAULT_MEMORY_BUDGET
 
 if TYPE_CHECKING:
     import onnx
@@ -146,6 +147,7 @@ def compile(
     profile: bool = False,
     progress: Progress | None = None,
     note: Progress | None = None,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
 ) -> CompiledModel:
     """Compile an ONNX model (a path or a proto) into `out_dir/<name>.py` and its weights.
 
@@ -155,7 +157,9 @@ def compile(
     file's stem (or the graph's name, for a proto); `out_dir` defaults to a new
     temporary folder. Existing files are overwritten only if Ramiel generated
     them, unless `force`. Nothing is left half-written: both files are written to
-    temporary names in `out_dir` and renamed at the end.
+    temporary names in `out_dir` and renamed at the end. A model whose tensors would
+    take more than `memory_budget` bytes to compile and load is refused before
+    they are read (`ramiel.limits.check_memory_budget`).
     """
     from ramiel.codegen.printer import print_to_string
     from ramiel.frontend.onnx_import import import_model
@@ -167,7 +171,7 @@ def compile(
         else parse_pipeline(pipeline) if isinstance(pipeline, str)
         else list(pipeline)
     )  # fmt: skip
-    proto, where, stem = _load(model, name)
+    proto, where, stem = _load(model, name, memory_budget)
     folder = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="ramiel-"))
     path, weights = folder / f"{stem}.py", folder / f"{stem}{WEIGHTS_SUFFIX}"
     _refuse_nul(path)
@@ -175,7 +179,7 @@ def compile(
         _refuse_to_overwrite(path, weights)
     tell = progress or (lambda _: None)
     tell(f"importing {where}")
-    module = import_model(proto, input_shapes, where=where, note=note, name=stem)
+    module = import_model(proto, input_shapes, where=where, note=note, name=stem, memory_budget=memory_budget)
     if profile:
         from ramiel.ir_graph import cache_dir
         from ramiel.profiling import profile_pipeline
@@ -208,7 +212,7 @@ def compile(
 
 
 def _load(
-    model: str | os.PathLike[str] | onnx.ModelProto, name: str | None
+    model: str | os.PathLike[str] | onnx.ModelProto, name: str | None, memory_budget: int
 ) -> tuple[onnx.ModelProto, str, str]:
     """The proto, where it came from (for errors) and the generated file's stem."""
     import onnx
@@ -218,7 +222,7 @@ def _load(
 
     if isinstance(model, onnx.ModelProto):
         return model, "model", name or identifier(model.graph.name or "model")
-    return load_model(model), str(model), name or Path(model).stem
+    return load_model(model, memory_budget=memory_budget), str(model), name or Path(model).stem
 
 
 def _count_ops(module: ModuleOp) -> int:
@@ -293,7 +297,7 @@ def cleaned_module(
     from ramiel.passes.cleanup import Cleanup
     from ramiel.pipeline import run_pipeline
 
-    proto, where, _ = _load(model, None)
+    proto, where, _ = _load(model, None, DEFAULT_MEMORY_BUDGET)
     module = import_model(proto, input_shapes, where=where)
     run_pipeline(module, [Cleanup()])
     return module
@@ -533,9 +537,11 @@ def onnxruntime_outputs(model: onnx.ModelProto, inputs: Mapping[str, np.ndarray]
     if any(v.type.tensor_type.elem_type == TensorProto.BFLOAT16 for v in (*graph.input, *graph.output)):
         # It has no numpy type for them (numpy has no bfloat16 of its own).
         raise RamielError("onnxruntime takes and gives no bfloat16 arrays in Python", "reference")
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 4  # its errors come back as the one-line error, not logged too
     try:
         session = onnxruntime.InferenceSession(
-            model.SerializeToString(), providers=["CPUExecutionProvider"]
+            model.SerializeToString(), options, providers=["CPUExecutionProvider"]
         )
         return [np.asarray(output) for output in session.run(None, dict(inputs))]
     except Exception as e:  # onnxruntime raises its own exception types
@@ -610,18 +616,21 @@ def check(
     seed: int = 0,
     progress: Progress | None = None,
     note: Progress | None = None,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
 ) -> CheckReport:
     """Compile serial and `workers`-stream code in a temporary folder, run both, compare with onnxruntime.
 
-    `inputs` defaults to `random_inputs` of the model's inputs with `seed`.
+    `inputs` defaults to `random_inputs` of the model's inputs with `seed`;
+    `memory_budget` is as for `compile`.
     """
     tell = progress or (lambda _: None)
-    proto, where, stem = _load(model, None)
+    proto, where, stem = _load(model, None, memory_budget)
     with tempfile.TemporaryDirectory(prefix="ramiel-check-") as folder:
         compiled = [
             compile(
                 proto, workers=w, pipeline=pipeline, input_shapes=input_shapes, profile=profile,
                 out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress, note=note,
+                memory_budget=memory_budget,
             )
             for w in dict.fromkeys((1, workers))
         ]  # fmt: skip

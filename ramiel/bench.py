@@ -74,6 +74,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from ramiel.errors import RamielError
+from ramiel.limits import DEFAULT_MEMORY_BUDGET
 from ramiel.numerics import RELATIVE_TOLERANCE
 
 if TYPE_CHECKING:
@@ -314,6 +315,7 @@ def bench(
     profile: bool = False,
     name: str | None = None,
     progress: Progress | None = None,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
 ) -> BenchReport:
     """Compile `model` serial and for `workers` streams, and time every configuration (module docstring).
 
@@ -322,7 +324,8 @@ def bench(
     serial code uses the default one-stream pipeline); `profile` schedules with
     the model's ops timed on this machine (`ramiel.api.compile`). `gap` is the
     idle time in seconds before each timed call; `baseline_runtime`, a version of
-    `ramiel/runtime/streams.py` to time the parallel code with as well.
+    `ramiel/runtime/streams.py` to time the parallel code with as well;
+    `memory_budget` is as for `ramiel.api.compile`.
     """
     import onnx
     import torch
@@ -338,7 +341,7 @@ def bench(
         raise RamielError(f"--gap must be between 0 and {MAX_GAP_SECONDS * 1e3:g} ms", f"{gap * 1e3:g}")
     baseline = _read_runtime(baseline_runtime) if baseline_runtime is not None else None
     tell = progress or (lambda _: None)
-    proto = model if isinstance(model, onnx.ModelProto) else api._load(model, None)[0]
+    proto = model if isinstance(model, onnx.ModelProto) else api._load(model, None, memory_budget)[0]
     stem = name or (Path(model).stem if not isinstance(model, onnx.ModelProto) else "model")
     load_average = os.getloadavg()
     previous_threads = torch.get_num_threads()
@@ -349,6 +352,7 @@ def bench(
                 api.compile(
                     proto, workers=w, pipeline=p, input_shapes=input_shapes, profile=profile,
                     out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress,
+                    memory_budget=memory_budget,
                 )
                 for w, p in ((1, None), (workers, pipeline))
             )  # fmt: skip

@@ -224,8 +224,12 @@ def full_reduction_work(op: OpView) -> OpWork:
 
 
 def lrn_work(op: OpView) -> OpWork:
-    """`size` + 20 FLOPs per element: the windowed sum of squares, then a power (about 20 simple operations)."""
-    return OpWork(float(_elements(_input(op, 0)) * (_int(op.attrs, "size", 1) + 20)), _bytes_moved(op), "vector")
+    """`size` + 20 FLOPs per element: the windowed sum of squares (no wider than twice the
+    channels), then a power (about 20 simple operations)."""
+    shape = _input(op, 0)
+    channels = shape[1] if shape is not None and len(shape) > 1 else 1
+    window = min(_int(op.attrs, "size", 1), 2 * channels - 1)
+    return OpWork(float(_elements(shape) * (window + 20)), _bytes_moved(op), "vector")
 
 
 _WORK: dict[str, WorkFunction] = {}

@@ -22,12 +22,13 @@ of its own checks sees a problem:
   model's load then allocate it. `check_memory_budget` adds up, from declared
   sizes alone, what compiling and loading the model will hold, and raises a
   `RamielError` naming the largest tensor when that exceeds the budget
-  (`DEFAULT_MEMORY_BUDGET`, raised with `--max-memory` on the command lines). It
+  (`DEFAULT_MEMORY_BUDGET`, changed with `--max-memory` on the command lines). It
   reads no weight data and evaluates only tiny tensors (shape arithmetic).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import math
@@ -183,6 +184,39 @@ def _diagnostic(
 
 DEFAULT_MEMORY_BUDGET = 2 << 30
 """The memory a compile may use by default for the model's tensors (2 GiB)."""
+
+_SIZE = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]*)?)\s*(?P<unit>[KMGT]?)(?:i?B)?", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """A byte count written as a number with an optional unit: `4G`, `512MiB`, `1.5g`, `100000`.
+
+    Units are powers of 1024 (K, M, G, T, with an optional `B` or `iB`). Raises
+    ValueError for anything else, or for less than one byte.
+    """
+    match = _SIZE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"expected a size such as 4G or 512M, got {text!r}")
+    size = int(float(match["number"]) * 1024 ** "_KMGT".index(match["unit"].upper() or "_"))
+    if size < 1:
+        raise ValueError(f"expected a size of at least one byte, got {text!r}")
+    return size
+
+
+def add_max_memory(parser: argparse.ArgumentParser) -> None:
+    """Give a command that reads ONNX models the `--max-memory SIZE` option (`args.max_memory`, bytes)."""
+
+    def size(text: str) -> int:
+        try:
+            return parse_size(text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+
+    parser.add_argument(
+        "--max-memory", type=size, default=DEFAULT_MEMORY_BUDGET, metavar="SIZE",
+        help="refuse a model whose tensors would take more than SIZE to compile and load, "
+        f"before reading them (e.g. 4G; default: {DEFAULT_MEMORY_BUDGET >> 30}G)",
+    )  # fmt: skip
 
 COMPILE_COPIES = 3
 """Copies of each weight alive at once while compiling: the model's, the IR's, and the

@@ -24,6 +24,7 @@ from importlib.metadata import version
 from typing import NoReturn
 
 from ramiel.errors import RamielError, run_reporting
+from ramiel.limits import add_max_memory
 from ramiel.tools.ramiel_workbench import (
     register_commands as register_workbench_commands,
 )
@@ -68,6 +69,7 @@ def _compile(args: argparse.Namespace) -> None:
         workers=args.workers,
         pipeline=args.pipeline,
         input_shapes=_shapes(args.input_shape),
+        memory_budget=args.max_memory,
         out_dir=args.output,
         force=args.force,
         profile=args.profile,
@@ -87,6 +89,7 @@ def _check(args: argparse.Namespace) -> None:
         workers=args.workers,
         inputs=api.load_arrays(args.inputs) if args.inputs else None,
         input_shapes=_shapes(args.input_shape),
+        memory_budget=args.max_memory,
         pipeline=args.pipeline,
         profile=args.profile,
         progress=api.terminal_progress(),
@@ -132,6 +135,7 @@ def _bench(args: argparse.Namespace) -> None:
         gap=args.gap / 1e3,
         baseline_runtime=args.baseline_runtime,
         input_shapes=_shapes(args.input_shape),
+        memory_budget=args.max_memory,
         pipeline=args.pipeline,
         profile=args.profile,
         progress=api.terminal_progress(),
@@ -177,6 +181,7 @@ def _parser() -> argparse.ArgumentParser:
             "--input-shape", action="append", default=[], metavar="NAME=DIMS",
             help="fix the shape of a graph input, e.g. data=1x3x224x224 (repeatable)",
         )  # fmt: skip
+        add_max_memory(sub)
 
     compile_cmd = commands.add_parser("compile", help="compile a model into OUTDIR")
     common(compile_cmd)

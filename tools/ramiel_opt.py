@@ -49,7 +49,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from ramiel.errors import RamielError, report
 from ramiel.ir_text import LocatingParser, ResourcePrinter
-from ramiel.limits import check_ir_text
+from ramiel.limits import add_max_memory, check_ir_text
 
 if TYPE_CHECKING:
     from ramiel.dialects.pyemit import PyModuleOp
@@ -123,6 +123,7 @@ class RamielOptMain(xDSLOptMain):
             help="fix the shape of an ONNX graph input, e.g. data=1x3x224x224 (repeatable; "
             "the last '=' separates the name)",
         )
+        add_max_memory(arg_parser)
         arg_parser.add_argument(
             "--cluster-cp",
             action="store_true",
@@ -235,7 +236,10 @@ class RamielOptMain(xDSLOptMain):
         folder = Path(path).parent if path is not None else Path.cwd()
         self.ctx.get_dialect("dfg")  # loads it, so its resources print
         name = Path(path).stem if path is not None else None
-        return import_bytes(chunk.read(), self.get_input_name(), folder, shapes, _note, name=name)
+        return import_bytes(
+            chunk.read(), self.get_input_name(), folder, shapes, _note,
+            memory_budget=self.args.max_memory, name=name,
+        )  # fmt: skip
 
     def apply_passes(self, prog: ModuleOp) -> None:
         from ramiel.pipeline import record_pipeline

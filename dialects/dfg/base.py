@@ -22,7 +22,9 @@ everything the rest of Ramiel asks of it (its "row"):
 - `is_no_op()`: when it returns its first input unchanged (its fold then returns
   that input); `get_canonicalization_patterns()`: its rewrites;
 - `verify_shapes()`: the shape rules ONNX's inference does not check;
-- `ATTRIBUTE_VALUES`: the values its attributes may take, which the schema does not say;
+- `ATTRIBUTE_VALUES`: the values its attributes may take, which the schema does not say
+  (every op checks the switches of `FLAG_ATTRIBUTES` are 0 or 1, and its `axis`
+  against the rank of input 0, reaching `AXIS_SPAN` further);
 - `WORK`: its cost class for the cost models (`ramiel.costmodel`).
 
 Custom syntax, shared by every op:
@@ -216,7 +218,11 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
     FOLDABLE: ClassVar[bool] = True
     """Whether the op may fold at all."""
     ATTRIBUTE_VALUES: ClassVar[Mapping[str, AttributeCheck]] = {}
-    """The checks of attribute values beyond the schema's types."""
+    """The checks of attribute values beyond the schema's types (besides `FLAG_ATTRIBUTES`)."""
+    AXIS_SPAN: ClassVar[int | None] = 0
+    """How far an `axis` attribute reaches past the rank r of input 0: it must lie in
+    [-r - span, r - 1 + span] (1 for OneHot, whose output has one axis more); None
+    where `verify_shapes` checks it."""
     WORK: ClassVar[costmodel.WorkFunction] = staticmethod(costmodel.elementwise_work)
     """The op's cost class: its FLOPs and bytes for the cost models."""
     EXTENSION_PROPERTIES: ClassVar[tuple[str, ...]] = ()
@@ -409,8 +415,10 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         self._verify_result_gaps()
         self._verify_type_constraints()
         self._verify_attribute_values()
+        shapes = [None if v is None else static_shape(v.type) for v in self.input_values()]
+        self._verify_axis(shapes)
         self._verify_inferred_types()
-        self.verify_shapes([None if v is None else static_shape(v.type) for v in self.input_values()])
+        self.verify_shapes(shapes)
         self._verify_inplace()
 
     def _verify_inplace(self) -> None:
@@ -426,9 +434,21 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
 
     def _verify_attribute_values(self) -> None:
         attributes = self.python_attributes()
-        for name, check in self.ATTRIBUTE_VALUES.items():
+        checks = {name: _flag for name in FLAG_ATTRIBUTES & self.ONNX_SCHEMA.attributes.keys()}
+        for name, check in (checks | dict(self.ATTRIBUTE_VALUES)).items():
             if name in attributes and (problem := check(attributes[name])) is not None:
                 raise VerifyException(f"attribute '{name}' of {self.ONNX_OP_TYPE} {problem}")
+
+    def _verify_axis(self, shapes: Shapes) -> None:
+        axis = self.python_attributes().get("axis")
+        if self.AXIS_SPAN is None or not isinstance(axis, int) or not shapes or shapes[0] is None:
+            return
+        rank = len(shapes[0]) + self.AXIS_SPAN
+        if not -rank <= axis < rank:
+            raise VerifyException(
+                f"attribute 'axis' of {self.ONNX_OP_TYPE} must lie in [{-rank}, {rank - 1}] "
+                f"for an input of rank {len(shapes[0])}, not {axis}"
+            )
 
     def _verify_result_gaps(self) -> None:
         # The custom syntax lists result types in order, so an absent optional
@@ -648,6 +668,21 @@ def tensor_sig(value: SSAValue) -> tuple[tuple[int, ...], str]:
     return static_shape(t), dtype_name(t.get_element_type())
 
 
+FLAG_ATTRIBUTES = frozenset((
+    "align_corners", "allowzero", "antialias", "ceil_mode", "count_include_pad",
+    "detect_negative", "detect_positive", "exclude_outside", "exclusive", "fmod",
+    "input_forget", "interleaved", "inverse", "is_causal", "keepdims", "largest",
+    "layout", "linear_before_reset", "noop_with_empty_axes", "onesided", "periodic",
+    "reverse", "saturate", "select_last_index", "sorted", "storage_order",
+    "training_mode", "transA", "transB", "upper",
+))  # fmt: skip
+"""INT attributes that ONNX defines as switches: 0 or 1, in every operator that has one."""
+
+
+def _flag(value: object) -> str | None:
+    return None if value in (0, 1) else f"must be 0 or 1, not {value!r}"
+
+
 def one_of(*allowed: str) -> AttributeCheck:
     """A check that a STRING attribute is one of `allowed`."""
     return lambda value: None if value in allowed else f"must be one of {', '.join(map(repr, allowed))}, not {value!r}"
@@ -708,6 +743,7 @@ _ROW_NAMES = {
     "fold": "FOLD",
     "foldable": "FOLDABLE",
     "attribute_values": "ATTRIBUTE_VALUES",
+    "axis_span": "AXIS_SPAN",
     "work": "WORK",
 }
 
@@ -717,7 +753,7 @@ def onnx_op(op_type: str, extension: str | None = None, **row: object) -> Callab
 
     The operands, results and properties come from the operator's newest schema;
     `row` gives the class's row by keyword (`kernel`, `inplace`, `fresh`, `fold`,
-    `foldable`, `attribute_values`, `work`: see the module docstring). The class
+    `foldable`, `attribute_values`, `axis_span`, `work`: see the module docstring). The class
     is then an IRDL op, registered in `OPS` and with the cost models.
 
     With `extension`, the class is instead the extension op of that name

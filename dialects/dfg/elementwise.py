@@ -176,11 +176,6 @@ def _single_input(op: DfgOp) -> bool:
     return len(op.operands) == 1 and _same_type(op)
 
 
-def _flag(value: object) -> str | None:
-    """An INT attribute that is 0 or 1."""
-    return None if value in (0, 1) else f"must be 0 or 1, not {value!r}"
-
-
 # Unary math.
 
 
@@ -410,7 +405,6 @@ def _is_inf(n: KernelWriter) -> str:
     "IsInf",
     kernel=_is_inf,
     fresh=True,
-    attribute_values={"detect_negative": _flag, "detect_positive": _flag},
 )
 class IsInfOp(DfgOp):
     """ONNX `IsInf`: infinite values, of either sign or of the one selected.
@@ -490,7 +484,7 @@ def _mod(n: KernelWriter) -> str:
     return _uint64_divmod(n, 1) if n.out_dtype == "uint64" else _remainder_narrow(n)
 
 
-@onnx_op("Mod", kernel=_mod, attribute_values={"fmod": _flag})
+@onnx_op("Mod", kernel=_mod)
 class ModOp(DfgOp):
     """ONNX `Mod`: the sign of the divisor (`fmod = 0`) or of the dividend (`fmod = 1`).
 

@@ -20,10 +20,6 @@ from ramiel.kernels import KernelWriter
 from ramiel.opview import OpView
 
 
-def _zero_or_one(value: object) -> str | None:
-    return None if value in (0, 1) else f"must be 0 or 1, not {value!r}"
-
-
 def _scalar(n: KernelWriter, index: int, default: str) -> str:
     """Integer input `index` as an int: a literal when constant, read at run time otherwise, `default` when absent."""
     if not n.has(index):
@@ -67,7 +63,6 @@ def _dft(n: KernelWriter) -> str:
     kernel=_dft,
     fresh=True,
     work=_transform_work,
-    attribute_values={"inverse": _zero_or_one, "onesided": _zero_or_one},
 )
 class DFTOp(DfgOp):
     """ONNX `DFT` along `axis` (an input): forward or `inverse`, full or `onesided` (RFFT, IRFFT), over `dft_length` samples.
@@ -86,7 +81,7 @@ def _stft(n: KernelWriter) -> str:
     return n.call("onnx_stft", n.arg(0), _scalar(n, 1, "1"), window, _scalar(n, 3, "None"), onesided)
 
 
-@onnx_op("STFT", kernel=_stft, fresh=True, work=_transform_work, attribute_values={"onesided": _zero_or_one})
+@onnx_op("STFT", kernel=_stft, fresh=True, work=_transform_work)
 class STFTOp(DfgOp):
     """ONNX `STFT`: the DFT of each frame of `frame_length` samples, `frame_step` apart, weighted by the window.
 

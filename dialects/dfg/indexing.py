@@ -360,7 +360,7 @@ def _one_hot(n: KernelWriter) -> str:
     return n.call("onnx_one_hot", n.arg(0), n.arg(2), str(n.out_shape[axis]), str(axis))
 
 
-@onnx_op("OneHot", kernel=_one_hot)
+@onnx_op("OneHot", kernel=_one_hot, axis_span=1)
 class OneHotOp(DfgOp):
     """ONNX `OneHot`: a new `axis` of `depth` values, `values[1]` at each index and `values[0]` elsewhere.
 

@@ -69,6 +69,9 @@ def _pool(n: KernelWriter) -> str:
     expected = tuple(map(_pool_size, sizes, begins, ends, windows, strides, [ceil_mode] * rank))
     if expected != out_sizes:
         raise n.fail(f"pooling gives spatial shape {expected}, not {out_sizes}")
+    # A stride past the padded input starts one window, as does a stride of that
+    # input's size; torch takes no stride beyond a C int.
+    strides = [min(stride, size + begin + end) for stride, size, begin, end in zip(strides, sizes, begins, ends, strict=True)]
     x = n.arg(0)
     # torch pads symmetrically by at most half the (undilated) kernel; other pads go before the pooling.
     prepadded = begins != ends or any(2 * pad > k for pad, k in zip(begins, kernel, strict=True))

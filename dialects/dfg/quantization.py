@@ -126,7 +126,8 @@ def _along_axis(n: KernelWriter, index: int) -> str:
 def _verify_granularity(op: DfgOp, x: tuple[int, ...], scale: tuple[int, ...], zero_point: tuple[int, ...] | None) -> None:
     """The scale is one element, a vector along `axis`, or blocks along `axis`; the zero point has its shape.
 
-    One element of any shape is per tensor (onnxruntime's quantizer pairs 1-element scales with scalar zero points).
+    One element of any shape is per tensor (onnxruntime's quantizer pairs 1-element scales with scalar zero points),
+    and `axis` then means nothing: a rank-1 bias keeps the default axis 1.
     """
     if math.prod(scale) == 1:
         expect(zero_point is None or math.prod(zero_point) == 1, f"zero point of shape {shape_text(zero_point)} is not one element like the scale")
@@ -172,7 +173,7 @@ def _quantize(n: KernelWriter) -> str:
     return _saturated(n, f"torch.round({_divided(n, _precision(n))})", _zero_point(n, 2, _along_axis))
 
 
-@onnx_op("QuantizeLinear", kernel=_quantize, fresh=True, attribute_values={"block_size": at_least(0)})
+@onnx_op("QuantizeLinear", kernel=_quantize, fresh=True, attribute_values={"block_size": at_least(0)}, axis_span=None)
 class QuantizeLinearOp(DfgOp):
     """ONNX `QuantizeLinear` to 8- or 16-bit integers, per tensor, per axis or blocked: saturate(round(x / y_scale) + y_zero_point).
 
@@ -197,7 +198,7 @@ def _dequantize(n: KernelWriter) -> str:
     return product if n.out_dtype == "float32" else _converted(f"({product})", "float32", n.out_dtype)
 
 
-@onnx_op("DequantizeLinear", kernel=_dequantize, fresh=True, attribute_values={"block_size": at_least(0)})
+@onnx_op("DequantizeLinear", kernel=_dequantize, fresh=True, attribute_values={"block_size": at_least(0)}, axis_span=None)
 class DequantizeLinearOp(DfgOp):
     """ONNX `DequantizeLinear` of 8- or 16-bit integers or int32, per tensor, per axis or blocked: (x - x_zero_point) * x_scale.
 

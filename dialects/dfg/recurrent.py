@@ -181,10 +181,6 @@ def recurrent_work(op: OpView) -> OpWork:
     return OpWork(2.0 * rows * weights, elementwise_work(op).nbytes, "gemm")
 
 
-def _zero_or_one(value: object) -> str | None:
-    return None if value in (0, 1) else f"must be 0 or 1, not {value!r}"
-
-
 def _known_activations(value: object) -> str | None:
     unknown = [name for name in value if name not in _ACTIVATIONS] if isinstance(value, list) else []
     return f"names unknown activations {', '.join(map(repr, unknown))}" if unknown else None
@@ -192,10 +188,7 @@ def _known_activations(value: object) -> str | None:
 
 _CHECKS = {
     "direction": one_of(*_DIRECTIONS),
-    "layout": _zero_or_one,
     "activations": _known_activations,
-    "input_forget": _zero_or_one,
-    "linear_before_reset": _zero_or_one,
 }
 
 

@@ -110,9 +110,10 @@ class ReshapeOp(DfgOp):
         return (ComposeReshapes(), ConstantShapeOperand())
 
 
-@onnx_op("Flatten", kernel=_reshape_to_output, fold=_RESHAPED, work=view_work)
+@onnx_op("Flatten", kernel=_reshape_to_output, fold=_RESHAPED, work=view_work, axis_span=None)
 class FlattenOp(DfgOp):
-    """ONNX `Flatten` to 2-D at `axis`.
+    """ONNX `Flatten` to 2-D at `axis`, a place between axes: in [-r, r] for rank r
+    (ONNX's inference checks it).
 
         %y = dfg.flatten %x : (tensor<1x64x1x1xf32>) -> tensor<1x64xf32>
     """

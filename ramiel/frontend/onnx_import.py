@@ -67,6 +67,7 @@ from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
 from ramiel.dialects.dfg import OPS, ConstantOp, sanitize_identifier
+from ramiel.dialects.dfg.base import op_label
 from ramiel.errors import RamielError
 from ramiel.limits import (
     DEFAULT_MEMORY_BUDGET,
@@ -1019,8 +1020,17 @@ class _Importer:
         try:
             module.verify()
         except VerifyException as e:
-            raise RamielError(f"the model is inconsistent: {e}", self.where) from None
+            raise RamielError(f"the model is inconsistent: {e}", self._where_fails(module)) from None
         return module
+
+    def _where_fails(self, module: ModuleOp) -> str:
+        """The `where` of an error about the first op of `module` that fails verification."""
+        for op in module.walk():
+            try:
+                op.verify(verify_nested_ops=False)
+            except VerifyException:
+                return self.where if isinstance(op, ModuleOp | func.FuncOp) else f"{self.where}, node '{op_label(op)}'"
+        return self.where
 
     def _tensor_type(self, name: str, what: str, where: str) -> TensorType:
         proto = self.types.get(name)

@@ -12,9 +12,11 @@ def onnx_lrn(x: torch.Tensor, size: int, alpha: float, beta: float, bias: float)
     and in the input's memory layout.
     """
     channels = x.shape[1]
-    squares = F.pad(x * x, (0, 0) * (x.dim() - 2) + ((size - 1) // 2, size // 2))
+    # The window's part beyond the channels adds only zeros: it is left out, the divisor stays `size`.
+    before, after = min((size - 1) // 2, channels - 1), min(size // 2, channels - 1)
+    squares = F.pad(x * x, (0, 0) * (x.dim() - 2) + (before, after))
     window = squares[:, :channels].clone()
-    for shift in range(1, size):
+    for shift in range(1, before + after + 1):
         window += squares[:, shift : shift + channels]
     return x / torch.add(bias, window, alpha=alpha / size).pow_(beta)
 

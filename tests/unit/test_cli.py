@@ -173,6 +173,31 @@ def test_bad_arguments_are_one_line_errors(capsys: pytest.CaptureFixture[str], m
     )
 
 
+@pytest.mark.parametrize("command", ["compile", "check", "bench"])
+def test_max_memory_sets_the_budget_of_every_command_that_reads_a_model(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path, command: str
+) -> None:
+    """The diamond's tensors take more than 1 KiB: 1K refuses it before anything runs, 1M does not."""
+    output = ["-o", tmp_path / "out"] if command == "compile" else []
+    status, _, err = _ramiel(capsys, command, model_file, *output, "--max-memory", "1K")
+    assert status == 1
+    assert err.startswith("ramiel: error: compiling needs about ")
+    assert "more than the memory budget of 1.0 KiB" in err
+    assert err.count("\n") == 1
+    if command == "compile":
+        status, _, err = _ramiel(capsys, command, model_file, *output, "--max-memory", "1M")
+        assert status == 0, err
+
+
+def test_max_memory_takes_a_size(capsys: pytest.CaptureFixture[str], model_file: Path) -> None:
+    status, _, err = _ramiel(capsys, "check", model_file, "--max-memory", "0.5 lots")
+    assert status == 1
+    assert err == (
+        "ramiel: error: argument --max-memory: expected a size such as 4G or 512M, "
+        "got '0.5 lots' (command line)\n"
+    )
+
+
 @pytest.mark.heavy
 def test_demo_checks_and_times_googlenet(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = _ramiel(capsys, "demo", "--workers", "2", "--runs", "1")

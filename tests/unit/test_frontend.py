@@ -626,3 +626,10 @@ def test_a_window_larger_than_its_input_is_refused_before_inference_aborts(op: s
     )
     error = import_error(model)
     assert f"{op} gives output 'c' the negative size -1 in dimension 2" in error.what
+
+
+def test_an_attribute_outside_the_spec_is_refused_naming_the_node() -> None:
+    model = make_model(18, [helper.make_node("Concat", ["x", "x"], ["y"], name="join", axis=2**62)], [x(2, 3)], ["y"])
+    error = import_error(model)
+    assert error.where == "m.onnx, node 'join'"
+    assert f"attribute 'axis' of Concat must lie in [-2, 1] for an input of rank 2, not {2**62}" in error.what

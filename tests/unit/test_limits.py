@@ -39,6 +39,7 @@ from ramiel.limits import (
     check_ir_text,
     check_memory_budget,
     estimate_memory,
+    parse_size,
 )
 from tests.harness.fuzz.broken import problem_with, resource_seed
 from tests.harness.fuzz.sandbox import CommandResult, Sandbox, run_command
@@ -460,3 +461,17 @@ def test_a_constant_of_shape_beyond_numpy_is_not_folded(tmp_path: Path) -> None:
 )
 def test_byte_sizes_read_as_people_write_them(count: int, text: str) -> None:
     assert byte_size(count) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("100000", 100000), ("4G", 4 << 30), ("512MiB", 512 << 20), ("1.5g", 3 << 29), ("2 kb", 2048), ("1T", 1 << 40)],
+)
+def test_a_size_is_bytes_with_a_binary_unit(text: str, size: int) -> None:
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "G", "-1G", "0", "0.1", "4X", "4GG", "1e9"])
+def test_a_size_that_is_not_one_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="expected a size"):
+        parse_size(text)

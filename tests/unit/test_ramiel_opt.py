@@ -200,6 +200,18 @@ BAD_INPUTS = [
         lambda d: [str(relu(d / "a.onnx")), "-p", "dce{"],
         r"^bad pass pipeline: .* \(-p dce\{\)$",
     ),
+    Bad(
+        "over-max-memory",
+        lambda d: [str(matmul_with_external_data(d)), "--max-memory", "100"],
+        # 60 float32 weights, held three times while compiling (ramiel.limits.COMPILE_COPIES).
+        "^compiling needs about 720 bytes for the model's tensors, more than the memory budget of "
+        r"100 bytes; the largest is 'w' \(240 bytes\)",
+    ),
+    Bad(
+        "bad-max-memory",
+        lambda d: [str(relu(d / "a.onnx")), "--max-memory", "0"],
+        "argument --max-memory: expected a size of at least one byte, got '0' (command line)",
+    ),
     Bad("no-input-file", lambda d: [str(d / "none.onnx")], "no such input file ({dir}/none.onnx)"),
     Bad("no-input-mlir", lambda d: [str(d / "none.mlir")], "no such input file ({dir}/none.mlir)"),
     Bad(

@@ -22,6 +22,8 @@ _LRN_INPUTS = (rand(2, 6, 4, 3), rand(2, 5, 3))
 case("LRN", _LRN_INPUTS[0], size=4, alpha=0.01, beta=0.5, bias=2.0, reference=(lrn(_LRN_INPUTS[0], 4, 0.01, 0.5, 2.0),))
 case("LRN", _LRN_INPUTS[1], size=5, reference=(lrn(_LRN_INPUTS[1], 5),))
 case("LRN", _LRN_INPUTS[1], size=2, reference=(lrn(_LRN_INPUTS[1], 2),))
+# A window wider than the channels: every channel's, still divided by `size`.
+case("LRN", _LRN_INPUTS[0], size=2**62, alpha=1e15, reference=(lrn(_LRN_INPUTS[0], 2**62, 1e15),))
 case("BatchNormalization", rand(2, 3, 4, 4), rand(3), rand(3), rand(3), rand(3, low=0.5, high=2))
 case("BatchNormalization", rand(2, 3), rand(3), rand(3), rand(3), rand(3, low=0.5, high=2), epsilon=0.01)
 case("InstanceNormalization", rand(2, 3, 4, 5), rand(3), rand(3))

@@ -375,3 +375,47 @@ func.func @resource_not_hex() {
     }
   }
 #-}
+
+// -----
+
+// A switch is 0 or 1 in every op that has one.
+func.func @flag(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>) {
+  %y = dfg.gemm %a, %b {transB = 4611686018427387904 : i64} : (tensor<2x3xf32>, tensor<4x3xf32>) -> tensor<2x4xf32>
+  func.return
+}
+// CHECK: 'dfg.gemm' op attribute 'transB' of Gemm must be 0 or 1, not 4611686018427387904
+
+// -----
+
+// An axis lies within the rank of input 0.
+func.func @axis(%a: tensor<2x3xf32>) {
+  %y = dfg.concat %a, %a {axis = 2 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x6xf32>
+  func.return
+}
+// CHECK: 'dfg.concat' op attribute 'axis' of Concat must lie in [-2, 1] for an input of rank 2, not 2
+
+// -----
+
+// OneHot's axis reaches one further: its output has one axis more.
+func.func @one_hot_axis(%i: tensor<3xi64>, %d: tensor<i64>, %v: tensor<2xf32>) {
+  %y = dfg.one_hot %i, %d, %v {axis = -3 : i64} : (tensor<3xi64>, tensor<i64>, tensor<2xf32>) -> tensor<3x5xf32>
+  func.return
+}
+// CHECK: 'dfg.one_hot' op attribute 'axis' of OneHot must lie in [-2, 1] for an input of rank 1, not -3
+
+// -----
+
+// Flatten's axis is a place between axes, -r to r; ONNX's inference checks it.
+func.func @flatten_axis(%x: tensor<2x3xf32>) {
+  %y = dfg.flatten %x {axis = 3 : i64} : (tensor<2x3xf32>) -> tensor<6x1xf32>
+  func.return
+}
+// CHECK: 'dfg.flatten' op invalid Flatten: [ShapeInferenceError] Invalid value(3) for attribute 'axis'
+
+// -----
+
+func.func @flatten_at_the_end(%x: tensor<2x3xf32>) {
+  %y = dfg.flatten %x {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<6x1xf32>
+  // CHECK-NOT: 'dfg.flatten' op
+  func.return
+}
