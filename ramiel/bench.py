@@ -163,6 +163,11 @@ class BenchReport:
     gap: float = 0.0
     """Seconds of idle time before each timed call (0: back to back)."""
 
+    @property
+    def within_tolerance(self) -> bool:
+        """Whether every Ramiel output matched onnxruntime within the project tolerance."""
+        return self.max_error <= RELATIVE_TOLERANCE
+
     def get(self, label: str) -> Measurement | None:
         """The measurement with this label (e.g. "onnxruntime (1T)"), if taken."""
         return next((m for m in self.measurements if m.label == label), None)
@@ -220,7 +225,7 @@ class BenchReport:
             f"CP {self.critical_path * 1e3:.2f} ms, bound min({self.workers}, W/CP) = {self.bound:.2f}, "
             f"predicted {self.plan.simulation.speedup:.2f}x on {self.streams} streams",
             f"outputs against onnxruntime: max relative error {self.max_error:.2g} "
-            f"({'within' if self.max_error <= RELATIVE_TOLERANCE else 'OVER'} the tolerance {RELATIVE_TOLERANCE:g})",
+            f"({'within' if self.within_tolerance else 'OVER'} the tolerance {RELATIVE_TOLERANCE:g})",
             "",
             f"{'configuration':40} {'median ms':>10} {'IQR ms':>16} {'CPU ms':>8}"
             + (f" {'idle CPU':>9}" if self.gap else ""),

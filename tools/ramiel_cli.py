@@ -148,6 +148,9 @@ def _bench(args: argparse.Namespace) -> None:
     if args.plot:
         report.write_svg(args.plot)
         print(f"wrote {args.plot}")
+    if not report.within_tolerance:
+        # After the report and its files: the timings stand, the code is wrong.
+        raise RamielError("outputs differ from onnxruntime beyond the tolerance", args.model)
 
 
 def _pipeline(args: argparse.Namespace) -> None:

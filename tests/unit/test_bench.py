@@ -10,6 +10,7 @@ import onnx
 import pytest
 import torch
 
+from ramiel import api
 from ramiel.bench import (
     EAGER,
     INTRA_OP,
@@ -207,3 +208,21 @@ def test_predicted_work_under_every_cost_model(tmp_path: Path, monkeypatch: pyte
     table = cost_model_table([("branches", work["static"], work)])
     assert table[2].startswith("| branches |")
     assert table[-1].startswith("| mean abs log error | | 0.000 |")
+
+
+def test_the_command_fails_after_its_report_when_outputs_are_over_the_tolerance(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "branches.onnx"
+    onnx.save(branches_model(), path)
+    reference = api.onnxruntime_outputs
+    monkeypatch.setattr(
+        api, "onnxruntime_outputs", lambda model, feed: [y + 1.0 for y in reference(model, feed)]
+    )
+    with pytest.raises(SystemExit) as info:
+        main(["bench", str(path), "--workers", "2", "--repeat", "1", "--json", str(tmp_path / "b.json")])
+    assert info.value.code == 1
+    out, err = capsys.readouterr()
+    assert "OVER the tolerance" in out
+    assert (tmp_path / "b.json").is_file()
+    assert err == f"ramiel: error: outputs differ from onnxruntime beyond the tolerance ({path})\n"
