@@ -51,8 +51,11 @@ def conv2d(
     """`F.conv2d` followed by `activation`, in one oneDNN call when `weight` comes from `prepack_conv2d`.
 
     `activation` is a oneDNN post-op: "none", "relu", or "hardtanh" (a clamp to
-    the two `scalars`).
+    the two `scalars`). Under `torch.compile` the call runs eagerly: dynamo cannot
+    trace a prepacked weight.
     """
+    if torch.compiler.is_compiling():
+        return torch.compiler.disable(conv2d)(x, weight, bias, stride, padding, dilation, groups, activation, scalars)
     if weight.is_mkldnn:
         return torch.ops.mkldnn._convolution_pointwise(
             x, weight, bias, list(padding), list(stride), list(dilation), groups,

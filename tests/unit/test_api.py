@@ -111,6 +111,19 @@ def test_two_streams_end_to_end(tmp_path: Path) -> None:
     assert report.ok, report.lines()
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_torch_compile_runs_the_model(tmp_path: Path, workers: int) -> None:
+    """Its convolutions' prepacked oneDNN weights run eagerly: dynamo cannot trace them."""
+    compiled = api.compile(branches_model(), workers=workers, out_dir=tmp_path)
+    assert "prepack_conv2d(" in compiled.source
+    x = torch.randn(1, 64, 56, 56)
+    with api.load_model_class(compiled.path)() as model:
+        expected = model(x)
+        torch.compiler.reset()
+        got = torch.compile(model, backend="eager")(x)
+    torch.testing.assert_close(got, expected, rtol=0, atol=0)
+
+
 def test_compiling_twice_gives_identical_files(tmp_path: Path) -> None:
     first = api.compile(diamond_model(), workers=2, out_dir=tmp_path / "one", name="d")
     second = api.compile(diamond_model(), workers=2, out_dir=tmp_path / "two", name="d")
