@@ -267,6 +267,13 @@ def auto_pads(
     return pads[:rank], pads[rank:]
 
 
+def window_dilations(n: KernelWriter, kernel: Sequence[int]) -> list[int]:
+    """The `dilations` of a convolution or pooling with `kernel`, 1 where the kernel has one tap:
+    the spacing of one tap means nothing, and torch takes none beyond a C int."""
+    dilations = n.int_list("dilations", [1] * len(kernel))
+    return [dilation if k > 1 else 1 for dilation, k in zip(dilations, kernel, strict=True)]
+
+
 def spatial_keywords(
     strides: list[int] | None = None, padding: list[int] | None = None, dilations: list[int] | None = None
 ) -> dict[str, str]:

@@ -264,6 +264,7 @@ def check_memory_budget(
     """
     estimate = estimate_memory(model, types)
     largest = estimate.largest
+    _check_run_time_tensors(model, budget, where, types or {})
     if estimate.total <= budget or largest is None:
         return
     what = (
@@ -272,6 +273,29 @@ def check_memory_budget(
         f"({byte_size(largest.nbytes)}); raise the budget with --max-memory"
     )
     raise RamielError(what, where if largest.node is None else node_where(where, largest.node))
+
+
+def _check_run_time_tensors(
+    model: onnx.ModelProto, budget: int, where: str, types: Mapping[str, onnx.TypeProto]
+) -> None:
+    """Raise a `RamielError` when one tensor a node computes would alone exceed `budget` bytes.
+
+    The generated model allocates it on every call; a window dilated past any
+    input (ConvTranspose's output grows with its dilations) asks for terabytes.
+    """
+    sizes = {
+        name: math.prod(d.dim_value for d in proto.tensor_type.shape.dim) * _itemsize(proto.tensor_type.elem_type)
+        for name, proto in types.items()
+        if proto.tensor_type.HasField("shape") and all(d.HasField("dim_value") for d in proto.tensor_type.shape.dim)
+    }
+    for node in model.graph.node:
+        for name in node.output:
+            if sizes.get(name, 0) > budget:
+                raise RamielError(
+                    f"tensor '{name}' would take {byte_size(sizes[name])} when the model runs, more "
+                    f"than the memory budget of {byte_size(budget)}; raise the budget with --max-memory",
+                    node_where(where, node),
+                )
 
 
 def estimate_memory(

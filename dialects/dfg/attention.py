@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 
+from onnx import TensorProto
+
 from ramiel.costmodel import OpWork, elementwise_work
 from ramiel.dialects.dfg.base import (
     DfgOp,
@@ -60,7 +62,7 @@ def _attention(n: KernelWriter) -> str:
     names = {"qk_matmul_output_mode": "qk_mode", "left_window_size": "left_window", "right_window_size": "right_window"}
     for name, default in defaults.items():
         if n.attr(name) != default:
-            keywords[names.get(name, name)] = str(n.attr(name))
+            keywords[names.get(name, name)] = n.float_text(name) if name == "softcap" else str(n.attr(name))
     if softmax_dtype is not None:
         keywords["softmax_dtype"] = f"torch.{softmax_dtype}"
     call = n.call("onnx_attention", *optional_args(n), **keywords)
@@ -74,6 +76,15 @@ def optional_args(n: KernelWriter) -> list[str]:
     while inputs and inputs[-1] == "None":
         inputs.pop()
     return inputs
+
+
+_SOFTMAX_PRECISIONS = {TensorProto.FLOAT, TensorProto.FLOAT16, TensorProto.DOUBLE, TensorProto.BFLOAT16}
+"""The element types softmax_precision may name: floating-point ones."""
+
+
+def _float_type_code(value: object) -> str | None:
+    codes = ", ".join(map(str, sorted(_SOFTMAX_PRECISIONS)))
+    return None if value in _SOFTMAX_PRECISIONS else f"must name a float type ({codes}), not {value!r}"
 
 
 def _softmax_dtype(n: KernelWriter) -> str | None:
@@ -125,7 +136,17 @@ def _attention_work(op: OpView) -> OpWork:
     return OpWork(flops, elementwise_work(op).nbytes, "gemm")
 
 
-@onnx_op("Attention", kernel=_attention, fresh=True, work=_attention_work)
+@onnx_op(
+    "Attention",
+    kernel=_attention,
+    fresh=True,
+    work=_attention_work,
+    attribute_values={
+        "scale": at_least(0.0),
+        "softcap": at_least(0.0),
+        "softmax_precision": _float_type_code,
+    },
+)
 class AttentionOp(DfgOp):
     """ONNX `Attention` on 4-D (batch, heads, sequence, size) or 3-D (batch, sequence, heads * size) inputs.
 

@@ -23,8 +23,9 @@ everything the rest of Ramiel asks of it (its "row"):
   that input); `get_canonicalization_patterns()`: its rewrites;
 - `verify_shapes()`: the shape rules ONNX's inference does not check;
 - `ATTRIBUTE_VALUES`: the values its attributes may take, which the schema does not say
-  (every op checks the switches of `FLAG_ATTRIBUTES` are 0 or 1, and its `axis`
-  against the rank of input 0, reaching `AXIS_SPAN` further);
+  (every op checks that its float attributes are finite, that the switches of
+  `FLAG_ATTRIBUTES` are 0 or 1, and its `axis` against the rank of input 0,
+  reaching `AXIS_SPAN` further);
 - `WORK`: its cost class for the cost models (`ramiel.costmodel`).
 
 Custom syntax, shared by every op:
@@ -55,6 +56,7 @@ Reshape's; and the op's own `verify_shapes` holds.
 from __future__ import annotations
 
 import inspect
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
@@ -434,8 +436,13 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
 
     def _verify_attribute_values(self) -> None:
         attributes = self.python_attributes()
-        checks = {name: _flag for name in FLAG_ATTRIBUTES & self.ONNX_SCHEMA.attributes.keys()}
-        for name, check in (checks | dict(self.ATTRIBUTE_VALUES)).items():
+        schema = self.ONNX_SCHEMA.attributes
+        checks = [
+            *((name, _finite) for name, attribute in schema.items() if attribute.type in _FLOAT_TYPES),
+            *((name, _flag) for name in sorted(FLAG_ATTRIBUTES & schema.keys())),
+            *self.ATTRIBUTE_VALUES.items(),
+        ]
+        for name, check in checks:
             if name in attributes and (problem := check(attributes[name])) is not None:
                 raise VerifyException(f"attribute '{name}' of {self.ONNX_OP_TYPE} {problem}")
 
@@ -683,17 +690,25 @@ def _flag(value: object) -> str | None:
     return None if value in (0, 1) else f"must be 0 or 1, not {value!r}"
 
 
+def _finite(value: object) -> str | None:
+    values = value if isinstance(value, list) else [value]
+    return None if all(isinstance(v, float) and math.isfinite(v) for v in values) else f"must be finite, not {value!r}"
+
+
+_FLOAT_TYPES = (defs.OpSchema.AttrType.FLOAT, defs.OpSchema.AttrType.FLOATS)
+
+
 def one_of(*allowed: str) -> AttributeCheck:
     """A check that a STRING attribute is one of `allowed`."""
     return lambda value: None if value in allowed else f"must be one of {', '.join(map(repr, allowed))}, not {value!r}"
 
 
-def at_least(low: int) -> AttributeCheck:
-    """A check that an INT attribute, or every element of an INTS one, is at least `low`."""
+def at_least(low: float) -> AttributeCheck:
+    """A check that a number attribute, or every element of a list one, is at least `low`."""
 
     def check(value: object) -> str | None:
         values = value if isinstance(value, list) else [value]
-        return None if all(isinstance(v, int) and v >= low for v in values) else f"must be at least {low}, not {value!r}"
+        return None if all(isinstance(v, int | float) and v >= low for v in values) else f"must be at least {low}, not {value!r}"
 
     return check
 

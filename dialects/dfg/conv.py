@@ -69,7 +69,9 @@ from ramiel.kernels import (
     slice_text,
     spatial_keywords,
     tuple_literal,
+    window_dilations,
 )
+from ramiel.onnx_types import static_shape
 from ramiel.opview import OpView
 
 _CONV_CHECKS = {**WINDOW_CHECKS, "group": at_least(1)}
@@ -90,7 +92,7 @@ def _conv(n: KernelWriter) -> str:
     rank = _conv_rank(n)
     kernel = n.shape(1)[2:]
     strides = n.int_list("strides", [1] * rank)
-    dilations = n.int_list("dilations", [1] * rank)
+    dilations = window_dilations(n, kernel)
     begins, ends = auto_pads(n, n.shape(0)[2:], kernel, strides, dilations)
     x = n.arg(0)
     if begins != ends:
@@ -131,7 +133,7 @@ def _conv_transpose(n: KernelWriter) -> str:
     rank = _conv_rank(n)
     kernel = n.shape(1)[2:]
     strides = n.int_list("strides", [1] * rank)
-    dilations = n.int_list("dilations", [1] * rank)
+    dilations = window_dilations(n, kernel)
     adjustments = n.int_list("output_padding", [0] * rank)
     out_sizes = n.out_shape[2:]
     # Length of the unpadded output, output_padding included, along each spatial axis.
@@ -196,6 +198,14 @@ class ConvTransposeOp(DfgOp):
         bias = rest[0] if rest else None
         channels = w[1] * group
         expect(bias is None or bias == (channels,), f"bias has shape {shape_text(bias)}, not {channels}")
+        output_shape = self.python_attributes().get("output_shape")
+        expect(
+            not output_shape or len(cast(list[int], output_shape)) == len(x) - 2,
+            f"output_shape {output_shape} does not give the {len(x) - 2} spatial sizes",
+        )
+        # ONNX's inference can give another rank when output_shape is odd.
+        result = static_shape(self.results[0].type)
+        expect(len(result) == len(x), f"the result has rank {len(result)}, not the input's {len(x)}")
 
 
 # The oneDNN fast path.
@@ -236,7 +246,7 @@ def _conv2d_parameters(n: KernelWriter) -> Conv2dParameters | None:
     if len(n.shape(1)) != 4 or n.dtype(0) != "float32" or n.dtype(1) != "float32":
         return None
     strides = n.int_list("strides", [1, 1])
-    dilations = n.int_list("dilations", [1, 1])
+    dilations = window_dilations(n, n.shape(1)[2:])
     begins, ends = auto_pads(n, n.shape(0)[2:], n.shape(1)[2:], strides, dilations)
     if begins != ends:
         return None

@@ -273,7 +273,7 @@ def _gather_nd(n: KernelWriter) -> str:
     return f"{n.arg(0)}[{', '.join(parts)}]"
 
 
-@onnx_op("GatherND", kernel=_gather_nd)
+@onnx_op("GatherND", kernel=_gather_nd, attribute_values={"batch_dims": at_least(0)})
 class GatherNDOp(DfgOp):
     """ONNX `GatherND`: the slices that index tuples name, after `batch_dims` leading dims shared with the data.
 
@@ -392,7 +392,15 @@ def _reverse_sequence(n: KernelWriter) -> str:
     return n.call("onnx_reverse_sequence", n.arg(0), n.arg(1), *axes)
 
 
-@onnx_op("ReverseSequence", kernel=through_int64(_reverse_sequence))
+def _axis_zero_or_one(value: object) -> str | None:
+    return None if value in (0, 1) else f"must be axis 0 or 1, not {value!r}"
+
+
+@onnx_op(
+    "ReverseSequence",
+    kernel=through_int64(_reverse_sequence),
+    attribute_values={"batch_axis": _axis_zero_or_one, "time_axis": _axis_zero_or_one},
+)
 class ReverseSequenceOp(DfgOp):
     """ONNX `ReverseSequence`: the first `sequence_lens[b]` steps of each batch entry reversed along the time axis.
 
@@ -402,7 +410,9 @@ class ReverseSequenceOp(DfgOp):
     def verify_shapes(self, shapes: Shapes) -> None:
         x, lengths = shapes
         assert x is not None
-        batch = x[int_attribute(self, "batch_axis", 1)] if len(x) >= 2 else None
+        batch_axis, time_axis = int_attribute(self, "batch_axis", 1), int_attribute(self, "time_axis", 0)
+        expect(batch_axis != time_axis, f"the batch and time axes are both axis {batch_axis}")
+        batch = x[batch_axis] if len(x) >= 2 else None
         expect(lengths == (batch,), f"sequence_lens of shape {shape_text(lengths)} must hold one length per batch entry ({batch})")
 
 
@@ -481,6 +491,26 @@ class Col2ImOp(DfgOp):
 
         %y = dfg.col2_im %x, %image, %block : (tensor<1x4x9xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x1x4x4xf32>
     """
+
+    def verify_shapes(self, shapes: Shapes) -> None:
+        # ONNX's inference checks neither: the blocks must tile the padded image.
+        image, block = (constant_array(v) for v in self.input_values()[1:3])
+        columns = shapes[0]
+        if image is None or block is None or columns is None:
+            return
+        rank = len(image)
+        attributes = self.python_attributes()
+        strides = cast(list[int], attributes.get("strides") or [1] * rank)
+        dilations = cast(list[int], attributes.get("dilations") or [1] * rank)
+        pads = cast(list[int], attributes.get("pads") or [0] * 2 * rank)
+        counts = [
+            (int(size) + pads[axis] + pads[axis + rank] - dilations[axis] * (int(block[axis]) - 1) - 1) // strides[axis] + 1
+            for axis, size in enumerate(image)
+        ]
+        expect(
+            min(counts) > 0 and math.prod(counts) == columns[-1],
+            f"{columns[-1]} columns do not hold the {shape_text(tuple(counts))} blocks of the padded image",
+        )
 
 
 def _tensor_scatter(n: KernelWriter) -> str:

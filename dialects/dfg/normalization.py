@@ -24,8 +24,14 @@ from ramiel.dialects.dfg.base import (
 )
 from ramiel.kernels import KernelWriter, tuple_literal
 
-_STASH_CHECK = {"stash_type": lambda value: None if value == 1 else f"must be 1 (float), not {value!r}"}
-"""The stash types supported: float, the default."""
+_EPSILON_CHECK = {"epsilon": at_least(0.0)}
+"""The variance's guard is no negative number (torch refuses one)."""
+
+_STASH_CHECK = {
+    **_EPSILON_CHECK,
+    "stash_type": lambda value: None if value == 1 else f"must be 1 (float), not {value!r}",
+}
+"""The stash types supported, float (the default), and the epsilon check."""
 
 
 def _batch_norm(n: KernelWriter) -> str:
@@ -39,7 +45,7 @@ def _batch_norm(n: KernelWriter) -> str:
     return n.call("batch_norm_training", x, scale, bias, mean, var, n.float_text("momentum"), eps)
 
 
-@onnx_op("BatchNormalization", kernel=_batch_norm, fresh=True)
+@onnx_op("BatchNormalization", kernel=_batch_norm, fresh=True, attribute_values=_EPSILON_CHECK)
 class BatchNormalizationOp(DfgOp):
     """ONNX `BatchNormalization`: from the running statistics, or in training mode from the batch's, updating the running ones.
 
@@ -59,7 +65,7 @@ def _instance_norm(n: KernelWriter) -> str:
     return f"torch.group_norm({x}, {channels}, {scale}, {bias}, {n.float_text('epsilon')})"
 
 
-@onnx_op("InstanceNormalization", kernel=_instance_norm)
+@onnx_op("InstanceNormalization", kernel=_instance_norm, attribute_values=_EPSILON_CHECK)
 class InstanceNormalizationOp(DfgOp):
     """ONNX `InstanceNormalization` with per-channel scale and bias, of every float type.
 

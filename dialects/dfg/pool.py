@@ -31,6 +31,7 @@ from ramiel.kernels import (
     slice_text,
     spatial_keywords,
     tuple_literal,
+    window_dilations,
 )
 
 
@@ -59,7 +60,7 @@ def _pool(n: KernelWriter) -> str:
     if dtype not in FLOAT_TYPES and not (is_max and dtype in ("int8", "uint8")):
         raise n.fail(f"{dtype} pooling is not supported")
     strides = n.int_list("strides", [1] * rank)
-    dilations = n.int_list("dilations", [1] * rank)
+    dilations = window_dilations(n, kernel)
     ceil_mode = bool(n.attr("ceil_mode"))
     include_pad = op_type == "AveragePool" and bool(n.attr("count_include_pad"))
     sizes = n.shape(0)[2:]

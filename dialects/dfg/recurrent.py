@@ -19,7 +19,15 @@ from xdsl.utils.exceptions import VerifyException
 
 from ramiel.codegen.escape import literal
 from ramiel.costmodel import OpWork, elementwise_work
-from ramiel.dialects.dfg.base import DfgOp, Shapes, expect, one_of, onnx_op, shape_text
+from ramiel.dialects.dfg.base import (
+    DfgOp,
+    Shapes,
+    at_least,
+    expect,
+    one_of,
+    onnx_op,
+    shape_text,
+)
 from ramiel.kernels import KernelWriter, float_literal, tuple_literal
 from ramiel.opview import OpView
 
@@ -189,6 +197,7 @@ def _known_activations(value: object) -> str | None:
 _CHECKS = {
     "direction": one_of(*_DIRECTIONS),
     "activations": _known_activations,
+    "clip": at_least(0.0),
 }
 
 

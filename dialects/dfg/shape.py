@@ -26,7 +26,15 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 
 from ramiel.costmodel import view_work
-from ramiel.dialects.dfg.base import DfgOp, Shapes, at_least, expect, one_of, onnx_op
+from ramiel.dialects.dfg.base import (
+    DfgOp,
+    Shapes,
+    at_least,
+    expect,
+    int_attribute,
+    one_of,
+    onnx_op,
+)
 from ramiel.dialects.dfg.constant import ConstantOp, constant_array, materialize, splat
 from ramiel.dialects.dfg.elementwise import through_int64
 from ramiel.dialects.dfg.folding import NumpyFold, Values, ints, known, result_shape
@@ -453,6 +461,11 @@ class DepthToSpaceOp(DfgOp):
         %y = dfg.depth_to_space %x {blocksize = 2 : i64} : (tensor<1x8x2x2xf32>) -> tensor<1x2x4x4xf32>
     """
 
+    def verify_shapes(self, shapes: Shapes) -> None:
+        # ONNX's inference divides the channels and rounds down.
+        channels, block = (shapes[0] or (0, 0))[1], int_attribute(self, "blocksize", 1)
+        expect(channels % (block * block) == 0, f"{channels} channels do not make blocks of {block} x {block}")
+
 
 def _space_to_depth(n: KernelWriter) -> str:
     """SpaceToDepth: `F.pixel_unshuffle` in CRD mode; in DCR mode ONNX's reshape and permutation."""
@@ -471,6 +484,12 @@ class SpaceToDepthOp(DfgOp):
 
         %y = dfg.space_to_depth %x {blocksize = 2 : i64} : (tensor<1x2x4x4xf32>) -> tensor<1x8x2x2xf32>
     """
+
+    def verify_shapes(self, shapes: Shapes) -> None:
+        # ONNX's inference divides the height and width and rounds down.
+        *_, height, width = shapes[0] or (0, 0)
+        block = int_attribute(self, "blocksize", 1)
+        expect(height % block == 0 and width % block == 0, f"a {height} x {width} image does not make blocks of {block} x {block}")
 
 
 # Canonicalizations.

@@ -348,6 +348,11 @@ def _check_names(graph: onnx.GraphProto, where: str) -> None:
         raise RamielError(f"the name {wrong!r} is not UTF-8", where)
 
 
+MAX_RANK = 64
+"""The most axes a tensor has: numpy's limit. ONNX's LayerNormalization inference
+crashes the process on an axis of 2**31."""
+
+
 def _check_inference_input(graph: onnx.GraphProto, where: str) -> None:
     """Refuse what makes ONNX's shape inference abort the process instead of raising."""
     for value in (*graph.input, *graph.value_info, *graph.output):
@@ -359,6 +364,14 @@ def _check_inference_input(graph: onnx.GraphProto, where: str) -> None:
                     where,
                 )
     for node in graph.node:
+        for attribute in node.attribute:
+            axes = [attribute.i] if attribute.name == "axis" else attribute.ints if attribute.name == "axes" else []
+            if any(abs(axis) > MAX_RANK for axis in axes):
+                raise RamielError(
+                    f"attribute '{attribute.name}' of {node.op_type} is {helper.get_attribute_value(attribute)}, "
+                    f"past any tensor's axes (at most {MAX_RANK})",
+                    node_where(where, node),
+                )
         count = next((a.i for a in node.attribute if a.name == "num_outputs"), None)
         if node.op_type == "Split" and count is not None and count != len(node.output):
             raise RamielError(

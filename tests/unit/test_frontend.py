@@ -629,7 +629,18 @@ def test_a_window_larger_than_its_input_is_refused_before_inference_aborts(op: s
 
 
 def test_an_attribute_outside_the_spec_is_refused_naming_the_node() -> None:
-    model = make_model(18, [helper.make_node("Concat", ["x", "x"], ["y"], name="join", axis=2**62)], [x(2, 3)], ["y"])
+    """ONNX's inference reads any transB but 0 as 1."""
+    node = helper.make_node("Gemm", ["x", "w"], ["y"], name="dense", transB=2)
+    model = make_model(18, [node], [x(2, 3)], ["y"], {"w": np.ones((4, 3), np.float32)})
     error = import_error(model)
-    assert error.where == "m.onnx, node 'join'"
-    assert f"attribute 'axis' of Concat must lie in [-2, 1] for an input of rank 2, not {2**62}" in error.what
+    assert error.where == "m.onnx, node 'dense'"
+    assert error.what == "the model is inconsistent: attribute 'transB' of Gemm must be 0 or 1, not 2"
+
+
+def test_an_axis_past_any_rank_is_refused_before_inference_crashes() -> None:
+    """ONNX's LayerNormalization inference crashes the process on an axis of 2**31."""
+    node = helper.make_node("LayerNormalization", ["x", "scale"], ["y"], name="norm", axis=2**31)
+    model = make_model(18, [node], [x(2, 3)], ["y"], {"scale": np.ones(3, np.float32)})
+    error = import_error(model)
+    assert error.where == "m.onnx, node 'norm'"
+    assert error.what == f"attribute 'axis' of LayerNormalization is {2**31}, past any tensor's axes (at most 64)"

@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import onnx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 from xdsl.utils.exceptions import ParseError
 from xdsl.utils.lexer import Input
 from xdsl.utils.mlir_lexer import MLIRLexer, MLIRTokenKind
@@ -276,6 +277,7 @@ BOMBS = {
 
 _MEASURE = """
 import json, resource, sys, time
+import numpy as np
 import onnx
 from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import import_file, import_model
@@ -360,6 +362,22 @@ def test_a_larger_budget_lets_a_large_model_through() -> None:
     with pytest.raises(RamielError, match="memory budget"):
         import_model(model)
     import_model(model, memory_budget=64 << 30)  # folding is what would allocate
+
+
+def test_a_tensor_the_model_would_compute_counts_against_the_budget() -> None:
+    """The output of a ConvTranspose dilated 2**20 apart: 2 x (2 * 2**20 + 4) x 6 float32 values, 96 MiB."""
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", dilations=[2**20, 1])
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 4, 4])
+    weight = numpy_helper.from_array(np.ones((3, 2, 3, 3), np.float32), "w")
+    model = _model([node], [weight], inputs=[x])
+    with pytest.raises(RamielError) as error:
+        import_model(model, where="m.onnx", memory_budget=64 << 20)
+    assert error.value.where == "m.onnx, node 'up'"
+    assert error.value.what == (
+        "tensor 'y' would take 96.0 MiB when the model runs, more than the memory budget of "
+        "64.0 MiB; raise the budget with --max-memory"
+    )
+    import_model(model, memory_budget=97 << 20)
 
 
 def test_an_initializer_counts_once_per_copy_compiling_holds() -> None:

@@ -104,3 +104,39 @@ func.func @tensor_scatter_length(%c: tensor<2x4x3xf32>, %u: tensor<2x5x3xf32>) {
   func.return
 }
 // CHECK: 'dfg.tensor_scatter' op update of TensorScatter is 5 long along axis 1, longer than the cache (4)
+
+// -----
+
+// ONNX's inference rounds the channels down: 8 channels are no blocks of 3 x 3.
+func.func @depth_to_space_blocks(%x: tensor<1x8x2x2xf32>) {
+  %y = dfg.depth_to_space %x {blocksize = 3 : i64} : (tensor<1x8x2x2xf32>) -> tensor<1x0x6x6xf32>
+  func.return
+}
+// CHECK: 'dfg.depth_to_space' op 8 channels do not make blocks of 3 x 3
+
+// -----
+
+func.func @space_to_depth_blocks(%x: tensor<1x2x4x5xf32>) {
+  %y = dfg.space_to_depth %x {blocksize = 2 : i64} : (tensor<1x2x4x5xf32>) -> tensor<1x8x2x2xf32>
+  func.return
+}
+// CHECK: 'dfg.space_to_depth' op a 4 x 5 image does not make blocks of 2 x 2
+
+// -----
+
+func.func @gather_nd_batch_dims(%x: tensor<2x3xf32>, %i: tensor<2x1xi64>) {
+  %y = dfg.gather_nd %x, %i {batch_dims = -1 : i64} : (tensor<2x3xf32>, tensor<2x1xi64>) -> tensor<2x3xf32>
+  func.return
+}
+// CHECK: 'dfg.gather_nd' op attribute 'batch_dims' of GatherND must be at least 0, not -1
+
+// -----
+
+// A stride past the image leaves one block per axis, not the columns' nine.
+func.func @col2im_blocks(%x: tensor<1x4x9xf32>) {
+  %image = dfg.constant dense<[4, 4]> : tensor<2xi64>
+  %block = dfg.constant dense<[2, 2]> : tensor<2xi64>
+  %y = dfg.col2_im %x, %image, %block {strides = array<i64: 1099511627776, 1>} : (tensor<1x4x9xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x1x4x4xf32>
+  func.return
+}
+// CHECK: 'dfg.col2_im' op 9 columns do not hold the 1x3 blocks of the padded image

@@ -43,3 +43,20 @@ func.func @lp_norm_order(%x: tensor<2x4xf32>) {
   func.return
 }
 // CHECK: 'dfg.lp_normalization' op attribute 'p' of LpNormalization must be 1 or 2, not 3
+
+// -----
+
+func.func @negative_epsilon(%x: tensor<2x3x4xf32>, %s: tensor<3xf32>) {
+  %y = dfg.instance_normalization %x, %s, %s {epsilon = -1.0 : f32} : (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4xf32>
+  func.return
+}
+// CHECK: 'dfg.instance_normalization' op attribute 'epsilon' of InstanceNormalization must be at least 0.0, not -1.0
+
+// -----
+
+// Every float attribute is finite.
+func.func @nan_epsilon(%x: tensor<2x3x4xf32>, %s: tensor<3xf32>) {
+  %y = dfg.instance_normalization %x, %s, %s {epsilon = 0x7FC00000 : f32} : (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4xf32>
+  func.return
+}
+// CHECK: 'dfg.instance_normalization' op attribute 'epsilon' of InstanceNormalization must be finite, not nan
