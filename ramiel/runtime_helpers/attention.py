@@ -105,9 +105,9 @@ def onnx_attention(
         v = v.repeat_interleave(q.shape[1] // v.shape[1], 1)
     # ONNX scales both operands by the square root of the scale, rounded to their type;
     # a negative scale's sign goes to the queries.
-    scale = scale if scale is not None else 1 / q.shape[3] ** 0.5
-    factor = torch.tensor(abs(scale) ** 0.5, dtype=q.dtype)
-    scores = matmul(q * (factor if scale >= 0 else -factor), (k * factor).transpose(2, 3))
+    product_scale = scale if scale is not None else 1 / q.shape[3] ** 0.5
+    factor = torch.tensor(abs(product_scale) ** 0.5, dtype=q.dtype)
+    scores = matmul(q * (factor if product_scale >= 0 else -factor), (k * factor).transpose(2, 3))
     qk = scores
     if softcap > 0:
         # The soft cap is a float32 attribute: ONNX's reference caps half-precision scores in float32.

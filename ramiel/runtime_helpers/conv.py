@@ -55,7 +55,8 @@ def conv2d(
     trace a prepacked weight.
     """
     if torch.compiler.is_compiling():
-        return torch.compiler.disable(conv2d)(x, weight, bias, stride, padding, dilation, groups, activation, scalars)
+        eager = torch.compiler.disable(conv2d)  # untyped: pyright guesses a decorator's signature
+        return eager(x, weight, bias, stride, padding, dilation, groups, activation, scalars)  # pyright: ignore[reportCallIssue]
     if weight.is_mkldnn:
         return torch.ops.mkldnn._convolution_pointwise(
             x, weight, bias, list(padding), list(stride), list(dilation), groups,
