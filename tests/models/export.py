@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+import onnx
 import onnxruntime
 import torch
 
@@ -245,3 +246,17 @@ def derived_model_path(name: str, exporter: Exporter) -> Path:
             spec.write(source, target)
 
     return cached_file(path, write)
+
+
+def run_onnxruntime(model: Path | onnx.ModelProto, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """Outputs of the model (a file or in memory) on `inputs` (in graph input order), on CPU."""
+    options = onnxruntime.SessionOptions()
+    # Light models carry unused initializers that onnxruntime warns about.
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(
+        str(model) if isinstance(model, Path) else model.SerializeToString(),
+        options,
+        providers=["CPUExecutionProvider"],
+    )
+    feeds = {v.name: x for v, x in zip(session.get_inputs(), inputs, strict=True)}
+    return [np.asarray(output) for output in session.run(None, feeds)]

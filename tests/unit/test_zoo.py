@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 import pytest
 import torch
 from onnx import numpy_helper
@@ -20,6 +19,7 @@ from tests.models.export import (
     export_model,
     input_names,
     reference_inputs,
+    run_onnxruntime,
 )
 from tests.models.light import (
     LIGHT_MODELS,
@@ -29,20 +29,6 @@ from tests.models.light import (
     seeded_light_model,
 )
 from tests.models.zoo import ZOO
-
-
-def run_onnxruntime(model: Path | onnx.ModelProto, inputs: list[np.ndarray]) -> list[np.ndarray]:
-    """Outputs of the model (a file or in memory) on `inputs` (in graph input order), on CPU."""
-    options = ort.SessionOptions()
-    # Light models carry unused initializers that ORT warns about.
-    options.log_severity_level = 3
-    session = ort.InferenceSession(
-        str(model) if isinstance(model, Path) else model.SerializeToString(),
-        options,
-        providers=["CPUExecutionProvider"],
-    )
-    feeds = {v.name: x for v, x in zip(session.get_inputs(), inputs, strict=True)}
-    return [np.asarray(output) for output in session.run(None, feeds)]
 
 
 @pytest.fixture(scope="module", params=list(ZOO))

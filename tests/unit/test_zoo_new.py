@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 import pytest
 import torch
 from _pytest.mark import ParameterSet
@@ -35,6 +34,7 @@ from tests.models.export import (
     model_spec,
     random_inputs,
     reference_inputs,
+    run_onnxruntime,
 )
 
 NEW_MODELS = {**zoo_perf.ZOO, **zoo_ops.ZOO, **zoo_control.ZOO}
@@ -89,17 +89,6 @@ def model_path(name: str, exporter: Exporter) -> Path:
     if name in DERIVED:
         return derived_model_path(name, exporter)
     return export_model(name, exporter)
-
-
-def run_onnxruntime(path: Path, inputs: list[np.ndarray]) -> list[np.ndarray]:
-    """Outputs of the model at `path` on `inputs` (in graph input order), on CPU."""
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    session = ort.InferenceSession(
-        str(path), options, providers=["CPUExecutionProvider"]
-    )
-    feeds = {v.name: x for v, x in zip(session.get_inputs(), inputs, strict=True)}
-    return [np.asarray(output) for output in session.run(None, feeds)]
 
 
 @functools.cache
