@@ -100,6 +100,11 @@ _CONVERTED_AWAY: dict[str, int] = {"Upsample": 10, "Scatter": 11}
 ones (`Upsample` becomes `Resize`, `Scatter` `ScatterElements`), with the first
 opset where it no longer does."""
 
+_CONVERTED_UP: dict[str, int] = {"DFT": 20}
+"""Operators whose `dfg` op has the form of a later opset than `NORMALISED_OPSET`, with
+that opset: a model holding one is converted up to it (DFT's `axis` attribute became
+an input at opset 20)."""
+
 _LEGACY_BROADCAST = ("Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "Less", "And", "Or", "Xor")
 """Operators with opset-6 `broadcast`/`axis` attributes."""
 
@@ -450,7 +455,8 @@ def _topological_nodes(
 
 
 def _normalise_opset(model: onnx.ModelProto, opset: int, where: str) -> onnx.ModelProto:
-    if opset >= NORMALISED_OPSET:
+    target = max([NORMALISED_OPSET, *(_CONVERTED_UP.get(node.op_type, 0) for node in model.graph.node)])
+    if opset >= target:
         return model
     if opset < 7:
         _normalise_legacy_broadcast(model, where)
@@ -459,18 +465,18 @@ def _normalise_opset(model: onnx.ModelProto, opset: int, where: str) -> onnx.Mod
     hidden = _hide_from_converter(model, opset)
     light, large, added = _without_large_initializers(model)
     try:
-        converted = version_converter.convert_version(light, NORMALISED_OPSET)
+        converted = version_converter.convert_version(light, target)
     except Exception as e:  # the converter raises bare RuntimeErrors and others
-        culprit = _failing_node(light, opset)
+        culprit = _failing_node(light, opset, target)
         if culprit is not None:
             node, detail = culprit
             raise RamielError(
-                f"cannot convert {node.op_type} from opset {opset} to {NORMALISED_OPSET}: "
+                f"cannot convert {node.op_type} from opset {opset} to {target}: "
                 f"{detail}",
                 node_where(where, node),
             ) from None
         raise RamielError(
-            f"cannot convert the model from opset {opset} to {NORMALISED_OPSET}: "
+            f"cannot convert the model from opset {opset} to {target}: "
             f"{_converter_message(e)}",
             where,
         ) from None
@@ -491,7 +497,7 @@ def _converter_message(error: Exception) -> str:
     return re.sub(r"^.*?(Assertion `.*?` failed: |\w+Error: )", "", text)
 
 
-def _failing_node(model: onnx.ModelProto, opset: int) -> tuple[onnx.NodeProto, str] | None:
+def _failing_node(model: onnx.ModelProto, opset: int, target: int) -> tuple[onnx.NodeProto, str] | None:
     """The first node that the converter cannot convert on its own, and why.
 
     The converter says what failed but not where; converting each node alone, with
@@ -523,7 +529,7 @@ def _failing_node(model: onnx.ModelProto, opset: int) -> tuple[onnx.NodeProto, s
         )
         single.ir_version = model.ir_version
         try:
-            version_converter.convert_version(single, NORMALISED_OPSET)
+            version_converter.convert_version(single, target)
         except Exception as e:
             return node, _converter_message(e)
     return None

@@ -23,7 +23,13 @@ def _dft(op: str, opset: int) -> list[Case]:
     # Up to opset 19 the axis is an attribute (default 1), from opset 20 an input
     # (default -2): for a signal of rank 3 both defaults name the same axis.
     plain = helper.make_node(op, ["x"], ["y"])
-    cases = [Case(op, opset, make_model(opset, [plain], [x(2, 8, 1)], ["y"]), (t([2, 8, 2]),), without(2))]
+
+    def default_axis(o: DfgOp) -> None:
+        # Converted to opset 20, the attribute's default becomes an input.
+        assert const_of(o, 2).tolist() == 1
+
+    check_plain = without(2) if opset >= 20 else default_axis
+    cases = [Case(op, opset, make_model(opset, [plain], [x(2, 8, 1)], ["y"]), (t([2, 8, 2]),), check_plain)]
     if opset >= 20:
         rfft = helper.make_node(op, ["x", "n", "a"], ["y"], onesided=1)
         inits = {"n": np.array(10, np.int64), "a": np.array(1, np.int64)}
@@ -34,6 +40,15 @@ def _dft(op: str, opset: int) -> list[Case]:
 
         model = make_model(opset, [rfft], [x(2, 8, 3, 1)], ["y"], inits)
         cases.append(Case(op, opset, model, (t([2, 6, 3, 2]),), check))
+    else:
+        # The attribute becomes the input: the importer converts the model to opset 20.
+        along = helper.make_node(op, ["x"], ["y"], axis=2, inverse=1)
+
+        def check_axis(o: DfgOp) -> None:
+            assert const_of(o, 2).tolist() == 2
+            assert prop(o, "inverse") == 1
+
+        cases.append(Case(op, opset, make_model(opset, [along], [x(2, 3, 8, 1)], ["y"]), (t([2, 3, 8, 2]),), check_axis))
     return cases
 
 
