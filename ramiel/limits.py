@@ -218,6 +218,7 @@ def add_max_memory(parser: argparse.ArgumentParser) -> None:
         f"before reading them (e.g. 4G; default: {DEFAULT_MEMORY_BUDGET >> 30}G)",
     )  # fmt: skip
 
+
 COMPILE_COPIES = 3
 """Copies of each weight alive at once while compiling: the model's, the IR's, and the
 one written to the weights file. (Compiling a model of one 256 MiB weight peaked at
@@ -257,7 +258,8 @@ def check_memory_budget(
     where: str,
     types: Mapping[str, onnx.TypeProto] | None = None,
 ) -> None:
-    """Raise a `RamielError` when compiling `model` (named `where`) would hold more than `budget` bytes.
+    """Raise a `RamielError` when compiling `model` (named `where`) would hold more than `budget`
+    bytes, or when one tensor the generated model computes would alone take more.
 
     `types` are tensor types already known, from shape inference; see
     `estimate_memory` for what is counted.
