@@ -305,11 +305,20 @@ def result_dtype(n: KernelWriter, first: int, second: int) -> str:
 
 def lowest_value(dtype: str) -> str:
     """The literal of the lowest value of `dtype` (minus infinity for floats)."""
+    return _extreme_value(dtype, "min")
+
+
+def highest_value(dtype: str) -> str:
+    """The literal of the highest value of `dtype` (infinity for floats)."""
+    return _extreme_value(dtype, "max")
+
+
+def _extreme_value(dtype: str, end: str) -> str:
     if dtype in FLOAT_TYPES:
-        return "-torch.inf"
+        return "torch.inf" if end == "max" else "-torch.inf"
     if dtype == "bool":
-        return "False"
-    return str(int(np.iinfo(np.dtype(dtype)).min))
+        return str(end == "max")
+    return str(int(getattr(np.iinfo(np.dtype(dtype)), end)))
 
 
 def kernel_of(op_type: str) -> Kernel | None:

@@ -676,14 +676,15 @@ def tensor_sig(value: SSAValue) -> tuple[tuple[int, ...], str]:
 
 
 FLAG_ATTRIBUTES = frozenset((
-    "align_corners", "allowzero", "antialias", "ceil_mode", "count_include_pad",
+    "align_corners", "allowzero", "antialias", "batch_axis", "ceil_mode", "count_include_pad",
     "detect_negative", "detect_positive", "exclude_outside", "exclusive", "fmod",
     "input_forget", "interleaved", "inverse", "is_causal", "keepdims", "largest",
     "layout", "linear_before_reset", "noop_with_empty_axes", "onesided", "periodic",
     "reverse", "saturate", "select_last_index", "sorted", "storage_order",
-    "training_mode", "transA", "transB", "upper",
+    "time_axis", "training_mode", "transA", "transB", "upper",
 ))  # fmt: skip
-"""INT attributes that ONNX defines as switches: 0 or 1, in every operator that has one."""
+"""INT attributes that ONNX allows only 0 or 1 for, in every operator that has one:
+switches, and ReverseSequence's two axes."""
 
 
 def _flag(value: object) -> str | None:

@@ -392,15 +392,7 @@ def _reverse_sequence(n: KernelWriter) -> str:
     return n.call("onnx_reverse_sequence", n.arg(0), n.arg(1), *axes)
 
 
-def _axis_zero_or_one(value: object) -> str | None:
-    return None if value in (0, 1) else f"must be axis 0 or 1, not {value!r}"
-
-
-@onnx_op(
-    "ReverseSequence",
-    kernel=through_int64(_reverse_sequence),
-    attribute_values={"batch_axis": _axis_zero_or_one, "time_axis": _axis_zero_or_one},
-)
+@onnx_op("ReverseSequence", kernel=through_int64(_reverse_sequence))
 class ReverseSequenceOp(DfgOp):
     """ONNX `ReverseSequence`: the first `sequence_lens[b]` steps of each batch entry reversed along the time axis.
 

@@ -123,12 +123,16 @@ def _along_axis(n: KernelWriter, index: int) -> str:
     return index_expr(repeated, [":"] * axis + [f":{x[axis]}"])
 
 
-def _verify_granularity(op: DfgOp, x: tuple[int, ...], scale: tuple[int, ...], zero_point: tuple[int, ...] | None) -> None:
-    """The scale is one element, a vector along `axis`, or blocks along `axis`; the zero point has its shape.
+def _verify_granularity(op: DfgOp, shapes: Shapes) -> None:
+    """Of (x, scale, zero point): the scale is one element, a vector along `axis`, or blocks along `axis`; the zero point has its shape.
 
     One element of any shape is per tensor (onnxruntime's quantizer pairs 1-element scales with scalar zero points),
     and `axis` then means nothing: a rank-1 bias keeps the default axis 1.
     """
+    x, scale, *rest = shapes
+    assert x is not None
+    assert scale is not None
+    zero_point = rest[0] if rest else None
     if math.prod(scale) == 1:
         expect(zero_point is None or math.prod(zero_point) == 1, f"zero point of shape {shape_text(zero_point)} is not one element like the scale")
         return
@@ -181,10 +185,7 @@ class QuantizeLinearOp(DfgOp):
     """
 
     def verify_shapes(self, shapes: Shapes) -> None:
-        x, scale, *rest = shapes
-        assert x is not None
-        assert scale is not None
-        _verify_granularity(self, x, scale, rest[0] if rest else None)
+        _verify_granularity(self, shapes)
 
 
 def _dequantize(n: KernelWriter) -> str:
@@ -206,10 +207,7 @@ class DequantizeLinearOp(DfgOp):
     """
 
     def verify_shapes(self, shapes: Shapes) -> None:
-        x, scale, *rest = shapes
-        assert x is not None
-        assert scale is not None
-        _verify_granularity(self, x, scale, rest[0] if rest else None)
+        _verify_granularity(self, shapes)
 
 
 def _dynamic_quantize(n: KernelWriter) -> str:

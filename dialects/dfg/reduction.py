@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ramiel.codegen.escape import literal
 from ramiel.costmodel import OpWork, elementwise_work
 from ramiel.dialects.dfg.base import (
@@ -33,6 +31,7 @@ from ramiel.dialects.dfg.indexing import int64_indices
 from ramiel.kernels import (
     FLOAT_TYPES,
     KernelWriter,
+    highest_value,
     keyword_args,
     lowest_value,
     tuple_literal,
@@ -106,7 +105,7 @@ def _reduction(n: KernelWriter, method: str, x: str, dims: tuple[int, ...] | str
     dtype = n.out_dtype
     if method in ("amax", "amin") and math.prod(n.shape(0)) == 0 and math.prod(n.out_shape) > 0:
         # The extreme of nothing is the type's end; torch refuses empty reductions.
-        end = lowest_value(dtype) if method == "amax" else _highest_value(dtype)
+        end = lowest_value(dtype) if method == "amax" else highest_value(dtype)
         return f"torch.full({tuple_literal(n.out_shape)}, {end}, dtype=torch.{dtype})"
     if method == "prod":
         if isinstance(dims, str):
@@ -144,15 +143,6 @@ _REDUCE_KERNELS = {op: through_int64(_reduce, _UINT64_REDUCTIONS.get(op)) for op
 def _reduce_kernel(n: KernelWriter) -> str:
     """The Reduce* ops, unsigned integers emulated in int64."""
     return _REDUCE_KERNELS[n.node.op_type](n)
-
-
-def _highest_value(dtype: str) -> str:
-    """The literal of the highest value of `dtype` (infinity for floats)."""
-    if dtype in FLOAT_TYPES:
-        return "torch.inf"
-    if dtype == "bool":
-        return "True"
-    return str(int(np.iinfo(np.dtype(dtype)).max))
 
 
 @onnx_op("ReduceMean", kernel=_reduce_kernel)

@@ -140,3 +140,19 @@ func.func @col2im_blocks(%x: tensor<1x4x9xf32>) {
   func.return
 }
 // CHECK: 'dfg.col2_im' op 9 columns do not hold the 1x3 blocks of the padded image
+
+// -----
+
+func.func @reverse_sequence_axis(%x: tensor<4x2x3xf32>, %lens: tensor<2xi64>) {
+  %y = dfg.reverse_sequence %x, %lens {batch_axis = 2 : i64} : (tensor<4x2x3xf32>, tensor<2xi64>) -> tensor<4x2x3xf32>
+  func.return
+}
+// CHECK: 'dfg.reverse_sequence' op attribute 'batch_axis' of ReverseSequence must be 0 or 1, not 2
+
+// -----
+
+func.func @reverse_sequence_same_axes(%x: tensor<2x2xf32>, %lens: tensor<2xi64>) {
+  %y = dfg.reverse_sequence %x, %lens {batch_axis = 0 : i64} : (tensor<2x2xf32>, tensor<2xi64>) -> tensor<2x2xf32>
+  func.return
+}
+// CHECK: 'dfg.reverse_sequence' op the batch and time axes are both axis 0
