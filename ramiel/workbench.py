@@ -1,7 +1,7 @@
 """The research workbench: every heuristic on the same graphs, and pictures of a schedule.
 
     ramiel compare models/*.onnx --workers 2,4        # one table, every heuristic
-    ramiel show model.onnx --workers 2 -o out/        # DOT (+ SVG with Graphviz) and a Gantt chart
+    ramiel show model.onnx --workers 2 -o out/        # graph SVG, DOT and a Gantt chart
 
 Both work on cleaned-up `dfg` modules and run the default pipeline's scheduling
 passes (`ramiel.pipeline.clustering_passes`) with the heuristic asked for in
@@ -16,8 +16,6 @@ predicted 1.2x), so that every heuristic has a schedule to compare.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -34,6 +32,7 @@ from ramiel.scheduling import (
     Schedule,
     TaskGraph,
     gantt_svg,
+    graph_svg,
     simulate,
     to_dot,
 )
@@ -118,10 +117,10 @@ def show(
     workers: int = 2,
     cost: str = "auto",
 ) -> list[Path]:
-    """Write the scheduled graph as DOT (and SVG when Graphviz's `dot` exists) and its Gantt chart.
+    """Write the scheduled graph as DOT and as an SVG picture, and its Gantt chart.
 
-    Returns the files written: `<name>.dot`, `<name>.svg` when `dot` is on PATH,
-    and `<name>.gantt.svg` (written without any external program).
+    Returns the files written: `<name>.dot` (Graphviz text), `<name>.svg` (the graph
+    drawn by `graph_svg`) and `<name>.gantt.svg`; no external program is run.
     """
     copy, _ = scheduled(module, heuristic, workers, cost)
     graph = FunctionGraph.of(copy, cost_model(cost))
@@ -131,12 +130,8 @@ def show(
     title = f"{name}: {heuristic}, {workers} workers, predicted {_speedup(copy):.2f}x"
     dot_path = out_dir / f"{name}.dot"
     dot_path.write_text(to_dot(graph.graph, schedule, title=name), encoding="utf-8")
+    svg_path = out_dir / f"{name}.svg"
+    svg_path.write_text(graph_svg(graph.graph, schedule, title), encoding="utf-8")
     gantt_path = out_dir / f"{name}.gantt.svg"
     gantt_path.write_text(gantt_svg(simulation, graph.graph, title), encoding="utf-8")
-    written = [dot_path, gantt_path]
-    dot = shutil.which("dot")
-    if dot is not None:
-        svg_path = out_dir / f"{name}.svg"
-        subprocess.run([dot, "-Tsvg", str(dot_path), "-o", str(svg_path)], check=True)
-        written.insert(1, svg_path)
-    return written
+    return [dot_path, svg_path, gantt_path]

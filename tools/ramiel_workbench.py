@@ -32,7 +32,7 @@ def register_commands(commands: argparse._SubParsersAction[Any]) -> None:
     compare_cmd.set_defaults(handler=_compare_command)
 
     show_cmd = commands.add_parser(
-        "show", help="draw a model's schedule: Graphviz DOT (+ SVG) and a Gantt chart"
+        "show", help="draw a model's schedule: the graph as SVG and Graphviz DOT, and a Gantt chart"
     )
     show_cmd.add_argument("model", metavar="MODEL.onnx")
     show_cmd.add_argument("-o", "--output", required=True, metavar="OUTDIR")

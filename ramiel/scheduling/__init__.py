@@ -19,6 +19,7 @@ from ramiel.scheduling.cp import (
 )
 from ramiel.scheduling.dot import to_dot
 from ramiel.scheduling.gantt import gantt_svg
+from ramiel.scheduling.graph_svg import graph_svg
 from ramiel.scheduling.registry import (
     ENTRY_POINT_GROUP,
     Heuristic,
@@ -54,6 +55,7 @@ __all__ = [
     "format_table",
     "gantt_svg",
     "get_heuristic",
+    "graph_svg",
     "linear_clusters",
     "list_schedule",
     "load_entry_points",

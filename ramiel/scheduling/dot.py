@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from ramiel.scheduling.gantt import stream_colour
+from ramiel.scheduling.gantt import CROSS_STREAM_COLOUR, stream_colour
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
+
+
+def node_label(
+    graph: TaskGraph, v: int, schedule: Schedule | None = None
+) -> tuple[str, ...]:
+    """The lines a picture labels node `v` with: its name, op type and cost, and its stream."""
+    node = graph.nodes[v]
+    lines = (node.name, f"{node.op_type}  {node.cost * 1e6:.1f} us")
+    return lines if schedule is None else (*lines, f"stream {schedule.stream_of(v)}")
 
 
 def _quoted(*lines: str) -> str:
@@ -20,26 +29,27 @@ def to_dot(
 ) -> str:
     """DOT text for `graph`; with a schedule, nodes are coloured by stream and labelled with it.
 
-    Nodes are `n<id>` labelled with name, op type and cost; edges between streams are
-    red and dashed. The text depends only on the arguments (ids in order, edges sorted).
+    Nodes are `task<id>` (the task graph's node id) labelled with name, op type and
+    cost; edges between streams are red and dashed. The text depends only on the
+    arguments (ids in order, edges sorted).
     """
     lines = [
         f"digraph {_quoted(title)} {{",
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fillcolor="#ffffff"];',
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
-    for v, node in enumerate(graph.nodes):
-        label = [node.name, f"{node.op_type}  {node.cost * 1e6:.1f} us"]
-        attrs = f"label={_quoted(*label)}"
+    # Ids are positions, not names: names repeat (a cloned op keeps its original's
+    # name) and, in models whose ops are named `n<k>`, would be mistaken for ids.
+    for v in range(len(graph.nodes)):
+        attrs = f"label={_quoted(*node_label(graph, v, schedule))}"
         if schedule is not None:
-            s = schedule.stream_of(v)
-            attrs = f'label={_quoted(*label, f"stream {s}")}, fillcolor="{stream_colour(s)}"'
-        lines.append(f"  n{v} [{attrs}];")
+            attrs += f', fillcolor="{stream_colour(schedule.stream_of(v))}"'
+        lines.append(f"  task{v} [{attrs}];")
     for e in graph.edges:
         crosses = schedule is not None and schedule.stream_of(
             e.src
         ) != schedule.stream_of(e.dst)
-        style = ' [color="#d62728", style=dashed]' if crosses else ""
-        lines.append(f"  n{e.src} -> n{e.dst}{style};")
+        style = f' [color="{CROSS_STREAM_COLOUR}", style=dashed]' if crosses else ""
+        lines.append(f"  task{e.src} -> task{e.dst}{style};")
     lines.append("}")
     return "\n".join(lines) + "\n"

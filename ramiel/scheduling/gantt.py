@@ -1,8 +1,13 @@
-"""Gantt charts of simulated (and measured) timelines as self-contained SVG text."""
+"""Gantt charts of simulated (and measured) timelines as self-contained SVG text.
+
+Also the pieces every schedule picture shares: stream colours, the stream legend
+and the escaping of model text (used by `dot` and `graph_svg` too).
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -21,15 +26,77 @@ _RIGHT = 20
 _ROW = 26
 _TITLE = 24
 _AXIS = 30
-_CHAR = 6.2  # average width of an 11px sans-serif character
+CHAR_WIDTH = 6.2
+"""Average width in pixels of an 11px sans-serif character, for fitting labels in boxes."""
+
+CROSS_STREAM_COLOUR = "#d62728"
+"""Stroke of edges whose ends run on different streams, in DOT graphs and SVG pictures."""
+
+# Characters XML 1.0 forbids even when escaped; model names may hold any of them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LEGEND_ROW = 18
+_SWATCH = 12
 
 TimelineRows = Sequence[tuple[int, int, float, float]]
 """`(stream, node, start, end)` tuples, e.g. measured by a profiler."""
 
 
 def stream_colour(stream: int) -> str:
-    """Fill colour of a stream, shared by Gantt charts and DOT graphs."""
+    """Fill colour of a stream, shared by Gantt charts, DOT graphs and graph pictures."""
     return _PALETTE[stream % len(_PALETTE)]
+
+
+def svg_text(text: str) -> str:
+    """`text` as SVG character data: XML-escaped, with characters XML cannot hold as U+FFFD."""
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
+def legend_svg(
+    streams: Sequence[int],
+    left: float,
+    top: float,
+    width: float,
+    *,
+    cross_stream: bool = False,
+) -> tuple[list[str], float]:
+    """A legend whose first row sits at `top`: a swatch of each stream's colour named
+    `stream <s>` and, with `cross_stream`, a red dashed line named `cross-stream edge`.
+
+    Entries run left to right from `left` and wrap to a new row before `left + width`.
+    Returns the elements (one `<g class="legend">`) and the height used, 0 when empty.
+    """
+    labels = [f"stream {s}" for s in streams]
+    if cross_stream:
+        labels.append("cross-stream edge")
+    if not labels:
+        return [], 0.0
+    out = ['<g class="legend">']
+    x, y = left, top
+    for i, label in enumerate(labels):
+        is_stream = i < len(streams)
+        sample = _SWATCH if is_stream else 2 * _SWATCH
+        entry = sample + 6 + len(label) * CHAR_WIDTH + 16
+        if x > left and x + entry > left + width:
+            x, y = left, y + _LEGEND_ROW
+        if is_stream:
+            # A path, not a rect, so that a picture's rects are exactly its boxes
+            # (one per node or timeline entry) and can be counted as such.
+            out.append(
+                f'<path d="M{x:.1f} {y:.1f}h{_SWATCH}v{_SWATCH}h-{_SWATCH}z" '
+                f'fill="{stream_colour(streams[i])}" stroke="#444" stroke-width="0.5"/>'
+            )
+        else:
+            mid = y + _SWATCH / 2
+            out.append(
+                f'<line x1="{x:.1f}" y1="{mid:.1f}" x2="{x + sample:.1f}" y2="{mid:.1f}" '
+                f'stroke="{CROSS_STREAM_COLOUR}" stroke-width="1.2" stroke-dasharray="5,3"/>'
+            )
+        out.append(
+            f'<text x="{x + sample + 6:.1f}" y="{y + _SWATCH - 2:.1f}">{svg_text(label)}</text>'
+        )
+        x += entry
+    out.append("</g>")
+    return out, y - top + _LEGEND_ROW
 
 
 def _tick_step(span: float) -> float:
@@ -49,7 +116,7 @@ def _panel(
     streams = sorted({r[0] for r in rows})
     row_of = {s: i for i, s in enumerate(streams)}
     out = [
-        f'<text x="{_LEFT}" y="{top + 16:.1f}" font-size="13" font-weight="bold">{escape(label)}</text>'
+        f'<text x="{_LEFT}" y="{top + 16:.1f}" font-size="13" font-weight="bold">{svg_text(label)}</text>'
     ]
     for s in streams:
         y = top + _TITLE + row_of[s] * _ROW
@@ -63,12 +130,12 @@ def _panel(
         node = graph.nodes[v]
         tip = f"{node.name} ({node.op_type}) on stream {s}: {t0 * 1e3:.4f} - {t1 * 1e3:.4f} ms"
         out.append(
-            f'<g><title>{escape(tip)}</title><rect x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{_ROW - 4}" '
+            f'<g><title>{svg_text(tip)}</title><rect x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{_ROW - 4}" '
             f'fill="{stream_colour(s)}" stroke="#444" stroke-width="0.5"/>'
         )
-        if len(node.name) * _CHAR + 4 <= w:
+        if len(node.name) * CHAR_WIDTH + 4 <= w:
             out.append(
-                f'<text x="{x + w / 2:.2f}" y="{y + _ROW / 2 + 2:.1f}" text-anchor="middle">{escape(node.name)}</text>'
+                f'<text x="{x + w / 2:.2f}" y="{y + _ROW / 2 + 2:.1f}" text-anchor="middle">{svg_text(node.name)}</text>'
             )
         out.append("</g>")
     return out, _TITLE + len(streams) * _ROW
@@ -82,7 +149,8 @@ def gantt_svg(
     measured: Simulation | TimelineRows | None = None,
     labels: tuple[str, str] = ("predicted", "measured"),
 ) -> str:
-    """An SVG Gantt chart: one row per stream, one box per node, and a time axis.
+    """An SVG Gantt chart: one row per stream, one box per node, a time axis and a
+    legend of the streams' colours (the colours `graph_svg` and `to_dot` fill nodes with).
 
     Boxes carry the op name where it fits and a tooltip with name, type and times.
     With `measured` (another simulation or `(stream, node, start, end)` rows), a second
@@ -104,7 +172,7 @@ def gantt_svg(
     top = 8.0
     if title:
         body.append(
-            f'<text x="{_WIDTH / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{escape(title)}</text>'
+            f'<text x="{_WIDTH / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{svg_text(title)}</text>'
         )
         top = 32.0
     for label, rows in panels:
@@ -127,14 +195,18 @@ def gantt_svg(
     body.append(
         f'<text x="{_WIDTH - _RIGHT}" y="{top + 28:.1f}" text-anchor="end">time ({unit_name})</text>'
     )
-    height = top + _AXIS + 4
+    top += _AXIS + 8  # below the axis's unit label
+    streams = sorted({r[0] for _, rows in panels for r in rows})
+    legend, legend_height = legend_svg(streams, _LEFT, top, _WIDTH - _LEFT - _RIGHT)
+    body.extend(legend)
+    height = top + legend_height + (4 if legend else 0)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height:.0f}" '
         f'viewBox="0 0 {_WIDTH} {height:.0f}" font-family="sans-serif" font-size="11">'
     )
     return (
         "\n".join(
-            [head, f"<title>{escape(title or 'schedule')}</title>", *body, "</svg>"]
+            [head, f"<title>{svg_text(title or 'schedule')}</title>", *body, "</svg>"]
         )
         + "\n"
     )
