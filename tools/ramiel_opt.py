@@ -136,6 +136,16 @@ class RamielOptMain(xDSLOptMain):
             help="worker count for --cluster-cp (default: the machine's cores)",
         )
         arg_parser.add_argument(
+            "--op-counts",
+            action="store_true",
+            help="print on stderr how many ops of each kind the input and the output hold",
+        )
+        arg_parser.add_argument(
+            "--pass-statistics",
+            action="store_true",
+            help="print on stderr, for each pass, its time and the op counts it changed",
+        )
+        arg_parser.add_argument(
             "--load-heuristics",
             action="append",
             default=[],
@@ -242,13 +252,29 @@ class RamielOptMain(xDSLOptMain):
         )  # fmt: skip
 
     def apply_passes(self, prog: ModuleOp) -> None:
+        from xdsl.passes import PassPipeline
+
+        from ramiel.op_counts import PassStatistics, op_count_table, op_counts
         from ramiel.pipeline import record_pipeline
 
         record_pipeline(prog, self.pipeline.passes)
+        before = op_counts(prog)
+        pipeline = self.pipeline
+        statistics = PassStatistics(pipeline.callback)
+        if self.args.pass_statistics:
+            self.pipeline = PassPipeline(pipeline.passes, statistics)
         # What passes print (--time-passes, --print-between-passes) goes to stderr, as
         # mlir-opt's does, so that the output stays parseable IR.
-        with redirect_stdout(sys.stderr):
-            super().apply_passes(prog)
+        try:
+            with redirect_stdout(sys.stderr):
+                super().apply_passes(prog)
+        finally:
+            self.pipeline = pipeline
+        lines = statistics.lines() if self.args.pass_statistics else []
+        if self.args.op_counts:
+            lines += op_count_table(before, op_counts(prog))
+        for line in lines:
+            print(line, file=sys.stderr)
 
     def prepare_output(self) -> IO[str]:
         # Collected and written by `run_to_completion` once the whole run has succeeded.
