@@ -59,6 +59,8 @@ from xdsl.printer import Printer
 from xdsl.traits import HasParent, Pure
 from xdsl.utils.exceptions import VerifyException
 
+from ramiel.codegen import MODEL_ATTRIBUTES
+from ramiel.codegen.escape import identifier
 from ramiel.dialects.dfg import ConstantOp, ResourceAttr
 from ramiel.dialects.streams import Program, StreamOp, split_attributes
 
@@ -230,8 +232,15 @@ class WeightOp(IRDLOperation):
         return ConstantOp(self.value)
 
     def verify_(self) -> None:
-        if not self.weight_name.data:
+        name = self.weight_name.data
+        if not name:
             raise VerifyException("a weight needs a non-empty name")
+        # The generated Model registers each weight as a buffer of this name.
+        if identifier(name) != name or name in MODEL_ATTRIBUTES:
+            raise VerifyException(
+                f"weight name {name!r} cannot name a buffer of the generated Model: it must be an "
+                "identifier that does not start with '_' and is no torch.nn.Module attribute"
+            )
         if self.value.type != self.result.type:
             raise VerifyException(
                 f"value type {self.value.type} does not match result type {self.result.type}"

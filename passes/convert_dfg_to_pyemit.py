@@ -52,6 +52,7 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
+from ramiel.codegen import MODEL_ATTRIBUTES
 from ramiel.codegen.escape import Namer
 from ramiel.codegen.templates import kernel_template
 from ramiel.dialects.dfg import ConstantOp, KernelOp
@@ -126,7 +127,8 @@ class ConvertDfgToPyemit(ModulePass):
                 name = lowered.op_name.data if isinstance(lowered, UnregisteredOp) else lowered.name
                 raise RamielError(f"cannot lower '{name}' to Python", op_label(lowered))
         prune(module)
-        names = Namer()
+        # The weights become the generated Model's buffers, named as its attributes are not.
+        names = Namer(MODEL_ATTRIBUTES)
         for weight in module.weights:
             weight.weight_name = StringAttr(names.fresh(weight.result.name_hint))
         if module.predicted_speedup is None and len(module.streams) == 1:

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,10 +60,10 @@ Pipeline = str | Sequence["ModulePass"]
 class CompileSummary:
     """What a compilation did."""
 
-    ops_before: int
-    """Operator ops (constants excluded) right after import."""
-    ops_after: int
-    """Operator ops when the lowering started (after clean-up, and splits for parallel code)."""
+    op_counts_before: Counter[str]
+    """Operator ops (constants excluded) of each kind right after import."""
+    op_counts_after: Counter[str]
+    """Operator ops of each kind when the lowering started (after clean-up, and splits for parallel code)."""
     clusters: int
     """Distinct `cluster` values when the lowering started (0 if unclustered)."""
     streams: int
@@ -77,6 +78,22 @@ class CompileSummary:
     """The predicted speedup of the parallel schedule that `select-streams` turned down, if it did."""
     cost_model: str | None = None
     """The cost model that made the prediction."""
+
+    @property
+    def ops_before(self) -> int:
+        """Operator ops (constants excluded) right after import."""
+        return self.op_counts_before.total()
+
+    @property
+    def ops_after(self) -> int:
+        """Operator ops when the lowering started."""
+        return self.op_counts_after.total()
+
+    def op_count_table(self) -> list[str]:
+        """Each kind of operator with its count after import and when the lowering started."""
+        from ramiel.op_counts import op_count_table
+
+        return op_count_table(self.op_counts_before, self.op_counts_after)
 
     def lines(self) -> list[str]:
         """The summary as the `ramiel compile` command prints it."""
@@ -151,6 +168,9 @@ def compile(
 ) -> CompiledModel:
     """Compile an ONNX model (a path or a proto) into `out_dir/<name>.py` and its weights.
 
+    The file's name is `name` made an importable module name
+    (`ramiel.codegen.escape.module_name`: `googlenet-opset18` gives `googlenet_opset18.py`).
+
     `pipeline` defaults to `default_pipeline(workers)`. `profile` first times the
     ops the pipeline makes on this machine, into the cost cache that `cost=auto`
     passes read (see `ramiel.profiling.profile_pipeline`). `name` defaults to the
@@ -161,6 +181,7 @@ def compile(
     take more than `memory_budget` bytes to compile and load is refused before
     they are read (`ramiel.limits.check_memory_budget`).
     """
+    from ramiel.codegen.escape import module_name
     from ramiel.codegen.printer import print_to_string
     from ramiel.frontend.onnx_import import import_model
     from ramiel.pipeline import default_pipeline, parse_pipeline, run_pipeline
@@ -173,7 +194,8 @@ def compile(
     )  # fmt: skip
     proto, where, stem = _load(model, name, memory_budget)
     folder = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="ramiel-"))
-    path, weights = folder / f"{stem}.py", folder / f"{stem}{WEIGHTS_SUFFIX}"
+    importable = module_name(stem)
+    path, weights = folder / f"{importable}.py", folder / f"{importable}{WEIGHTS_SUFFIX}"
     _refuse_nul(path)
     if not force:
         _refuse_to_overwrite(path, weights)
@@ -193,8 +215,8 @@ def compile(
     tell("writing the generated code and weights")
     _write_outputs(path, weights, source, program)
     summary = CompileSummary(
-        ops_before=observer.ops_before,
-        ops_after=observer.ops_after,
+        op_counts_before=observer.ops_before,
+        op_counts_after=observer.ops_after,
         clusters=observer.clusters,
         streams=len(program.streams),
         predicted_speedup=(
@@ -225,16 +247,18 @@ def _load(
     return load_model(model, memory_budget=memory_budget), str(model), name or Path(model).stem
 
 
-def _count_ops(module: ModuleOp) -> int:
+def _count_ops(module: ModuleOp) -> Counter[str]:
+    """The module's operator ops (constants excluded) of each kind."""
     from ramiel.dialects.dfg import DfgOp
+    from ramiel.op_counts import op_counts
 
-    return sum(isinstance(op, DfgOp) for op in module.walk())
+    return op_counts(module, DfgOp)
 
 
 class _Observer:
     """Reports each pass as it starts, and notes what reaches the lowering (it decides nothing)."""
 
-    def __init__(self, ops_before: int, tell: Progress) -> None:
+    def __init__(self, ops_before: Counter[str], tell: Progress) -> None:
         self.ops_before = ops_before
         self.ops_after = ops_before
         self.clusters = 0

@@ -53,6 +53,7 @@ The suite that `make bench` runs over many models, writing docs/bench.md, is
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -578,7 +579,7 @@ def trace_timeline(compiled: CompiledModel, tensors: Sequence[torch.Tensor], run
     """
     if compiled.plan is None:
         return []
-    source = compiled.source.splitlines()
+    names_at = _op_names(compiled.source)
     graph = compiled.plan.graph
     nodes_by_name: dict[str, list[int]] = {}
     for v, node in enumerate(graph.nodes):
@@ -629,7 +630,7 @@ def trace_timeline(compiled: CompiledModel, tensors: Sequence[torch.Tensor], run
     by_makespan = sorted(traced[1:], key=lambda run: max((end for *_, end in run), default=0.0))
     rows: list[TimelineRow] = []
     for stream, line, start, end in by_makespan[len(by_makespan) // 2]:
-        for name in _op_names(source[line - 1]):
+        for name in names_at.get(line, []):
             candidates = nodes_by_name.get(name, [])
             node = next((v for v in candidates if stream_of_node[v] == stream), candidates[0] if candidates else None)
             if node is not None:
@@ -648,12 +649,25 @@ def _stream_codes(cls: Any) -> dict[CodeType, int]:
     return codes or {cls.forward.__code__: 0}
 
 
-def _op_names(line: str) -> list[str]:
-    """The node names in a generated statement's comment: `... # Conv c1, Relu r1` gives ["c1", "r1"]."""
-    _, sep, comment = line.partition("  # ")
-    if not sep:
-        return []
-    return [part.split(" ", 1)[1] for part in comment.split(", ") if " " in part]
+def _op_names(source: str) -> dict[int, list[str]]:
+    """The node names each generated assignment's comment gives, by the statement's first line.
+
+    The comment `# Conv c1, Relu r1` gives ["c1", "r1"]; it ends the statement's last
+    line, or stands on the line above when the statement would be too long with it.
+    """
+    lines = source.splitlines()
+    names: dict[int, list[str]] = {}
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Assign):
+            continue
+        _, sep, comment = lines[(node.end_lineno or node.lineno) - 1].partition("  # ")
+        above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
+        if not sep and above.startswith("# "):
+            comment = above.removeprefix("# ")
+        elif not sep:
+            continue
+        names[node.lineno] = [part.split(" ", 1)[1] for part in comment.split(", ") if " " in part]
+    return names
 
 
 # Charts.

@@ -6,7 +6,7 @@
     ramiel demo                                      # GoogLeNet, checked and timed
     ramiel bench model.onnx --workers 2 --json b.json --plot b.svg  # against onnxruntime
     ramiel compare a.onnx b.onnx --workers 2,4        # every heuristic, one table
-    ramiel show model.onnx --workers 2 -o pictures   # DOT (+ SVG) and Gantt chart
+    ramiel show model.onnx --workers 2 -o pictures   # graph SVG, DOT and Gantt chart
     ramiel pipeline --workers 2                      # the default pass pipeline, for ramiel-opt -p
 
 Each command is a thin layer over `ramiel.api`. Errors print one line,
@@ -79,6 +79,9 @@ def _compile(args: argparse.Namespace) -> None:
     print(f"wrote {compiled.path} and {compiled.weights.name}")
     for line in compiled.summary.lines():
         print(f"  {line}")
+    if args.op_counts:
+        for line in compiled.summary.op_count_table():
+            print(f"  {line}")
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -192,6 +195,10 @@ def _parser() -> argparse.ArgumentParser:
     compile_cmd.add_argument(
         "--force", action="store_true", help="overwrite files that Ramiel did not generate"
     )
+    compile_cmd.add_argument(
+        "--op-counts", action="store_true",
+        help="also print each kind of operator's count after import and when lowered",
+    )  # fmt: skip
     compile_cmd.set_defaults(handler=_compile)
 
     check_cmd = commands.add_parser("check", help="compare generated code with onnxruntime")

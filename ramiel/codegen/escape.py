@@ -20,7 +20,8 @@ model holds. A comment never holds a PEP 263 declaration (`coding:` or `coding=`
 Python reads one on the first two lines of a file to choose how to decode the rest,
 and `unicode_escape` would turn the escaped newlines of later comments into real
 ones. The header's first two lines are fixed text besides; `comment` makes the rule
-hold wherever a comment lands.
+hold wherever a comment lands. Nor does a comment hold a formatter's pragma
+(`fmt: off`), which would leave the rest of the file as printed.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import sys
 from collections.abc import Iterable
 
 _INVALID = re.compile(r"[^0-9A-Za-z_]+")
 
-_CODING = re.compile(r"coding([:=])")
-"""What PEP 263's declaration pattern needs: `coding` right before `:` or `=`."""
+_PRAGMA = re.compile(r"(coding|fmt|yapf)([:=])")
+"""What PEP 263's declaration needs (`coding` right before `:` or `=`), and what
+formatters read as an instruction (`fmt: off`, `fmt: skip`, `yapf: disable`)."""
 
 PYTHON_NAMES: frozenset[str] = frozenset(
     (*keyword.kwlist, *keyword.softkwlist, *dir(builtins), "l", "I", "O")
@@ -53,6 +56,21 @@ def identifier(name: str | None) -> str:
     return text if text and not text[0].isdigit() else "v" + text
 
 
+_TAKEN_MODULES = frozenset((*keyword.kwlist, *sys.stdlib_module_names, "torch"))
+"""Names a generated module avoids: `import class` is no statement, and a `json.py` or
+`torch.py` beside a script would be imported in place of the real module."""
+
+
+def module_name(name: str | None) -> str:
+    """`name` as the name of an importable module that shadows no standard module or torch.
+
+    >>> [module_name(n) for n in ("googlenet-opset18", "class", "json", "2nets")]
+    ['googlenet_opset18', 'class_', 'json_', 'v2nets']
+    """
+    text = identifier(name)
+    return text + "_" if text in _TAKEN_MODULES else text
+
+
 def literal(text: str) -> str:
     """`text` as an ASCII Python string literal (quotes, newlines and all escaped)."""
     return ascii(text)
@@ -62,10 +80,10 @@ def comment(text: str) -> str:
     """`text` made safe for a `#` comment: one line of printable ASCII, escapes visible.
 
     A backslash prints as two, so the `\\x3a` that stands for the colon of a
-    `coding:` (and `\\x3d` for `=`) cannot be confused with text from the model.
+    `coding:` or `fmt:` (and `\\x3d` for `=`) cannot be confused with text from the model.
     """
     escaped = ascii(text)[1:-1]
-    return _CODING.sub(lambda m: f"coding\\x{ord(m.group(1)):02x}", escaped)
+    return _PRAGMA.sub(lambda m: f"{m.group(1)}\\x{ord(m.group(2)):02x}", escaped)
 
 
 class Namer:

@@ -2,22 +2,30 @@
 
 A module with one stream prints straight-line code in `Model.forward`:
 
-    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
-        _check_inputs(inputs, _INPUTS)
-        w = self._weights
-        x = inputs[0]
-        r = torch.relu(x)  # Relu relu1
-        y = r * w['b']
-        return y
+    def forward(self, *inputs: torch.Tensor, **named: torch.Tensor) -> torch.Tensor:
+        inputs = _bind_inputs(inputs, named, _INPUTS)
+        with _intra_op_threads(self._num_threads):
+            w = self._weights
+            x = inputs[0]
+            r = torch.relu(x)  # Relu relu1
+            y = r * w["b"]
+            return y
 
 With several, each stream is a method that the pasted runtime runs on its own
 thread, and `send`/`recv`/`output` become calls on the runtime's `_StreamCall`:
 
     def _stream_1(self, call: _StreamCall) -> None:
         w = self._weights
-        r = call.recv(0)
-        s = r * w['b']
-        call.send(1, s)
+        r = call.recv(_slot_r)
+        s = r * w["b"]
+        call.send(_slot_s, s)
+
+where `_slot_r = 0` names the slot through which stream 0 sends `r`.
+
+The weights are the model's buffers, in ONNX's layout, so `state_dict()` holds
+them; `_prepare` makes what calls read from them (oneDNN's reordered copies),
+when the model loads and after `load_state_dict`. The printed text goes through
+`ruff format` (`formatted`), so a generated file is as ruff leaves it.
 
 Everything that comes from the model is escaped before it reaches the source, by
 the one rule of `ramiel.codegen.escape`: names go through `Namer`, strings through
@@ -29,6 +37,8 @@ from __future__ import annotations
 
 import ast
 import io
+import re
+import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from functools import singledispatchmethod
@@ -42,6 +52,7 @@ from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
 from ramiel.codegen.escape import Namer, comment, literal
 from ramiel.dialects.pyemit import CallOp, PyModuleOp, WeightOp, fill_template
 from ramiel.dialects.streams import InputOp, OutputOp, RecvOp, SendOp, StreamOp
+from ramiel.errors import RamielError
 from ramiel.onnx_types import dtype_name, static_shape
 
 # Names of the generated code's own locals and classes; model names avoid them.
@@ -55,6 +66,21 @@ def _shape_text(shape: Sequence[int]) -> str:
 def _tuple(items: Iterable[str]) -> str:
     items = list(items)
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _after_commas(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters where it has commas to break after.
+
+    Lines after the first start with two spaces. A pipeline stays as `-p` takes it
+    once the lines are joined without them.
+    """
+    lines = [""]
+    for piece in re.split(r"(?<=,)", text):
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append("  " + piece.lstrip())
+        else:
+            lines[-1] += piece
+    return lines
 
 
 def _sorted_imports(lines: Iterable[str]) -> list[str]:
@@ -93,6 +119,9 @@ def _mentions(source: str, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(ast.parse(source)))
 
 
+LINE_LENGTH = 100
+"""The line length generated files are formatted to."""
+
 HEADER_LINE_2 = "Readable, executable PyTorch code for batch-1 inference of the model below."
 """The generated file's fixed second line: Python reads a source encoding only from
 the first two lines, which hold nothing from the model."""
@@ -106,6 +135,7 @@ class PythonPrinter(BasePrinter[str]):
         self._reserved: set[str] = set(_LOCALS)
         self._namer = Namer()
         self._names: dict[SSAValue, str] = {}
+        self._slots: dict[int, str] = {}
         self._parallel = False
 
     def line(self, text: str = "") -> None:
@@ -182,11 +212,12 @@ class PythonPrinter(BasePrinter[str]):
         self.line(f"{MARKER}; do not edit.")
         self.line(f"# {HEADER_LINE_2}")
         for text in lines:
-            self.line(f"# {comment(text)}")
+            for part in _after_commas(comment(text), LINE_LENGTH - 2):
+                self.line(f"# {part}")
         self.line("#")
         self.line(f"# Model() loads the weights from the {WEIGHTS_SUFFIX} file of the same name")
         self.line("# beside this file; Model()(*inputs) runs it on torch tensors given in the")
-        self.line("# order above.")
+        self.line("# order above, or by name; its state dict holds the weights in ONNX's layout.")
 
     def _print_tables(self, op: PyModuleOp) -> None:
         specs = [
@@ -208,8 +239,21 @@ class PythonPrinter(BasePrinter[str]):
             if w.is_splat()
         ]
         self.line(f"_SPLATS: dict[str, tuple[int, ...]] = {{{', '.join(splats)}}}")
+        self._print_slots(op)
         self.line()
         self.line()
+
+    def _print_slots(self, op: PyModuleOp) -> None:
+        """A named constant per hand-off slot, after the value sent through it: `_slot_conv2 = 3`."""
+        sends = sorted((s for s in op.walk() if isinstance(s, SendOp)), key=lambda s: s.slot.value.data)
+        if not sends:
+            return
+        namer = Namer(self._reserved)
+        self.line("# Hand-offs between streams: the slot of each value one stream sends to others.")
+        for send in sends:
+            name = "_slot_" + namer.fresh(send.value.name_hint)
+            self._slots[send.slot.value.data] = name
+            self.line(f"{name} = {send.slot.value.data}")
 
     def _print_model(self, op: PyModuleOp, streams: list[StreamOp]) -> None:
         outputs = len(op.output_names)
@@ -218,19 +262,28 @@ class PythonPrinter(BasePrinter[str]):
         with self.indented():
             self.line(f'"""The compiled model, on {len(streams)} stream{"s" if self._parallel else ""}."""')
             self.line()
-            self.line("def __init__(self, num_threads: int | None = None) -> None:")
+            self.line(
+                "def __init__(self, num_threads: int | None = None, *, keep_freed_memory: bool = True)"
+                " -> None:"
+            )
             with self.indented():
                 self.line("super().__init__()")
-                self.line("_keep_freed_memory()")
+                self.line("if keep_freed_memory:")
+                with self.indented():
+                    self.line("_keep_freed_memory()")
                 if self._parallel:
                     self.line("# Each stream's intra-op threads: by default, its share of the caller's.")
                     self.line(f"self._num_threads = num_threads or max(1, torch.get_num_threads() // {len(streams)})")
                 else:
                     self.line("# The intra-op threads every call runs on: by default, the caller's now.")
                     self.line("self._num_threads = num_threads or torch.get_num_threads()")
+                self.line("# The weights, in ONNX's layout, are the buffers of the state dict.")
                 self.line("path = Path(__file__).with_suffix(" + literal(WEIGHTS_SUFFIX) + ")")
-                self.line("self._weights = _load_weights(str(path), _SPLATS)")
-                self._print_preparations(op)
+                self.line("for name, tensor in _load_weights(str(path), _SPLATS).items():")
+                with self.indented():
+                    self.line("self.register_buffer(name, tensor)")
+                self.line("self._prepare()")
+                self.line("self.register_load_state_dict_post_hook(Model._prepare)")
                 if self._parallel:
                     functions = ", ".join(f"Model._stream_{s.index.value.data}" for s in streams)
                     self.line("# The runtime's threads hold no reference to the model: dropping it stops them.")
@@ -243,9 +296,12 @@ class PythonPrinter(BasePrinter[str]):
                         self.line("num_threads=self._num_threads,")
                     self.line(")")
             self.line()
-            self.line(f"def forward(self, *inputs: torch.Tensor) -> {result}:")
+            self._print_preparations(op)
+            self.line()
+            self.line(f"def forward(self, *inputs: torch.Tensor, **named: torch.Tensor) -> {result}:")
             with self.indented():
-                self.line("_check_inputs(inputs, _INPUTS)")
+                self.line('"""Run the model on its inputs, given in the order of `_INPUTS` or by name."""')
+                self.line("inputs = _bind_inputs(inputs, named, _INPUTS)")
                 if self._parallel:
                     self.line("outputs = self._runtime.run(self, inputs)")
                     self.line("return outputs[0]" if outputs == 1 else "return tuple(outputs)")
@@ -253,6 +309,18 @@ class PythonPrinter(BasePrinter[str]):
                     self.line("with _intra_op_threads(self._num_threads):")
                     with self.indented():
                         self._print_body(streams[0])
+            self.line()
+            self.line("def extra_repr(self) -> str:")
+            with self.indented():
+                self.line(f"return _describe(_INPUTS, _OUTPUTS, {len(streams)})")
+            self.line()
+            self.line("def __prepare_scriptable__(self) -> Model:")
+            with self.indented():
+                self.line("raise TypeError(")
+                with self.indented():
+                    self.line('"torch.jit.script cannot compile the generated Model: its forward takes "')
+                    self.line('"any number of inputs; torch.compile(Model()) works"')
+                self.line(")")
             self.line()
             self.line("def close(self) -> None:")
             with self.indented():
@@ -275,18 +343,25 @@ class PythonPrinter(BasePrinter[str]):
                     self.print(stream)
 
     def _print_preparations(self, op: PyModuleOp) -> None:
-        """One statement per weight that loading prepares, e.g. reorders for oneDNN."""
+        """`_prepare`: the weights calls read, made from the buffers at load and after `load_state_dict`.
+
+        One statement per weight that loading prepares, e.g. reorders for oneDNN.
+        """
         prepared = [w for w in op.weights if w.prepare is not None]
-        if not prepared:
-            return
-        self.line("# Prepared once here rather than on every call, for the threads calls run on.")
-        self.line("w = self._weights")
-        self.line("with _intra_op_threads(self._num_threads):")
+        self.line("def _prepare(self, *_: object) -> None:")
         with self.indented():
-            for weight in prepared:
-                assert weight.prepare is not None
-                key = f"w[{literal(weight.weight_name.data)}]"
-                self.line(f"{key} = {fill_template(weight.prepare.data, [key])}")
+            self.line('"""What calls read: the buffers, some prepared here once for the threads calls run on."""')
+            if not prepared:
+                self.line("self._weights = dict(self.named_buffers())")
+                return
+            self.line("w = dict(self.named_buffers())")
+            self.line("with _intra_op_threads(self._num_threads):")
+            with self.indented():
+                for weight in prepared:
+                    assert weight.prepare is not None
+                    key = f"w[{literal(weight.weight_name.data)}]"
+                    self.line(f"{key} = {fill_template(weight.prepare.data, [key])}")
+            self.line("self._weights = w")
 
     @print.register
     def _(self, op: StreamOp) -> None:
@@ -324,16 +399,25 @@ class PythonPrinter(BasePrinter[str]):
         targets = ", ".join(
             "_" if several and not r.uses else self.define(r) for r in op.outputs
         )
-        note = f"  # {comment(op.comment.data)}" if op.comment is not None else ""
-        self.line(f"{targets} = {fill_template(op.expr.data, args)}{note}")
+        statement = f"{targets} = {fill_template(op.expr.data, args)}"
+        if op.comment is None:
+            self.line(statement)
+            return
+        note = f"# {comment(op.comment.data)}"
+        # A comment that would push the statement over the line length goes above it.
+        if self._indent * self.indent_num_spaces + len(statement) + 2 + len(note) > LINE_LENGTH:
+            self.line(note)
+            self.line(statement)
+        else:
+            self.line(f"{statement}  {note}")
 
     @print.register
     def _(self, op: SendOp) -> None:
-        self.line(f"call.send({op.slot.value.data}, {self.value(op.value)})")
+        self.line(f"call.send({self._slots[op.slot.value.data]}, {self.value(op.value)})")
 
     @print.register
     def _(self, op: RecvOp) -> None:
-        self.line(f"{self.define(op.result)} = call.recv({op.slot.value.data})")
+        self.line(f"{self.define(op.result)} = call.recv({self._slots[op.slot.value.data]})")
 
     @print.register
     def _(self, op: OutputOp) -> None:
@@ -341,13 +425,35 @@ class PythonPrinter(BasePrinter[str]):
             self.line(f"call.output({op.index.value.data}, {self.value(op.value)})")
 
 
-def print_python(program: PyModuleOp, output: IO[str]) -> None:
-    """Print `program` as a Python file to `output`."""
-    PythonPrinter(output).print(program)
+def formatted(source: str) -> str:
+    """Python `source` as `ruff format` leaves it, at `LINE_LENGTH`, whatever configuration is around.
+
+    Ruff is the formatter users run on their code; calling it (about 10 ms a file)
+    keeps generated files unchanged by it, where a formatter of our own would have
+    to follow its rules one by one.
+    """
+    from ruff.__main__ import find_ruff_bin
+
+    command = [
+        find_ruff_bin(), "format", "--isolated", "--line-length", str(LINE_LENGTH),
+        "--target-version", "py310", "-",
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, input=source, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RamielError(f"cannot run ruff to format the generated code: {error}", "ruff") from None
+    if done.returncode != 0:
+        raise RamielError(f"ruff cannot format the generated code: {done.stderr.strip()}", "ruff")
+    return done.stdout
 
 
 def print_to_string(program: PyModuleOp) -> str:
     """`program` as the text of a Python file."""
     output = io.StringIO()
-    print_python(program, output)
-    return output.getvalue()
+    PythonPrinter(output).print(program)
+    return formatted(output.getvalue())
+
+
+def print_python(program: PyModuleOp, output: IO[str]) -> None:
+    """Print `program` as a Python file to `output`."""
+    output.write(print_to_string(program))

@@ -31,7 +31,10 @@ def _parts(parallel: bool) -> list[tuple[list[str], str]]:
 
 
 def imports(parallel: bool) -> list[str]:
-    """The import lines the runtime needs, in first-use order, one per module (names merged, sorted)."""
+    """The import lines the runtime needs, in first-use order, one per module.
+
+    The names imported from each module are merged and sorted.
+    """
     names: dict[str, set[str]] = {}
     for lines, _ in _parts(parallel):
         for line in lines:
@@ -40,7 +43,8 @@ def imports(parallel: bool) -> list[str]:
             if module.startswith("from "):
                 found.update(name.strip() for name in imported.split(","))
     return [
-        f"{module} import {', '.join(sorted(found))}" if found else module for module, found in names.items()
+        f"{module} import {', '.join(sorted(found))}" if found else module
+        for module, found in names.items()
     ]
 
 

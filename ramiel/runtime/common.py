@@ -51,15 +51,30 @@ def _intra_op_threads(count: int) -> Iterator[None]:
             torch.set_num_threads(previous)
 
 
-def _check_inputs(
+def _bind_inputs(
     inputs: tuple[object, ...],
+    named: dict[str, object],
     spec: tuple[tuple[str, tuple[int, ...], torch.dtype], ...],
-) -> None:
-    """Refuse a wrong number, type, shape or dtype of inputs with a clear message."""
-    if len(inputs) != len(spec):
-        names = ", ".join(repr(name) for name, _, _ in spec)
-        raise TypeError(f"the model takes {len(spec)} inputs ({names}), got {len(inputs)}")
-    for value, (name, shape, dtype) in zip(inputs, spec):
+) -> tuple[torch.Tensor, ...]:
+    """The inputs in `spec`'s order, given by position and then by name.
+
+    A wrong number of inputs, a name unknown or given twice, a value that is not a
+    tensor, and a wrong shape or dtype are refused with a message naming the input.
+    """
+    names = [name for name, _, _ in spec]
+    unknown = [name for name in named if name not in names]
+    if unknown:
+        raise TypeError(f"the model has no input {unknown[0]!r}; its inputs are {names}")
+    twice = [name for name in names[: len(inputs)] if name in named]
+    if twice:
+        raise TypeError(f"input {twice[0]!r} is given both by position and by name")
+    values = [*inputs, *(named[name] for name in names[len(inputs) :] if name in named)]
+    if len(values) != len(spec):
+        listed = ", ".join(repr(name) for name in names)
+        given = len(inputs) + len(named)
+        raise TypeError(f"the model takes {len(spec)} inputs ({listed}), got {given}")
+    tensors: list[torch.Tensor] = []
+    for value, (name, shape, dtype) in zip(values, spec):
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"input {name!r} must be a torch.Tensor, got {type(value).__name__}")
         if tuple(value.shape) != shape:
@@ -68,6 +83,20 @@ def _check_inputs(
             )
         if value.dtype != dtype:
             raise ValueError(f"input {name!r} must have dtype {dtype}, got {value.dtype}")
+        tensors.append(value)
+    return tuple(tensors)
+
+
+def _describe(
+    spec: tuple[tuple[str, tuple[int, ...], torch.dtype], ...],
+    outputs: tuple[str, ...],
+    streams: int,
+) -> str:
+    """What `print(model)` shows between `Model(` and `)`: inputs, outputs and streams."""
+    inputs = ", ".join(
+        f"{name}: {str(dtype).removeprefix('torch.')}{list(shape)}" for name, shape, dtype in spec
+    )
+    return f"inputs=[{inputs}], outputs=[{', '.join(outputs)}], streams={streams}"
 
 
 def _load_weights(path: str, splats: dict[str, tuple[int, ...]]) -> dict[str, torch.Tensor]:

@@ -87,7 +87,10 @@ _yield = getattr(os, "sched_yield", lambda: time.sleep(0))
 
 
 def _await(event: threading.Event, alive: Callable[[], bool]) -> None:
-    """Return once `event` is set: spin for `_SPIN_SECONDS`, then block; raise if `alive()` says it never will be."""
+    """Return once `event` is set: spin for `_SPIN_SECONDS`, then block.
+
+    Raise if `alive()` says it never will be.
+    """
     deadline = time.perf_counter() + _SPIN_SECONDS
     while not event.is_set() and time.perf_counter() < deadline:
         # Spinning without the interpreter lock: a waiting stream that held it
@@ -147,7 +150,10 @@ class _StreamCall:
         self._outputs[index] = value
 
     def fail(self, error: BaseException) -> None:
-        """Record a real error (the first one is raised) and release every waiting stream and the caller."""
+        """Record a real error and release every waiting stream and the caller.
+
+        The first real error recorded is the one raised.
+        """
         if not isinstance(error, _Cancelled):
             self._errors.append(error)
         self.cancel()
@@ -195,7 +201,9 @@ def _run_stream(stream: _Stream, call: _StreamCall) -> None:
 
 
 def _work(stream: _Stream, queues: Sequence[_Jobs], num_threads: int) -> None:
-    """Run `stream` of each call taken from `queues[0]`, until None; pass each on to `queues[1:]` first.
+    """Run `stream` of each call taken from `queues[0]`, until None.
+
+    Each call is passed on to `queues[1:]` first.
 
     The first worker is given every queue and the others their own, so every
     worker sees the calls in the order the callers gave them.
@@ -212,7 +220,10 @@ def _work(stream: _Stream, queues: Sequence[_Jobs], num_threads: int) -> None:
 
 
 class _StreamRuntime:
-    """Runs stream 0 of each call on the caller's thread, and every other stream on a worker thread of its own."""
+    """Runs the streams of each call on threads.
+
+    Stream 0 runs on the caller's thread, and every other stream on a worker thread of its own.
+    """
 
     def __init__(
         self,
@@ -235,7 +246,11 @@ class _StreamRuntime:
         for index in range(1, len(self._streams)):
             thread = threading.Thread(
                 target=_work,
-                args=(self._streams[index], self._queues if index == 1 else self._queues[index - 1 : index], num_threads),
+                args=(
+                    self._streams[index],
+                    self._queues if index == 1 else self._queues[index - 1 : index],
+                    num_threads,
+                ),
                 name=f"ramiel-stream-{index}",
                 daemon=True,
             )
@@ -246,7 +261,9 @@ class _StreamRuntime:
         """Run every stream of `owner` (the model) on `inputs`; the outputs in order."""
         if self._stopping:
             raise RuntimeError("the model is closed")
-        call = _StreamCall(owner, inputs, self._num_slots, self._num_outputs, len(self._streams), self._running)
+        call = _StreamCall(
+            owner, inputs, self._num_slots, self._num_outputs, len(self._streams), self._running
+        )
         with _intra_op_threads(self._num_threads):
             try:
                 if self._queues:
@@ -259,7 +276,10 @@ class _StreamRuntime:
         return call.result()
 
     def close(self) -> None:
-        """Finish the calls given so far, stop the worker threads and wait for them; later calls raise."""
+        """Finish the calls given so far, stop the worker threads and wait for them.
+
+        Later calls raise.
+        """
         self._stop()
         for thread in self._threads:
             if thread is not threading.current_thread():

@@ -21,4 +21,7 @@ from types import ModuleType
 
 def modules() -> list[ModuleType]:
     """The helper modules, in name order."""
-    return [importlib.import_module(f"{__name__}.{m.name}") for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)]
+    return [
+        importlib.import_module(f"{__name__}.{m.name}")
+        for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
+    ]

@@ -4,14 +4,20 @@ import torch
 
 
 def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """`a @ b`, half-precision products accumulated in float32 and rounded once, as ONNX's reference computes them."""
+    """`a @ b`, half-precision products accumulated in float32 and rounded once.
+
+    That is how ONNX's reference computes them.
+    """
     if a.dtype in (torch.float16, torch.bfloat16):
         return (a.float() @ b.float()).to(a.dtype)
     return a @ b
 
 
 def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
-    """Softmax along `dim` in `x`'s type, each step rounded as ONNX's reference rounds it; an all -inf row gives zeros."""
+    """Softmax along `dim` in `x`'s type, each step rounded as ONNX's reference rounds it.
+
+    An all -inf row gives zeros.
+    """
     peak = x.amax(dim, keepdim=True)
     exponentials = torch.exp(x - torch.where(peak == -torch.inf, 0, peak))
     total = exponentials.sum(dim, keepdim=True)
@@ -34,7 +40,9 @@ def attention_bias(
     right_window: int,
     nonpad_kv_seqlen: torch.Tensor | None,
 ) -> torch.Tensor:
-    """The additive bias of ONNX Attention: the mask (padded with -inf to `kv_length`), with -inf where a rule disallows a key.
+    """The additive bias of ONNX Attention, with -inf where a rule disallows a key.
+
+    Elsewhere it is the mask, padded with -inf to `kv_length`.
 
     `offset` is the absolute position of the first query, a scalar or one per
     batch (shape (batch, 1, 1, 1)); a query at `offset + i` attends key `j` when
@@ -45,7 +53,9 @@ def attention_bias(
         if mask.dtype == torch.bool:
             mask = torch.zeros(mask.shape, dtype=dtype).masked_fill(~mask, -torch.inf)
         pad = kv_length - mask.shape[-1]
-        bias = bias + torch.cat((mask.to(dtype), torch.full((*mask.shape[:-1], pad), -torch.inf, dtype=dtype)), -1)
+        bias = bias + torch.cat(
+            (mask.to(dtype), torch.full((*mask.shape[:-1], pad), -torch.inf, dtype=dtype)), -1
+        )
     # How far each key lies behind each query's absolute position.
     distance = offset + torch.arange(q_length).reshape(-1, 1) - torch.arange(kv_length)
     allowed = torch.ones(distance.shape, dtype=torch.bool)
@@ -78,7 +88,9 @@ def onnx_attention(
     left_window: int = -1,
     right_window: int = -1,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """ONNX Attention: its outputs Y, present_key, present_value and qk_matmul_output (the one `qk_mode` selects).
+    """ONNX Attention: its outputs Y, present_key, present_value and qk_matmul_output.
+
+    The qk_matmul_output is the one `qk_mode` selects.
 
     3-D inputs are split into `q_num_heads` and `kv_num_heads` heads. Each key
     head serves q_num_heads / kv_num_heads consecutive query heads. A query row
@@ -86,7 +98,11 @@ def onnx_attention(
     """
     rank = q.dim()
     if rank == 3:
-        q, k, v = split_heads(q, q_num_heads), split_heads(k, kv_num_heads), split_heads(v, kv_num_heads)
+        q, k, v = (
+            split_heads(q, q_num_heads),
+            split_heads(k, kv_num_heads),
+            split_heads(v, kv_num_heads),
+        )
     past_length = 0
     if past_key is not None and past_value is not None:
         past_length = past_key.shape[2]
@@ -98,7 +114,15 @@ def onnx_attention(
     if past_key is None and nonpad_kv_seqlen is not None:
         offset = nonpad_kv_seqlen.reshape(-1, 1, 1, 1) - q_length
     bias = attention_bias(
-        q_length, kv_length, q.dtype, mask, offset, is_causal, left_window, right_window, nonpad_kv_seqlen
+        q_length,
+        kv_length,
+        q.dtype,
+        mask,
+        offset,
+        is_causal,
+        left_window,
+        right_window,
+        nonpad_kv_seqlen,
     )
     if q.shape[1] != k.shape[1]:
         k = k.repeat_interleave(q.shape[1] // k.shape[1], 1)
@@ -110,8 +134,11 @@ def onnx_attention(
     scores = matmul(q * (factor if product_scale >= 0 else -factor), (k * factor).transpose(2, 3))
     qk = scores
     if softcap > 0:
-        # The soft cap is a float32 attribute: ONNX's reference caps half-precision scores in float32.
-        scores = torch.tanh(scores.to(torch.promote_types(q.dtype, torch.float32)) / softcap) * softcap
+        # The soft cap is a float32 attribute: ONNX's reference caps half-precision
+        # scores in float32.
+        scores = (
+            torch.tanh(scores.to(torch.promote_types(q.dtype, torch.float32)) / softcap) * softcap
+        )
         if qk_mode == 1:
             qk = scores
     scores = scores + bias
@@ -139,7 +166,9 @@ def linear_attention(
     kv_num_heads: int = 1,
     scale: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """ONNX LinearAttention: its output and present_state, the recurrence run token by token in float32.
+    """ONNX LinearAttention: its output and present_state.
+
+    The recurrence is run token by token in float32.
 
     Each token decays the state by exp(decay) when decay is given, replaces the value by
     beta * (value - state^T key) when beta is given, adds key (x) value, then each
@@ -147,10 +176,16 @@ def linear_attention(
     query's type, present_state the past state's (else the query's).
     """
     batch, length, _ = query.shape
-    q, k, v = (split_heads(x, heads).float() for x, heads in ((query, q_num_heads), (key, kv_num_heads), (value, kv_num_heads)))
+    q, k, v = (
+        split_heads(x, heads).float()
+        for x, heads in ((query, q_num_heads), (key, kv_num_heads), (value, kv_num_heads))
+    )
     d_k, d_v = q.shape[-1], v.shape[-1]
-    state = torch.zeros((batch, kv_num_heads, d_k, d_v)) if past_state is None else past_state.float()
-    # As (batch, heads, tokens, size), the size 1 where one value serves a whole head (or all heads).
+    state = (
+        torch.zeros((batch, kv_num_heads, d_k, d_v)) if past_state is None else past_state.float()
+    )
+    # As (batch, heads, tokens, size), the size 1 where one value serves a whole
+    # head (or all heads).
     decay = split_heads(decay, kv_num_heads).float().exp() if decay is not None else None
     beta = split_heads(beta, beta.shape[-1]).float() if beta is not None else None
     factor = scale or 1 / d_k**0.5
@@ -177,7 +212,9 @@ def rotary_embedding(
     rotary_dim: int = 0,
     num_heads: int = 0,
 ) -> torch.Tensor:
-    """ONNX RotaryEmbedding of (batch, heads, sequence, size) or (batch, sequence, heads * size) `x`.
+    """ONNX RotaryEmbedding of `x`.
+
+    `x` is (batch, heads, sequence, size) or (batch, sequence, heads * size).
 
     The first `rotary_dim` (default all) elements of each head rotate in pairs:
     its two halves, or its even and odd elements when `interleaved`.

@@ -34,7 +34,10 @@ def slice_bounds(size: int, start: int, end: int, step: int) -> tuple[int, int, 
 def pad_widths(
     pads: list[int] | tuple[int, ...], rank: int, axes: list[int] | tuple[int, ...] | None = None
 ) -> list[tuple[int, int]]:
-    """ONNX `pads` (all begins, then all ends, for `axes` or every axis) as one (before, after) pair per axis."""
+    """ONNX `pads` as one (before, after) pair per axis.
+
+    `pads` holds all begins, then all ends, for `axes` or every axis.
+    """
     padded_axes = list(range(rank)) if axes is None else list(axes)
     widths = [(0, 0)] * rank
     count = len(padded_axes)
@@ -44,7 +47,10 @@ def pad_widths(
 
 
 def torch_pad_arg(widths: list[tuple[int, int]]) -> tuple[int, ...]:
-    """Per-axis (before, after) pairs as the `pad` argument of `F.pad`: last axis first, unpadded leading axes left out."""
+    """Per-axis (before, after) pairs as the `pad` argument of `F.pad`.
+
+    The last axis comes first, and unpadded leading axes are left out.
+    """
     flat: list[int] = []
     for before, after in reversed(widths):
         flat += [before, after]

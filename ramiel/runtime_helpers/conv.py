@@ -12,7 +12,9 @@ def prepack_conv2d(
     groups: int,
     input_shape: tuple[int, ...],
 ) -> torch.Tensor:
-    """A 2-D convolution weight reordered once, at load, into oneDNN's layout for inputs of `input_shape`.
+    """A 2-D convolution weight reordered once, at load, into oneDNN's layout.
+
+    The layout is the one for inputs of `input_shape`.
 
     `conv2d` then skips the reorder on every call. Where torch has no oneDNN
     convolution ops, the weight becomes channels-last, which `F.conv2d` prefers
@@ -48,7 +50,9 @@ def conv2d(
     activation: str = "none",
     scalars: tuple[float, ...] = (),
 ) -> torch.Tensor:
-    """`F.conv2d` followed by `activation`, in one oneDNN call when `weight` comes from `prepack_conv2d`.
+    """`F.conv2d` followed by `activation`.
+
+    The two run in one oneDNN call when `weight` comes from `prepack_conv2d`.
 
     `activation` is a oneDNN post-op: "none", "relu", or "hardtanh" (a clamp to
     the two `scalars`). Under `torch.compile` the call runs eagerly: dynamo cannot
@@ -56,7 +60,10 @@ def conv2d(
     """
     if torch.compiler.is_compiling():
         eager = torch.compiler.disable(conv2d)  # untyped: pyright guesses a decorator's signature
-        return eager(x, weight, bias, stride, padding, dilation, groups, activation, scalars)  # pyright: ignore[reportCallIssue]
+        return eager(
+            x, weight,  # pyright: ignore[reportCallIssue]
+            bias, stride, padding, dilation, groups, activation, scalars,
+        )  # fmt: skip
     if weight.is_mkldnn:
         return torch.ops.mkldnn._convolution_pointwise(
             x, weight, bias, list(padding), list(stride), list(dilation), groups,

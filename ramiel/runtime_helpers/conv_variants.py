@@ -30,9 +30,13 @@ def deform_conv(
     rank, taps, points = len(kernel), kernel.numel(), out.numel()
     # Sampling positions along each axis: (batch, offset groups, taps, output positions).
     offset = offset.to(dtype).reshape(batch, offset_group, taps, rank, points)
-    grids = torch.meshgrid(*(torch.arange(size, dtype=dtype) for size in (*kernel, *out)), indexing="ij")
+    grids = torch.meshgrid(
+        *(torch.arange(size, dtype=dtype) for size in (*kernel, *out)), indexing="ij"
+    )
     positions = [
-        (grids[axis] * dilations[axis] + grids[rank + axis] * strides[axis] - pads[axis]).reshape(taps, points)
+        (grids[axis] * dilations[axis] + grids[rank + axis] * strides[axis] - pads[axis]).reshape(
+            taps, points
+        )
         + offset[:, :, :, axis]
         for axis in range(rank)
     ]
@@ -67,7 +71,9 @@ def causal_conv_with_state(
     past_state: torch.Tensor | None = None,
     silu: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """ONNX CausalConvWithState: the depthwise convolution of the past state (zeros when absent) followed by `x`, and the present state.
+    """ONNX CausalConvWithState: a depthwise convolution, and the present state.
+
+    The convolution runs over the past state (zeros when absent) followed by `x`.
 
     The convolution and the SiLU are computed in float32, each rounded to `x`'s
     type, and the bias added in that type, as ONNX's reference rounds them.

@@ -21,7 +21,10 @@ def uint64_unordered(x: torch.Tensor) -> torch.Tensor:
 
 
 def uint64_shift_right(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """`x >> y` for uint64 tensors (broadcasting): a logical shift, 0 for shifts of 64 bits or more."""
+    """`x >> y` for uint64 tensors (broadcasting): a logical shift.
+
+    Shifts of 64 bits or more give 0.
+    """
     bits, amounts = x.view(torch.int64), y.view(torch.int64)
     # Shifted by one bit logically, the value is non-negative, so that arithmetic
     # shifts are logical; torch shifts by a negative amount (a huge uint64) give 0.
@@ -30,7 +33,9 @@ def uint64_shift_right(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def uint64_divmod(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Quotient and remainder of uint64 tensors (broadcasting; a zero divisor raises, as for other integers).
+    """Quotient and remainder of uint64 tensors (broadcasting).
+
+    A zero divisor raises, as for other integers.
 
     Hacker's Delight, 9-3: a divisor below 2**63 divides half the dividend, which is
     non-negative as an int64; the doubled quotient is then at most one short. A larger
@@ -43,4 +48,6 @@ def uint64_divmod(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch
     quotient = torch.where(large, 0, quotient)
     remainder = dividend - quotient * divisor
     short = uint64_ordered(remainder.view(torch.uint64)) >= uint64_ordered(b)
-    return (quotient + short).view(torch.uint64), torch.where(short, remainder - divisor, remainder).view(torch.uint64)
+    return (quotient + short).view(torch.uint64), torch.where(
+        short, remainder - divisor, remainder
+    ).view(torch.uint64)

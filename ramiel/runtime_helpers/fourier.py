@@ -3,8 +3,13 @@
 import torch
 
 
-def onnx_dft(x: torch.Tensor, length: int | None, axis: int, inverse: bool, onesided: bool) -> torch.Tensor:
-    """ONNX DFT of `x` along `axis`, its last axis holding real values (size 1) or real and imaginary parts (size 2).
+def onnx_dft(
+    x: torch.Tensor, length: int | None, axis: int, inverse: bool, onesided: bool
+) -> torch.Tensor:
+    """ONNX DFT of `x` along `axis`.
+
+    The last axis of `x` holds real values (size 1) or real and imaginary parts
+    (size 2).
 
     The signal is cut or zero-padded to `length` samples (by default its own,
     or 2 * (size - 1) for the inverse of a one-sided spectrum). A one-sided
@@ -32,7 +37,10 @@ def onnx_dft(x: torch.Tensor, length: int | None, axis: int, inverse: bool, ones
 def onnx_stft(
     signal: torch.Tensor, step: int, window: torch.Tensor | None, length: int | None, onesided: bool
 ) -> torch.Tensor:
-    """ONNX STFT: the DFT of each frame of `length` samples (the window's, else the signal's), `step` apart, times the window.
+    """ONNX STFT: the DFT of each frame, times the window.
+
+    The frames are of `length` samples (the window's, else the signal's), `step`
+    apart.
 
     `signal` is batch x samples x 1 (real) or 2 (complex); the result is batch x
     frames x frequencies x 2.

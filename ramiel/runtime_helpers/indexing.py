@@ -36,7 +36,10 @@ def onnx_pad(
     value: float = 0.0,
     axes: list[int] | tuple[int, ...] | None = None,
 ) -> torch.Tensor:
-    """ONNX Pad in any mode ('constant', 'reflect', 'edge', 'wrap') on any axes, negative pads cropping."""
+    """ONNX Pad in any mode ('constant', 'reflect', 'edge', 'wrap') on any axes.
+
+    Negative pads crop.
+    """
     widths = pad_widths(pads, x.dim(), axes)
     if mode == "constant":
         return F.pad(x, torch_pad_arg(widths), value=value)
@@ -59,7 +62,9 @@ def onnx_pad(
     return x
 
 
-def onnx_scatter_nd(data: torch.Tensor, indices: torch.Tensor, updates: torch.Tensor, reduce: str) -> torch.Tensor:
+def onnx_scatter_nd(
+    data: torch.Tensor, indices: torch.Tensor, updates: torch.Tensor, reduce: str
+) -> torch.Tensor:
     """ONNX ScatterND reducing by torch's `reduce` ('prod', 'amax' or 'amin').
 
     Each index tuple becomes the flat position of the slice it names, so one
@@ -75,7 +80,9 @@ def onnx_scatter_nd(data: torch.Tensor, indices: torch.Tensor, updates: torch.Te
     return rows.scatter_reduce(0, index, sources, reduce).reshape(data.shape)
 
 
-def onnx_one_hot(indices: torch.Tensor, values: torch.Tensor, depth: int, axis: int) -> torch.Tensor:
+def onnx_one_hot(
+    indices: torch.Tensor, values: torch.Tensor, depth: int, axis: int
+) -> torch.Tensor:
     """ONNX OneHot: `values[1]` where the new `axis` meets an index, `values[0]` elsewhere.
 
     Indices are truncated to integers, negative ones count from the end and
@@ -88,8 +95,13 @@ def onnx_one_hot(indices: torch.Tensor, values: torch.Tensor, depth: int, axis: 
     return torch.where(index == torch.arange(depth).reshape(view), values[1], values[0])
 
 
-def onnx_reverse_sequence(x: torch.Tensor, lengths: torch.Tensor, time_axis: int, batch_axis: int) -> torch.Tensor:
-    """ONNX ReverseSequence: along `time_axis`, the first `lengths[b]` elements of batch entry `b` reversed."""
+def onnx_reverse_sequence(
+    x: torch.Tensor, lengths: torch.Tensor, time_axis: int, batch_axis: int
+) -> torch.Tensor:
+    """ONNX ReverseSequence along `time_axis`.
+
+    The first `lengths[b]` elements of batch entry `b` are reversed.
+    """
     steps = torch.arange(x.shape[time_axis]).unsqueeze(1)
     lengths = lengths.unsqueeze(0)
     index = torch.where(steps < lengths, lengths - 1 - steps, steps)
@@ -117,7 +129,10 @@ def onnx_col2im(
     for size in block:
         positions *= size
     padded = [size + pads[axis] + pads[axis + rank] for axis, size in enumerate(image)]
-    counts = [(padded[axis] - dilations[axis] * (block[axis] - 1) - 1) // strides[axis] + 1 for axis in range(rank)]
+    counts = [
+        (padded[axis] - dilations[axis] * (block[axis] - 1) - 1) // strides[axis] + 1
+        for axis in range(rank)
+    ]
     columns = x.reshape(x.shape[0], x.shape[1] // positions, positions, *counts)
     result = x.new_zeros(columns.shape[0], columns.shape[1], *padded)
     everything = (slice(None), slice(None))
@@ -129,22 +144,35 @@ def onnx_col2im(
             rest //= size
         window = tuple(
             slice(offset * dilation, offset * dilation + stride * (count - 1) + 1, stride)
-            for offset, dilation, stride, count in zip(offsets, dilations, strides, counts, strict=True)
+            for offset, dilation, stride, count in zip(
+                offsets, dilations, strides, counts, strict=True
+            )
         )
         result[(*everything, *window)] += columns[:, :, position]
-    return result[(*everything, *(slice(pads[axis], pads[axis] + image[axis]) for axis in range(rank)))]
+    return result[
+        (*everything, *(slice(pads[axis], pads[axis] + image[axis]) for axis in range(rank)))
+    ]
 
 
 def tensor_scatter(
-    cache: torch.Tensor, update: torch.Tensor, write_indices: torch.Tensor | None, axis: int, circular: bool
+    cache: torch.Tensor,
+    update: torch.Tensor,
+    write_indices: torch.Tensor | None,
+    axis: int,
+    circular: bool,
 ) -> torch.Tensor:
-    """ONNX TensorScatter: a copy of `cache` with update step s of batch entry b at position write_indices[b] + s along `axis`.
+    """ONNX TensorScatter: a copy of `cache` with the updates written along `axis`.
 
-    In circular mode the position wraps around the cache's length.
+    Update step s of batch entry b goes to position write_indices[b] + s. In
+    circular mode the position wraps around the cache's length.
     """
     view = [1] * cache.dim()
     view[0] = cache.shape[0]
-    start = torch.zeros(view, dtype=torch.int64) if write_indices is None else write_indices.reshape(view)
+    start = (
+        torch.zeros(view, dtype=torch.int64)
+        if write_indices is None
+        else write_indices.reshape(view)
+    )
     view = [1] * cache.dim()
     view[axis] = update.shape[axis]
     index = start + torch.arange(update.shape[axis]).reshape(view)

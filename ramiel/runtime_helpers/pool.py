@@ -28,7 +28,9 @@ def window_sums(
         widths.append((begin, span - size - begin))
     convolution = (F.conv1d, F.conv2d, F.conv3d)[len(kernel_shape) - 1]
     ones = torch.ones((x.shape[1], 1, *kernel_shape), dtype=x.dtype, device=x.device)
-    return convolution(F.pad(x, torch_pad_arg(widths)), ones, stride=strides, dilation=dilations, groups=x.shape[1])
+    return convolution(
+        F.pad(x, torch_pad_arg(widths)), ones, stride=strides, dilation=dilations, groups=x.shape[1]
+    )
 
 
 def onnx_avg_pool(
@@ -40,7 +42,9 @@ def onnx_avg_pool(
     out_sizes: tuple[int, ...],
     count_include_pad: bool,
 ) -> torch.Tensor:
-    """ONNX AveragePool as window sums over element counts (dilated windows, or pads that must not count).
+    """ONNX AveragePool as window sums over element counts.
+
+    This serves dilated windows, or pads that must not count.
 
     The counted elements are those of `x`, with `pads` (begins, then ends) when
     `count_include_pad`; a ceil-mode window's overhang past the pads never counts.
@@ -49,7 +53,10 @@ def onnx_avg_pool(
     begins = pads[:rank]
     total = window_sums(x, kernel_shape, strides, dilations, begins, out_sizes)
     if count_include_pad:
-        padded = [size + begin + end for size, begin, end in zip(x.shape[2:], begins, pads[rank:], strict=True)]
+        padded = [
+            size + begin + end
+            for size, begin, end in zip(x.shape[2:], begins, pads[rank:], strict=True)
+        ]
         ones, begins = torch.ones((1, 1, *padded), dtype=x.dtype, device=x.device), (0,) * rank
     else:
         ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
@@ -63,7 +70,9 @@ def flat_pool_indices(
     out_sizes: tuple[int, ...],
     storage_order: int,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """A torch max pooling's values and indices as ONNX MaxPool's: cropped to `out_sizes`, indices flat over the whole input.
+    """A torch max pooling's values and indices as ONNX MaxPool's.
+
+    Both are cropped to `out_sizes`, and the indices are flat over the whole input.
 
     torch pooled the input of spatial `sizes` padded by `pads` (begins, then
     ends) and indexes each channel of that. ONNX counts from the input's first
@@ -73,7 +82,9 @@ def flat_pool_indices(
     crop = (slice(None), slice(None), *(slice(0, count) for count in out_sizes))
     y, index = y[crop], index[crop]
     rank = len(sizes)
-    padded = [size + begin + end for size, begin, end in zip(sizes, pads[:rank], pads[rank:], strict=True)]
+    padded = [
+        size + begin + end for size, begin, end in zip(sizes, pads[:rank], pads[rank:], strict=True)
+    ]
     coordinates = []
     for size, begin in zip(reversed(padded), reversed(pads[:rank]), strict=True):
         coordinates.insert(0, index % size - begin)
@@ -86,9 +97,16 @@ def flat_pool_indices(
     return y, flat + channels * torch.Size(sizes).numel()
 
 
-def max_unpool(x: torch.Tensor, indices: torch.Tensor, unpooled: tuple[int, ...], shape: tuple[int, ...]) -> torch.Tensor:
-    """ONNX MaxUnpool: `x` scattered at its flat `indices` into zeros of the `unpooled` shape, then zero-padded at the end to `shape`."""
-    y = torch.zeros(torch.Size(unpooled).numel(), dtype=x.dtype).index_put_((indices.reshape(-1),), x.reshape(-1))
+def max_unpool(
+    x: torch.Tensor, indices: torch.Tensor, unpooled: tuple[int, ...], shape: tuple[int, ...]
+) -> torch.Tensor:
+    """ONNX MaxUnpool: `x` scattered at its flat `indices` into zeros of the `unpooled` shape.
+
+    The result is then zero-padded at the end to `shape`.
+    """
+    y = torch.zeros(torch.Size(unpooled).numel(), dtype=x.dtype).index_put_(
+        (indices.reshape(-1),), x.reshape(-1)
+    )
     widths = [(0, size - inner) for size, inner in zip(shape, unpooled, strict=True)]
     return F.pad(y.reshape(unpooled), torch_pad_arg(widths))
 
@@ -134,18 +152,27 @@ def roi_align(
             for j in (0, 1)
         ]
         stacked = torch.stack(corners)
-        bins = (stacked.sum(0) if mode == "avg" else stacked.amax(0)).reshape(-1, out_h, grid_h, out_w, grid_w)
+        bins = (stacked.sum(0) if mode == "avg" else stacked.amax(0)).reshape(
+            -1, out_h, grid_h, out_w, grid_w
+        )
         result = bins.mean((2, 4)) if mode == "avg" else bins.amax((2, 4))
         pooled.append(result.to(x.dtype))
-    return torch.stack(pooled) if pooled else torch.zeros((0, x.shape[1], out_h, out_w), dtype=x.dtype)
+    return (
+        torch.stack(pooled) if pooled else torch.zeros((0, x.shape[1], out_h, out_w), dtype=x.dtype)
+    )
 
 
 def roi_align_samples(
     start: float, bin_size: float, bins: int, grid: int, size: int
 ) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
-    """RoiAlign's samples along one axis: the low and high pixel of each, and their bilinear weights (zero outside)."""
+    """RoiAlign's samples along one axis: the low and high pixel of each, and their weights.
+
+    The weights are bilinear (zero outside).
+    """
     steps = torch.arange(bins, dtype=torch.float64).reshape(-1, 1) * bin_size
-    position = (start + steps + (torch.arange(grid, dtype=torch.float64) + 0.5) * bin_size / grid).reshape(-1)
+    position = (
+        start + steps + (torch.arange(grid, dtype=torch.float64) + 0.5) * bin_size / grid
+    ).reshape(-1)
     inside = (position >= -1.0) & (position <= size)
     position = position.clamp(min=0)
     low = position.long()

@@ -4,7 +4,9 @@ import torch
 
 
 def dynamic_quantize_linear(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """ONNX DynamicQuantizeLinear: `x` quantized to uint8 over its range widened to hold 0, with that scale and zero point.
+    """ONNX DynamicQuantizeLinear: `x` quantized to uint8, with the scale and zero point.
+
+    The range quantized over is `x`'s, widened to hold 0.
 
     As onnxruntime computes it, in float32: the scale is (max - min) / 255, or 1
     when the range is empty (an all-zero `x`); the zero point is -min / scale

@@ -20,7 +20,9 @@ def torch_recurrent(
     direction: str = "forward",
     layout: int = 0,
 ) -> tuple[torch.Tensor, ...]:
-    """ONNX LSTM, GRU (linear_before_reset) or RNN by torch's fused kernel `function` ('lstm', 'gru', 'rnn_tanh', 'rnn_relu').
+    """ONNX LSTM, GRU (linear_before_reset) or RNN by torch's fused kernel `function`.
+
+    `function` is 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'.
 
     The gates of W, R and B are reordered from ONNX's order (LSTM iofc, GRU zrh)
     into torch's (ifco, rzh), and a reverse pass is a forward pass over the
@@ -46,7 +48,9 @@ def torch_recurrent(
     if direction == "reverse":
         x = x.flip(time)
     hx = (states[0], states[1]) if function == "lstm" else states[0]
-    y, *final = getattr(torch, function)(x, hx, params, b is not None, 1, 0.0, False, directions == 2, layout == 1)
+    y, *final = getattr(torch, function)(
+        x, hx, params, b is not None, 1, 0.0, False, directions == 2, layout == 1
+    )
     y = y.unflatten(2, (directions, hidden))
     if direction == "reverse":
         y = y.flip(time)
@@ -82,7 +86,9 @@ def recurrent_activation(x: torch.Tensor, name: str, alpha: float, beta: float) 
     raise ValueError(f"unknown activation {name!r}")
 
 
-def recurrent_gate(x: torch.Tensor, activation: tuple[str, float, float], clip: float | None) -> torch.Tensor:
+def recurrent_gate(
+    x: torch.Tensor, activation: tuple[str, float, float], clip: float | None
+) -> torch.Tensor:
     """A gate's activation of its input `x`, which `clip` bounds first."""
     if clip is not None:
         x = x.clamp(-clip, clip)
@@ -99,7 +105,10 @@ def lstm_step(
     clip: float | None,
     input_forget: bool,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """One LSTM step: the new hidden and cell states from `gates` (X W^T + Wb + Rb, iofc) and the states before."""
+    """One LSTM step: the new hidden and cell states from `gates` and the states before.
+
+    `gates` is X W^T + Wb + Rb, in iofc order.
+    """
     f, g, h_activation = activations
     i, o, forget, cell = (gates + h @ r.T).chunk(4, -1)
     p_i, p_o, p_f = p.chunk(3)
@@ -120,7 +129,10 @@ def gru_step(
     clip: float | None,
     linear_before_reset: bool,
 ) -> torch.Tensor:
-    """One GRU step: the new hidden state from `gates` (X W^T + Wb + Rb, zrh; Rbh left out with linear_before_reset)."""
+    """One GRU step: the new hidden state from `gates`.
+
+    `gates` is X W^T + Wb + Rb, in zrh order; Rbh is left out with linear_before_reset.
+    """
     f, g = activations
     hidden = h.shape[-1]
     zr = gates[:, : 2 * hidden] + h @ r[: 2 * hidden].T
@@ -194,7 +206,10 @@ def onnx_recurrent(
             if cell == "LSTM":
                 new_h, new_c = lstm_step(projected[t], h, c, r[d], p[d], acts, clip, input_forget)
             elif cell == "GRU":
-                new_h, new_c = gru_step(projected[t], h, r[d], rb_h, acts, clip, linear_before_reset), c
+                new_h, new_c = (
+                    gru_step(projected[t], h, r[d], rb_h, acts, clip, linear_before_reset),
+                    c,
+                )
             else:
                 new_h, new_c = recurrent_gate(projected[t] + h @ r[d].T, acts[0], clip), c
             if lengths is not None:

@@ -14,8 +14,12 @@ def prod_over(x: torch.Tensor, dims: list[int], keepdim: bool) -> torch.Tensor:
     return x
 
 
-def onnx_cumulative(x: torch.Tensor, axis: int, exclusive: bool, reverse: bool, product: bool) -> torch.Tensor:
-    """ONNX CumSum (CumProd when `product`): `reverse` runs from the end, `exclusive` leaves each element out of its own total.
+def onnx_cumulative(
+    x: torch.Tensor, axis: int, exclusive: bool, reverse: bool, product: bool
+) -> torch.Tensor:
+    """ONNX CumSum (CumProd when `product`).
+
+    `reverse` runs from the end, `exclusive` leaves each element out of its own total.
 
     The exclusive total is the inclusive one of the input shifted by one along
     the axis, the identity (zero or one) in front, so it combines the same
@@ -26,12 +30,16 @@ def onnx_cumulative(x: torch.Tensor, axis: int, exclusive: bool, reverse: bool, 
         x = x.flip(axis)
     if exclusive:
         size = x.shape[axis]
-        x = F.pad(x, (0, 0) * (x.dim() - 1 - axis) + (1, 0), value=1 if product else 0).narrow(axis, 0, size)
+        x = F.pad(x, (0, 0) * (x.dim() - 1 - axis) + (1, 0), value=1 if product else 0).narrow(
+            axis, 0, size
+        )
     total = (torch.cumprod if product else torch.cumsum)(x, axis, dtype=x.dtype)
     return total.flip(axis) if reverse else total
 
 
-def onnx_top_k(x: torch.Tensor, k: int, axis: int, largest: bool) -> tuple[torch.Tensor, torch.Tensor]:
+def onnx_top_k(
+    x: torch.Tensor, k: int, axis: int, largest: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
     """ONNX TopK, sorted: of equal values the one with the lower index comes first.
 
     A stable sort keeps equal values in index order; `torch.topk` orders them
@@ -41,8 +49,13 @@ def onnx_top_k(x: torch.Tensor, k: int, axis: int, largest: bool) -> tuple[torch
     return values.narrow(axis, 0, k), indices.narrow(axis, 0, k)
 
 
-def unsigned_top_k(x: torch.Tensor, k: int, axis: int, largest: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """ONNX TopK of a uint16, uint32 or uint64 tensor, which torch does not sort: `onnx_top_k` of int64 values ordered alike."""
+def unsigned_top_k(
+    x: torch.Tensor, k: int, axis: int, largest: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """ONNX TopK of a uint16, uint32 or uint64 tensor, which torch does not sort.
+
+    It is `onnx_top_k` of int64 values ordered alike.
+    """
     if x.dtype == torch.uint64:
         values, indices = onnx_top_k(uint64_ordered(x), k, axis, largest)
         return uint64_unordered(values), indices
@@ -59,5 +72,7 @@ def softmax_cross_entropy(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """ONNX SoftmaxCrossEntropyLoss with its second output: the loss and the log-probabilities."""
     log_prob = F.log_softmax(scores, 1)
-    loss = F.nll_loss(log_prob, labels.long(), weight, ignore_index=ignore_index, reduction=reduction)
+    loss = F.nll_loss(
+        log_prob, labels.long(), weight, ignore_index=ignore_index, reduction=reduction
+    )
     return loss, log_prob

@@ -13,7 +13,9 @@ def resize_coordinates(
     roi_end: float = 1.0,
     length: float | None = None,
 ) -> torch.Tensor:
-    """Source coordinate of each output position along one axis for ONNX Resize, in float32 arithmetic.
+    """Source coordinate of each output position along one axis for ONNX Resize.
+
+    The arithmetic is in float32.
 
     `length` is the target length that 'align_corners' and 'tf_crop_and_resize'
     divide by: fractional, in_size * scale, when resizing by scales (ONNX's
@@ -69,7 +71,9 @@ def resize_taps(
     exclude_outside: bool,
     antialias: bool,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The input positions each output position of a linear or cubic ONNX Resize reads along one axis, and their weights.
+    """The input positions each output position reads along one axis, and their weights.
+
+    This is for a linear or cubic ONNX Resize.
 
     The filter (a triangle, or Keys' cubic with `cubic_coeff_a`) is stretched
     by 1 / scale when `antialias` downscales. Taps outside the input read its
@@ -114,8 +118,12 @@ def resize_axis(
     size = x.shape[axis]
     if mode == "nearest":
         return x.index_select(axis, nearest_indices(coordinates, size, nearest_mode))
-    taps, weights = resize_taps(coordinates, size, scale, mode, cubic_coeff_a, exclude_outside, antialias)
-    picked = x.index_select(axis, taps.reshape(-1)).reshape(*x.shape[:axis], *taps.shape, *x.shape[axis + 1 :])
+    taps, weights = resize_taps(
+        coordinates, size, scale, mode, cubic_coeff_a, exclude_outside, antialias
+    )
+    picked = x.index_select(axis, taps.reshape(-1)).reshape(
+        *x.shape[:axis], *taps.shape, *x.shape[axis + 1 :]
+    )
     view = [1] * axis + list(taps.shape) + [1] * (x.dim() - axis - 1)
     return (picked * weights.to(x.dtype).reshape(view)).sum(axis + 1)
 
@@ -127,7 +135,9 @@ def resize_scales(
     sizes: list[int] | None,
     policy: str,
 ) -> tuple[float, ...]:
-    """The full-rank scales ONNX Resize uses, in float32: the given `scales` of `axes`, or from `sizes`.
+    """The full-rank scales ONNX Resize uses, in float32.
+
+    They are the given `scales` of `axes`, or come from `sizes`.
 
     Sizes give each axis its own scale with the 'stretch' policy, else the
     smallest ('not_larger') or largest ('not_smaller') of them for all `axes`.
@@ -137,7 +147,10 @@ def resize_scales(
         for axis, scale in zip(axes, scales or (), strict=True):
             full[axis] = float(torch.tensor(scale, dtype=torch.float32))
         return tuple(full)
-    ratios = [float(torch.tensor(size, dtype=torch.float32) / shape[axis]) if shape[axis] else 1.0 for axis, size in zip(axes, sizes, strict=True)]
+    ratios = [
+        float(torch.tensor(size, dtype=torch.float32) / shape[axis]) if shape[axis] else 1.0
+        for axis, size in zip(axes, sizes, strict=True)
+    ]
     if policy != "stretch":
         ratios = [(min if policy == "not_larger" else max)(ratios)] * len(axes)
     for axis, ratio in zip(axes, ratios, strict=True):
@@ -146,7 +159,10 @@ def resize_scales(
 
 
 def resize_roi(roi: list[float], rank: int, axes: tuple[int, ...]) -> tuple[float, ...]:
-    """The full-rank region of interest (starts, then ends) of a 'tf_crop_and_resize' Resize given for `axes`."""
+    """The full-rank region of interest (starts, then ends) of a 'tf_crop_and_resize' Resize.
+
+    `roi` gives it for `axes`.
+    """
     full = [0.0] * rank + [1.0] * rank
     for position, axis in enumerate(axes):
         full[axis] = roi[position]
@@ -188,7 +204,15 @@ def onnx_resize(
             x.shape[axis], sizes[axis], scales[axis], coordinate_mode, roi_start, roi_end, length
         )
         resized = resize_axis(
-            x, axis, coordinates, scales[axis], mode, nearest_mode, cubic_coeff_a, exclude_outside, antialias
+            x,
+            axis,
+            coordinates,
+            scales[axis],
+            mode,
+            nearest_mode,
+            cubic_coeff_a,
+            exclude_outside,
+            antialias,
         )
         if coordinate_mode == "tf_crop_and_resize":
             outside = (coordinates < 0) | (coordinates > x.shape[axis] - 1)
@@ -199,7 +223,9 @@ def onnx_resize(
     return x
 
 
-def sample_nearest(x: torch.Tensor, grid: torch.Tensor, padding_mode: str, align_corners: bool) -> torch.Tensor:
+def sample_nearest(
+    x: torch.Tensor, grid: torch.Tensor, padding_mode: str, align_corners: bool
+) -> torch.Tensor:
     """ONNX GridSample in nearest mode of data of any element type, exactly.
 
     `F.grid_sample` samples only floats, so it samples an image of pixel numbers
@@ -209,7 +235,13 @@ def sample_nearest(x: torch.Tensor, grid: torch.Tensor, padding_mode: str, align
     count = torch.Size(sizes).numel()
     dtype = torch.promote_types(grid.dtype, torch.float32)
     numbers = torch.arange(1, count + 1, dtype=dtype).reshape(1, 1, *sizes).expand(batch, 1, *sizes)
-    picked = F.grid_sample(numbers, grid.to(dtype), mode="nearest", padding_mode=padding_mode, align_corners=align_corners)
+    picked = F.grid_sample(
+        numbers,
+        grid.to(dtype),
+        mode="nearest",
+        padding_mode=padding_mode,
+        align_corners=align_corners,
+    )
     picked = picked.long().reshape(batch, -1)
     # Pixel numbers across the batch, as rows of (pixel, channels).
     rows = (picked - 1).clamp(min=0) + torch.arange(batch).reshape(-1, 1) * count

@@ -11,7 +11,9 @@ def mel_weight_matrix(
     upper_edge_hertz: torch.Tensor,
     dtype: torch.dtype,
 ) -> torch.Tensor:
-    """ONNX MelWeightMatrix: one triangular filter per mel bin (a column) over the dft_length // 2 + 1 DFT bins.
+    """ONNX MelWeightMatrix: one triangular filter per mel bin (a column) over the DFT bins.
+
+    There are dft_length // 2 + 1 DFT bins.
 
     The types follow ONNX's reference, which onnxruntime agrees with: the edges'
     mels in the edges' type, then float64; the DFT bins of the filters' corners
@@ -24,7 +26,10 @@ def mel_weight_matrix(
         for edge in (lower_edge_hertz, upper_edge_hertz)
     )
     # num_mel_bins + 2 corners split the mel range in as many steps, as ONNX's reference splits it.
-    mels = torch.arange(num_mel_bins + 2, dtype=torch.float64) * ((high - low) / (num_mel_bins + 2)) + low
+    mels = (
+        torch.arange(num_mel_bins + 2, dtype=torch.float64) * ((high - low) / (num_mel_bins + 2))
+        + low
+    )
     hertz = 700 * torch.expm1(mels / 2595 * ln10)
     corners = torch.div((dft_length + 1) * hertz, sample_rate, rounding_mode="floor").long()
     left, center, right = corners[:-2], corners[1:-1], corners[2:]

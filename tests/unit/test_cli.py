@@ -44,6 +44,27 @@ def test_compile_writes_the_model_and_a_summary(
     assert err == ""
 
 
+def test_compile_prints_the_op_counts_when_asked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path
+) -> None:
+    status, out, err = _ramiel(capsys, "compile", model_file, "-o", tmp_path / "out", "--workers", "1", "--op-counts")
+    assert status == 0, err
+    table = out.split("compile time:")[1].splitlines()[1:]
+    # The diamond: Relu, two Convs, Sigmoid, Add, Split, Mul, Tanh; the lowering fuses nothing away.
+    assert table == [
+        "  op           before  after",
+        "  dfg.add           1      1",
+        "  dfg.conv          2      2",
+        "  dfg.mul           1      1",
+        "  dfg.relu          1      1",
+        "  dfg.sigmoid       1      1",
+        "  dfg.split         1      1",
+        "  dfg.tanh          1      1",
+        "  total             8      8",
+    ]
+    assert "op " not in _ramiel(capsys, "compile", model_file, "-o", tmp_path / "again", "--workers", "1")[1]
+
+
 def test_compile_overwrites_only_generated_files(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path
 ) -> None:

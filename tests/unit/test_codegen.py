@@ -26,8 +26,15 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, i64
 
 from ramiel import api
-from ramiel.codegen import MARKER
-from ramiel.codegen.escape import PYTHON_NAMES, Namer, comment, identifier, literal
+from ramiel.codegen import MARKER, MODEL_ATTRIBUTES
+from ramiel.codegen.escape import (
+    PYTHON_NAMES,
+    Namer,
+    comment,
+    identifier,
+    literal,
+    module_name,
+)
 from ramiel.codegen.printer import print_to_string
 from ramiel.codegen.weights import write_weights
 from ramiel.dialects.dfg import DfgOp
@@ -51,7 +58,7 @@ HOSTILE = (
     "F",
     "w",
     "call",
-    "_check_inputs",
+    "_bind_inputs",
     "Model",
     "ünïcödé名前",
     "0starts_with_digit",
@@ -201,8 +208,9 @@ def test_three_streams_share_one_sent_value(tmp_path: Path) -> None:
     )
     path = compile_streams(model, tmp_path, lambda p, op: [0, 1, 2, 0][p])
     source = path.read_text()
-    assert source.count("call.send(0, r)") == 1
-    assert source.count("r = call.recv(0)") == 2
+    assert "_slot_r = 0" in source
+    assert source.count("call.send(_slot_r, r)") == 1
+    assert source.count("r = call.recv(_slot_r)") == 2
     _check_against_onnxruntime(model, path)
 
 
@@ -212,7 +220,7 @@ def test_splat_weights_are_saved_as_one_element(tmp_path: Path) -> None:
     path = compile_streams(model, tmp_path, None)
     saved = torch.load(tmp_path / "m.weights.pt", weights_only=True)
     assert saved["big"].numel() == 1
-    assert "_SPLATS: dict[str, tuple[int, ...]] = {'big': (64, 64)}" in path.read_text()
+    assert '_SPLATS: dict[str, tuple[int, ...]] = {"big": (64, 64)}' in path.read_text()
     _check_against_onnxruntime(model, path)
 
 
@@ -264,6 +272,35 @@ def test_literals_and_comments_are_escaped(text: str) -> None:
     assert "\r" not in note
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("googlenet-dynamo-opset18", "googlenet_dynamo_opset18"), ("class", "class_"), ("json", "json_"),
+     ("torch", "torch_"), ("2nets", "v2nets"), ("resnet", "resnet")],
+)  # fmt: skip
+def test_module_names_are_importable_and_shadow_nothing(name: str, expected: str) -> None:
+    assert module_name(name) == expected
+
+
+def test_a_compiled_file_is_importable_whatever_the_onnx_file_is_called(tmp_path: Path) -> None:
+    onnx.save(diamond_model(), tmp_path / "diamond-opset18.onnx")
+    compiled = api.compile(tmp_path / "diamond-opset18.onnx", workers=1, out_dir=tmp_path / "out")
+    assert compiled.path.name == "diamond_opset18.py"
+    assert compiled.weights.name == "diamond_opset18.weights.pt"
+    assert "# Model: diamond-opset18" in compiled.source
+    found = subprocess.run(
+        [sys.executable, "-c", "import diamond_opset18; print(diamond_opset18.Model().extra_repr())"],
+        cwd=compiled.path.parent, capture_output=True, text=True,
+    )  # fmt: skip
+    assert found.returncode == 0, found.stderr
+    assert "streams=1" in found.stdout
+
+
+def test_comments_hold_no_formatter_pragma() -> None:
+    assert comment("fmt: off") == "fmt\\x3a off"
+    assert comment("x  # fmt:skip") == "x  # fmt\\x3askip"
+    assert comment("yapf: disable") == "yapf\\x3a disable"
+
+
 def test_hostile_names_compile_and_run_harmlessly(tmp_path: Path) -> None:
     def hostile(name: str) -> str:
         return f"{name}: __import__('os').system('touch {tmp_path / 'pwned'}')\n\"\"\"'; import os #"
@@ -302,6 +339,21 @@ def _assert_ruff_clean(path: Path) -> None:
 def test_generated_code_passes_ruff(tmp_path: Path, streams: Callable[[int, DfgOp], int] | None) -> None:
     path = compile_streams(diamond_model(), tmp_path, streams)
     _assert_ruff_clean(path)
+
+
+@pytest.mark.parametrize("streams", [None, alternate], ids=["serial", "parallel"])
+def test_generated_code_is_as_ruff_format_leaves_it(tmp_path: Path, streams: Callable[[int, DfgOp], int] | None) -> None:
+    plain = compile_streams(diamond_model(), tmp_path / "plain", streams)
+    hostile = compile_streams(diamond_model(lambda n: f"{n} # fmt: off\n{'x' * 120}"), tmp_path / "hostile", streams)
+    for path in (plain, hostile):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", "format", "--isolated", "--line-length", "100", "--check", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    long = [line for line in plain.read_text().splitlines() if len(line) > 100]
+    assert long == []
 
 
 def test_generated_code_imports_only_torch_and_the_standard_library(tmp_path: Path) -> None:
@@ -350,6 +402,71 @@ def test_wrong_inputs_are_refused_by_name(tmp_path: Path, streams: Callable[[int
         assert len(m(x, y)) == 3
 
 
+@pytest.mark.parametrize("streams", [None, alternate], ids=["serial", "parallel"])
+def test_inputs_can_be_given_by_name(tmp_path: Path, streams: Callable[[int, DfgOp], int] | None) -> None:
+    model = diamond_model()
+    x, y = _feed(model)
+    with _load(compile_streams(model, tmp_path, streams)) as m:
+        expected = m(x, y)
+        for outputs in (m(x=x, y=y), m(y=y, x=x), m(x, y=y)):
+            assert all(torch.equal(a, b) for a, b in zip(outputs, expected, strict=True))
+        with pytest.raises(TypeError, match="the model has no input 'z'"):
+            m(x, z=y)
+        with pytest.raises(TypeError, match="'x' is given both by position and by name"):
+            m(x, x=x)
+
+
+def _scaled(model: onnx.ModelProto, factor: float) -> onnx.ModelProto:
+    scaled = onnx.ModelProto()
+    scaled.CopyFrom(model)
+    for tensor in scaled.graph.initializer:
+        tensor.CopyFrom(onnx.numpy_helper.from_array(onnx.numpy_helper.to_array(tensor) * factor, tensor.name))
+    return scaled
+
+
+@pytest.mark.parametrize("streams", [None, alternate], ids=["serial", "parallel"])
+def test_the_state_dict_holds_the_onnx_weights_and_loads_others(
+    tmp_path: Path, streams: Callable[[int, DfgOp], int] | None
+) -> None:
+    model = diamond_model()
+    path = compile_streams(model, tmp_path / "one", streams)
+    assert "prepack_conv2d(" in path.read_text()  # a buffer and what calls read differ
+    with _load(path) as m, _load(compile_streams(_scaled(model, 3.0), tmp_path / "three", streams)) as other:
+        state = m.state_dict()
+        assert set(state) == set(torch.load(tmp_path / "one" / "m.weights.pt", weights_only=True))
+        for tensor in model.graph.initializer:
+            assert np.array_equal(state[tensor.name].numpy(), onnx.numpy_helper.to_array(tensor)), tensor.name
+        feed = _feed(model)
+        before = m(*feed)
+        m.load_state_dict(other.state_dict())
+        after, expected = m(*feed), other(*feed)
+        assert all(torch.equal(a, b) for a, b in zip(after, expected, strict=True))
+        assert not torch.equal(after[0], before[0])
+
+
+def test_print_and_attributes_of_the_model(tmp_path: Path) -> None:
+    with _load(compile_streams(diamond_model(), tmp_path, alternate)) as m:
+        assert str(m) == "Model(inputs=[x: float32[1, 3, 6, 6], y: float32[1, 2, 6, 6]], outputs=[p, q, d], streams=2)"
+        # Weights are buffers: none of them may take a name the Model already has.
+        assert {n for n in dir(m) if not n.startswith("_")} - set(m._buffers) <= MODEL_ATTRIBUTES
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+def test_torch_jit_script_is_refused_with_a_reason(tmp_path: Path) -> None:
+    with _load(compile_streams(diamond_model(), tmp_path, None)) as m, pytest.raises(TypeError, match=r"torch\.compile"):
+        torch.jit.script(m)
+
+
+def test_the_process_wide_malloc_setting_can_be_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cls = api.load_model_class(compile_streams(diamond_model(), tmp_path, None))
+    calls: list[None] = []
+    monkeypatch.setitem(cls.__init__.__globals__, "_keep_freed_memory", lambda: calls.append(None))
+    cls(keep_freed_memory=False)
+    assert calls == []
+    cls()
+    assert calls == [None]
+
+
 def _division_model() -> onnx.ModelProto:
     """Stream 1 divides integers by a run-time input: a zero divisor fails there."""
     i64 = TensorProto.INT64
@@ -367,7 +484,7 @@ def _division_model() -> onnx.ModelProto:
 
 def test_an_error_in_a_stream_reaches_the_caller_and_the_model_stays_usable(tmp_path: Path) -> None:
     path = compile_streams(_division_model(), tmp_path, lambda p, op: [0, 1, 0, 0][p])
-    assert "q = call.recv(1)" in path.read_text()
+    assert "q = call.recv(_slot_q)" in path.read_text()
     a = torch.tensor([4, 6, 8])
     with _load(path) as m:
         with pytest.raises(RuntimeError, match="ZeroDivisionError"):

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from onnx import TensorProto, helper, numpy_helper
 
 from ramiel import api
-from ramiel.codegen.escape import comment
+from ramiel.codegen.escape import comment, module_name
 from ramiel.errors import RamielError
 from ramiel.numerics import assert_close
 from tests.harness.fuzz.broken import problem_with
@@ -252,7 +252,7 @@ def test_an_encoding_declared_by_a_file_name_changes_nothing(stem: str, in_tmp: 
     onnx.save(_relu_model(), model_path)
     result = run_command("ramiel", ["compile", str(model_path), "-o", "out", "--workers", "1"])
     assert (result.status, problem_with(result, ir_text=False)) == (0, None)
-    path = in_tmp / "out" / f"{stem}.py"
+    path = in_tmp / "out" / f"{module_name(stem)}.py"
     data = path.read_bytes()
     assert data.isascii()
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -379,7 +379,7 @@ def test_compile_writes_only_inside_its_folder(name: str, in_tmp: Path) -> None:
     assert all(Path(k).parts[0] == "out" for k in written), written
     assert all(after[k] == before[k] for k in before)
     assert sorted(p.name for p in (in_tmp / "out").iterdir()) == sorted(
-        f"{Path(name).stem}{suffix}" for suffix in (".py", ".weights.pt")
+        f"{module_name(Path(name).stem)}{suffix}" for suffix in (".py", ".weights.pt")
     )
 
 

@@ -212,10 +212,12 @@ def test_a_conv_graph_gets_every_fast_path_and_matches_onnxruntime(tmp_path: Pat
     model = _conv_graph()
     compiled = api.compile(model, out_dir=tmp_path, name="convs")
     source = compiled.source
-    assert "w['w0'] = prepack_conv2d(w['w0'], (1, 1), (1, 1), (1, 1), 1, (1, 3, 12, 12))" in source
+    assert 'w["w0"] = prepack_conv2d(w["w0"], (1, 1), (1, 1), (1, 1), 1, (1, 3, 12, 12))' in source
     assert "contiguous(memory_format=torch.channels_last)" in source
-    assert "activation='relu')  # Conv stem, Relu stem_relu" in source
-    assert "activation='hardtanh', scalars=(0.0, 0.5))  # Conv left, Clip left_clip" in source
+    # Comments that would make a line too long stand above their statement.
+    assert '# Conv stem, Relu stem_relu\n            r0 = conv2d(x_1, w["w0"], w["b0"], padding=(1, 1), activation="relu")' in source
+    assert '# Conv left, Clip left_clip\n            r1 = conv2d(' in source
+    assert 'activation="hardtanh", scalars=(0.0, 0.5)' in source
     assert ".add_(" in source
     feed = api.random_inputs(compiled.inputs, 0)
     report = api.compare(api.run(compiled.path, feed), api.onnxruntime_outputs(model, feed))
@@ -247,8 +249,8 @@ def test_fast_paths_are_passes_of_their_own(tmp_path: Path) -> None:
     )
     source = compiled.source
     assert "= prepack_conv2d(" not in source
-    assert "w['w1'] = w['w1'].contiguous(memory_format=torch.channels_last)" in source
-    assert "activation='hardtanh', scalars=(0.0, 0.5))  # Conv left, Clip left_clip" in source
+    assert 'w["w1"] = w["w1"].contiguous(memory_format=torch.channels_last)' in source
+    assert 'activation="hardtanh", scalars=(0.0, 0.5)' in source
     assert ".add_(" not in source
     feed = api.random_inputs(compiled.inputs, 0)
     report = api.compare(api.run(compiled.path, feed), api.onnxruntime_outputs(model, feed))

@@ -18,7 +18,8 @@ import torch
 from ramiel import runtime
 from ramiel.runtime import common, streams
 from ramiel.runtime.common import (
-    _check_inputs,
+    _bind_inputs,
+    _describe,
     _keep_freed_memory,
     _load_weights,
 )
@@ -476,17 +477,40 @@ def test_a_runtime_whose_owner_is_dropped_stops_its_threads() -> None:
         _check_diamond(rt)  # its threads are gone, so it cannot run: it must not hang
 
 
-def test_check_inputs_names_the_input() -> None:
+def test_bind_inputs_names_the_input() -> None:
     spec = (("data 0", (1, 3), torch.float32),)
-    _check_inputs((torch.zeros(1, 3),), spec)
+    x = torch.zeros(1, 3)
+    assert _bind_inputs((x,), {}, spec)[0] is x
     with pytest.raises(TypeError, match="takes 1 inputs"):
-        _check_inputs((), spec)
+        _bind_inputs((), {}, spec)
     with pytest.raises(TypeError, match=r"'data 0' must be a torch\.Tensor"):
-        _check_inputs(([0.0, 0.0, 0.0],), spec)
+        _bind_inputs(([0.0, 0.0, 0.0],), {}, spec)
     with pytest.raises(ValueError, match=r"'data 0' must have shape \[1, 3\], got \[3\]"):
-        _check_inputs((torch.zeros(3),), spec)
+        _bind_inputs((torch.zeros(3),), {}, spec)
     with pytest.raises(ValueError, match=r"'data 0' must have dtype torch\.float32"):
-        _check_inputs((torch.zeros(1, 3, dtype=torch.float64),), spec)
+        _bind_inputs((torch.zeros(1, 3, dtype=torch.float64),), {}, spec)
+
+
+def test_bind_inputs_takes_names_after_positions() -> None:
+    spec = (("a", (1,), torch.float32), ("b.1", (2,), torch.float32), ("c", (3,), torch.float32))
+    a, b, c = torch.zeros(1), torch.zeros(2), torch.zeros(3)
+    assert _bind_inputs((), {"c": c, "a": a, "b.1": b}, spec) == (a, b, c)
+    assert _bind_inputs((a,), {"c": c, "b.1": b}, spec) == (a, b, c)
+    with pytest.raises(TypeError, match=r"no input 'd'; its inputs are \['a', 'b.1', 'c'\]"):
+        _bind_inputs((a, b, c), {"d": c}, spec)
+    with pytest.raises(TypeError, match="'a' is given both by position and by name"):
+        _bind_inputs((a, b), {"a": a, "c": c}, spec)
+    with pytest.raises(TypeError, match=r"takes 3 inputs .* got 2"):
+        _bind_inputs((a,), {"c": c}, spec)
+    with pytest.raises(TypeError, match=r"takes 3 inputs .* got 4"):
+        _bind_inputs((a, b, c, c), {}, spec)
+    with pytest.raises(ValueError, match=r"'c' must have shape \[3\]"):
+        _bind_inputs((a, b), {"c": b}, spec)
+
+
+def test_describe_lists_inputs_outputs_and_streams() -> None:
+    spec = (("x", (1, 3), torch.float32), ("n", (), torch.int64))
+    assert _describe(spec, ("y", "z"), 2) == "inputs=[x: float32[1, 3], n: int64[]], outputs=[y, z], streams=2"
 
 
 def test_load_weights_expands_splats(tmp_path) -> None:
@@ -501,7 +525,7 @@ def test_pasted_source_runs_standalone() -> None:
     namespace: dict[str, object] = {}
     code = "\n".join(runtime.imports(parallel=True)) + "\n\n" + runtime.source(parallel=True)
     exec(compile(code, "<generated>", "exec"), namespace)
-    assert {"_check_inputs", "_load_weights", "_StreamRuntime", "_StreamCall"} <= set(namespace)
+    assert {"_bind_inputs", "_load_weights", "_StreamRuntime", "_StreamCall"} <= set(namespace)
     assert "import ramiel" not in code
     assert "from ramiel" not in code
     serial = runtime.source(parallel=False)
@@ -517,7 +541,7 @@ def test_another_stream_runtime_takes_this_ones_place_in_generated_code() -> Non
     exec(compile(swapped, "<generated>", "exec"), namespace)
     assert namespace["_BASELINE"] == Fraction(1, 2)
     assert "_StreamRuntime" not in namespace
-    assert "_check_inputs" in namespace  # the rest of the runtime stays
+    assert "_bind_inputs" in namespace  # the rest of the runtime stays
     with pytest.raises(ValueError, match="no line"):
         runtime.with_stream_runtime(code, "_BASELINE = 1\n")
     with pytest.raises(ValueError, match="not parallel code"):

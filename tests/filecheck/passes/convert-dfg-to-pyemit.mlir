@@ -119,15 +119,19 @@ func.func @main(%x: tensor<2x3xf32> {dfg.name = "x"}) -> (tensor<2xi64> {dfg.nam
 
 // -----
 
-// Weight names are valid, distinct identifiers, whatever the constants' names.
+// Weight names are valid, distinct identifiers, whatever the constants' names,
+// and no name of the generated Model's attributes (they become its buffers).
 
 // CHECK:      %class = pyemit.weight "class_" = dense<1.000000e+00> : tensor<4xf32>
 // CHECK-NEXT: %class_1 = pyemit.weight "class_1" = dense<2.000000e+00> : tensor<4xf32>
+// CHECK-NEXT: %forward = pyemit.weight "forward_" = dense<3.000000e+00> : tensor<4xf32>
 func.func @main(%x: tensor<4xf32> {dfg.name = "x"}) -> (tensor<4xf32> {dfg.name = "y"}) {
   %class = dfg.constant dense<1.0> : tensor<4xf32>
   %class_1 = dfg.constant dense<2.0> : tensor<4xf32>
+  %forward = dfg.constant dense<3.0> : tensor<4xf32>
   %a = dfg.mul %x, %class : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-  %y = dfg.mul %a, %class_1 : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %b = dfg.mul %a, %class_1 : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %y = dfg.mul %b, %forward : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   func.return %y : tensor<4xf32>
 }
 

@@ -75,6 +75,38 @@ pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline 
 
 // -----
 
+// The generated Model registers every weight as a buffer of its name: a name
+// that is no identifier, starts with '_' or is a torch.nn.Module attribute cannot be one.
+pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  %w = pyemit.weight "conv.w" = dense<1.0> : tensor<4xf32>
+  streams.stream 0 {
+    streams.output %w {index = 0}
+  }
+}
+// CHECK: weight name 'conv.w' cannot name a buffer of the generated Model
+
+// -----
+
+pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  %w = pyemit.weight "_weights" = dense<1.0> : tensor<4xf32>
+  streams.stream 0 {
+    streams.output %w {index = 0}
+  }
+}
+// CHECK: weight name '_weights' cannot name a buffer of the generated Model
+
+// -----
+
+pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  %w = pyemit.weight "state_dict" = dense<1.0> : tensor<4xf32>
+  streams.stream 0 {
+    streams.output %w {index = 0}
+  }
+}
+// CHECK: weight name 'state_dict' cannot name a buffer of the generated Model
+
+// -----
+
 pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
   %w = dfg.constant dense<1.0> : tensor<4xf32>
   streams.stream 0 {

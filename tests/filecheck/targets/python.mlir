@@ -6,7 +6,7 @@
 
 pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes {pipeline = "cleanup,convert-dfg-to-pyemit", predicted_speedup = 1.5 : f64, torch_version = "2.13.0"} {
   %b = pyemit.weight "b" = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
-  %half = pyemit.weight "half" = dense<0.5> : tensor<2x2xf32> {prepare = "{0}.contiguous()"}
+  %half = pyemit.weight "halves" = dense<0.5> : tensor<2x2xf32> {prepare = "{0}.contiguous()"}
   streams.stream 0 {
     %x = streams.input {index = 0} : tensor<1x4xf32>
     %r = pyemit.call "torch.relu({0})"(%x) {comment = "Relu relu/1"} : (tensor<1x4xf32>) -> tensor<1x4xf32>
@@ -51,26 +51,30 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-NEXT: import torch.nn.functional as F
 // CHECK:      def _keep_freed_memory() -> None:
 // CHECK:      def _intra_op_threads(count: int) -> Iterator[None]:
-// CHECK:      def _check_inputs(
+// CHECK:      def _bind_inputs(
 // CHECK:      def _load_weights(
 // CHECK:      class _StreamRuntime:
-// CHECK:      _INPUTS = (('x', (1, 4), torch.float32),)
-// CHECK-NEXT: _OUTPUTS = ('y', 'z')
+// CHECK:      _INPUTS = (("x", (1, 4), torch.float32),)
+// CHECK-NEXT: _OUTPUTS = ("y", "z")
 // CHECK-NEXT: _SPLATS: dict[str, tuple[int, ...]] = {}
+// CHECK-NEXT: # Hand-offs between streams: the slot of each value one stream sends to others.
+// CHECK-NEXT: _slot_r = 0
+// CHECK-NEXT: _slot_s = 1
 // CHECK-EMPTY:
 // CHECK-EMPTY:
 // CHECK-NEXT: class Model(torch.nn.Module):
-// CHECK:          def __init__(self, num_threads: int | None = None) -> None:
+// CHECK:          def __init__(self, num_threads: int | None = None, *, keep_freed_memory: bool = True) -> None:
 // CHECK-NEXT:         super().__init__()
-// CHECK-NEXT:         _keep_freed_memory()
+// CHECK-NEXT:         if keep_freed_memory:
+// CHECK-NEXT:             _keep_freed_memory()
 // CHECK-NEXT:         # Each stream's intra-op threads: by default, its share of the caller's.
 // CHECK-NEXT:         self._num_threads = num_threads or max(1, torch.get_num_threads() // 2)
-// CHECK-NEXT:         path = Path(__file__).with_suffix('.weights.pt')
-// CHECK-NEXT:         self._weights = _load_weights(str(path), _SPLATS)
-// CHECK-NEXT:         # Prepared once here rather than on every call, for the threads calls run on.
-// CHECK-NEXT:         w = self._weights
-// CHECK-NEXT:         with _intra_op_threads(self._num_threads):
-// CHECK-NEXT:             w['half'] = w['half'].contiguous()
+// CHECK-NEXT:         # The weights, in ONNX's layout, are the buffers of the state dict.
+// CHECK-NEXT:         path = Path(__file__).with_suffix(".weights.pt")
+// CHECK-NEXT:         for name, tensor in _load_weights(str(path), _SPLATS).items():
+// CHECK-NEXT:             self.register_buffer(name, tensor)
+// CHECK-NEXT:         self._prepare()
+// CHECK-NEXT:         self.register_load_state_dict_post_hook(Model._prepare)
 // CHECK-NEXT:         # The runtime's threads hold no reference to the model: dropping it stops them.
 // CHECK-NEXT:         self._runtime = _StreamRuntime(
 // CHECK-NEXT:             self,
@@ -80,27 +84,39 @@ pyemit.module "tiny" inputs("x" : tensor<1x4xf32>) outputs("y", "z") attributes 
 // CHECK-NEXT:             num_threads=self._num_threads,
 // CHECK-NEXT:         )
 // CHECK-EMPTY:
-// CHECK-NEXT:     def forward(self, *inputs: torch.Tensor) -> tuple[torch.Tensor, ...]:
-// CHECK-NEXT:         _check_inputs(inputs, _INPUTS)
+// CHECK-NEXT:     def _prepare(self, *_: object) -> None:
+// CHECK-NEXT:         """What calls read: the buffers, some prepared here once for the threads calls run on."""
+// CHECK-NEXT:         w = dict(self.named_buffers())
+// CHECK-NEXT:         with _intra_op_threads(self._num_threads):
+// CHECK-NEXT:             w["halves"] = w["halves"].contiguous()
+// CHECK-NEXT:         self._weights = w
+// CHECK-EMPTY:
+// CHECK-NEXT:     def forward(self, *inputs: torch.Tensor, **named: torch.Tensor) -> tuple[torch.Tensor, ...]:
+// CHECK-NEXT:         """Run the model on its inputs, given in the order of `_INPUTS` or by name."""
+// CHECK-NEXT:         inputs = _bind_inputs(inputs, named, _INPUTS)
 // CHECK-NEXT:         outputs = self._runtime.run(self, inputs)
 // CHECK-NEXT:         return tuple(outputs)
 // CHECK-EMPTY:
-// CHECK-NEXT:     def close(self) -> None:
+// CHECK-NEXT:     def extra_repr(self) -> str:
+// CHECK-NEXT:         return _describe(_INPUTS, _OUTPUTS, 2)
+// CHECK-EMPTY:
+// CHECK-NEXT:     def __prepare_scriptable__(self) -> Model:
+// CHECK:          def close(self) -> None:
 // CHECK-NEXT:         """Stop the stream threads; the model cannot run afterwards."""
 // CHECK-NEXT:         self._runtime.close()
 // CHECK:          def _stream_0(self, call: _StreamCall) -> None:
 // CHECK-NEXT:         x = call.inputs[0]
 // CHECK-NEXT:         r = torch.relu(x)  # Relu relu/1
-// CHECK-NEXT:         call.send(0, r)
-// CHECK-NEXT:         s = call.recv(1)
+// CHECK-NEXT:         call.send(_slot_r, r)
+// CHECK-NEXT:         s = call.recv(_slot_s)
 // CHECK-NEXT:         y = r + s  # Add add\nimport os
 // CHECK-NEXT:         call.output(0, y)
 // CHECK-EMPTY:
 // CHECK-NEXT:     def _stream_1(self, call: _StreamCall) -> None:
 // CHECK-NEXT:         w = self._weights
-// CHECK-NEXT:         r = call.recv(0)
-// CHECK-NEXT:         s = r * w['b']
-// CHECK-NEXT:         call.send(1, s)
-// CHECK-NEXT:         z = F.relu(s.reshape(2, 2)) * w['half']
+// CHECK-NEXT:         r = call.recv(_slot_r)
+// CHECK-NEXT:         s = r * w["b"]
+// CHECK-NEXT:         call.send(_slot_s, s)
+// CHECK-NEXT:         z = F.relu(s.reshape(2, 2)) * w["halves"]
 // CHECK-NEXT:         call.output(1, z)
 // CHECK-NOT:  {{.}}
