@@ -681,14 +681,47 @@ class DemoReport:
     """The demo's outcome."""
 
     check: CheckReport
-    serial_seconds: float
-    parallel_seconds: float
+    serial_times: tuple[float, ...]
+    """Seconds of each serial run, in the order run (alternating with the parallel ones)."""
+    parallel_times: tuple[float, ...]
     summary: CompileSummary
+    load_average: float | None = None
+    """The machine's one-minute load average before the demo started, where the system gives it."""
+
+    @property
+    def serial_seconds(self) -> float:
+        """The median serial run."""
+        return statistics.median(self.serial_times)
+
+    @property
+    def parallel_seconds(self) -> float:
+        """The median parallel run."""
+        return statistics.median(self.parallel_times)
 
     @property
     def speedup(self) -> float:
         """Median serial time over median parallel time."""
         return self.serial_seconds / self.parallel_seconds
+
+    def timing_lines(self) -> list[str]:
+        """The timings as `ramiel demo` prints them: medians, their spread, and the load."""
+        ratios = [s / p for s, p in zip(self.serial_times, self.parallel_times, strict=True)]
+
+        def spread(times: Sequence[float]) -> str:
+            return f"{min(times) * 1e3:.1f}-{max(times) * 1e3:.1f} ms"
+
+        lines = [
+            f"median of {len(self.serial_times)} alternating runs: serial {self.serial_seconds * 1e3:.1f} ms, "
+            f"parallel {self.parallel_seconds * 1e3:.1f} ms: speedup {self.speedup:.2f}x",
+            f"spread: serial {spread(self.serial_times)}, parallel {spread(self.parallel_times)}, "
+            f"speedup per run {min(ratios):.2f}x-{max(ratios):.2f}x",
+        ]
+        if self.load_average is not None:
+            lines.append(
+                f"load average before the demo: {self.load_average:.2f} on {os.cpu_count() or 1} cores "
+                "(other work on the machine slows the parallel code first)"
+            )
+        return lines
 
 
 def demo(
@@ -701,6 +734,7 @@ def demo(
     from ramiel.seeding import light_model_path, seed_weights
 
     tell = progress or (lambda _: None)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     workers = workers or max(2, os.cpu_count() or 2)
     tell(f"seeding the weights of {DEMO_MODEL}")
     proto = seed_weights(onnx.load(light_model_path(DEMO_MODEL)), seed)
@@ -727,10 +761,7 @@ def demo(
                     loaded(*tensors)
                     timing.append(time.perf_counter() - begin)
     return DemoReport(
-        CheckReport(workers, results[0], results[1]),
-        statistics.median(times[0]),
-        statistics.median(times[1]),
-        parallel.summary,
+        CheckReport(workers, results[0], results[1]), tuple(times[0]), tuple(times[1]), parallel.summary, load
     )
 
 

@@ -34,7 +34,8 @@ same as if one pipeline had run.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from difflib import get_close_matches
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
@@ -126,16 +127,36 @@ def parse_pipeline(text: str) -> list[ModulePass]:
     from ramiel.passes import get_all_passes
 
     available = get_all_passes()
+    where = f"-p {text}"
     try:
         specs = list(parse_pass_specs(text))
         unknown = [s.name for s in specs if s.name not in available]
         if unknown:
             known = ", ".join(sorted(available))
-            raise RamielError(f"unknown pass '{unknown[0]}' (passes: {known})", f"-p {text}")
+            raise RamielError(f"unknown pass '{unknown[0]}'{did_you_mean(unknown[0], available)} (passes: {known})", where)
         classes = [available[s.name]() for s in specs]
+        for spec, pass_class in zip(specs, classes, strict=True):
+            _check_option_names(spec, pass_class, where)
         return [c.from_pass_spec(_with_float_options(s, c)) for s, c in zip(specs, classes, strict=True)]
     except (ArgSpecParseError, ValueError) as e:
-        raise RamielError(f"bad pass pipeline: {' '.join(str(e).split())}", f"-p {text}") from None
+        raise RamielError(f"bad pass pipeline: {' '.join(str(e).split())}", where) from None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the known name closest to a misspelled `name`, else nothing."""
+    close = get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _check_option_names(spec: ArgSpec, pass_class: type[ModulePass], where: str) -> None:
+    """Refuse an option `pass_class` does not have, suggesting the one meant."""
+    options = [f.name.replace("_", "-") for f in dataclasses.fields(pass_class)]
+    for name in spec.parameters:
+        if name.replace("_", "-") not in options:
+            listed = ", ".join(options) or "none"
+            raise RamielError(
+                f"pass '{spec.name}' has no option '{name}'{did_you_mean(name, options)} (options: {listed})", where
+            )
 
 
 def _with_float_options(spec: ArgSpec, pass_class: type[ModulePass]) -> ArgSpec:

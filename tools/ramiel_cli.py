@@ -117,12 +117,8 @@ def _demo(args: argparse.Namespace) -> None:
 
     report = api.demo(workers=args.workers, runs=args.runs, progress=api.terminal_progress())
     print(f"GoogLeNet ({api.DEMO_MODEL}, seeded weights) on {report.check.workers} workers:")
-    for line in (*report.summary.lines(), *report.check.lines()):
+    for line in (*report.summary.lines(), *report.check.lines(), *report.timing_lines()):
         print(f"  {line}")
-    print(
-        f"  median time: serial {report.serial_seconds * 1e3:.1f} ms, "
-        f"parallel {report.parallel_seconds * 1e3:.1f} ms: speedup {report.speedup:.2f}x"
-    )
     if not report.check.ok:
         raise RamielError("outputs differ from onnxruntime beyond the tolerance", "demo")
 
@@ -254,6 +250,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> None:
+    workers, cores = getattr(args, "workers", None), os.cpu_count() or 1
+    if isinstance(workers, int) and workers > cores:
+        _note(
+            f"{workers} streams on {cores} cores: they will take turns on the cores, "
+            "which the predicted speedup does not count"
+        )
     args.handler(args)
 
 

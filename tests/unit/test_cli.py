@@ -65,6 +65,19 @@ def test_compile_prints_the_op_counts_when_asked(
     assert "op " not in _ramiel(capsys, "compile", model_file, "-o", tmp_path / "again", "--workers", "1")[1]
 
 
+def test_more_streams_than_cores_get_a_note(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    status, _, err = _ramiel(capsys, "compile", model_file, "-o", tmp_path / "out", "--workers", "8")
+    assert status == 0, err
+    assert err == (
+        "ramiel: note: 8 streams on 2 cores: they will take turns on the cores, "
+        "which the predicted speedup does not count\n"
+    )
+    assert _ramiel(capsys, "compile", model_file, "-o", tmp_path / "two", "--workers", "2")[2] == ""
+
+
 def test_compile_overwrites_only_generated_files(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, model_file: Path
 ) -> None:
@@ -226,7 +239,24 @@ def test_demo_checks_and_times_googlenet(capsys: pytest.CaptureFixture[str]) -> 
     assert out.startswith("GoogLeNet (inception_v1, seeded weights) on 2 workers:")
     assert "streams: 2" in out
     assert "(ok)" in out
-    assert "speedup" in out.splitlines()[-1]
+    timing = out.split("(ok)\n")[-1].splitlines()
+    assert timing[0].startswith("  median of 1 alternating runs: serial ")
+    assert timing[1].startswith("  spread: serial ")
+    assert "speedup per run" in timing[1]
+    assert timing[2].startswith("  load average before the demo: ")
+
+
+def test_demo_timings_give_medians_spread_and_load() -> None:
+    from collections import Counter
+
+    from ramiel.api import CheckReport, CompileSummary, DemoReport
+
+    summary = CompileSummary(Counter(), Counter(), clusters=0, streams=2, predicted_speedup=None, seconds=0.0)
+    report = DemoReport(CheckReport(2, (), ()), (0.030, 0.020, 0.040), (0.010, 0.020, 0.016), summary, 1.5)
+    lines = report.timing_lines()
+    assert lines[0] == "median of 3 alternating runs: serial 30.0 ms, parallel 16.0 ms: speedup 1.88x"
+    assert lines[1] == "spread: serial 20.0-40.0 ms, parallel 10.0-20.0 ms, speedup per run 1.00x-3.00x"
+    assert lines[2].startswith("load average before the demo: 1.50 on ")
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,6 +52,15 @@ def test_a_misspelled_pass_gets_a_suggestion(ir_file: Path, capsys: pytest.Captu
     assert done.err.startswith("ramiel: error: unknown pass 'clenaup'; did you mean 'cleanup'? (passes: ")
 
 
+def test_a_misspelled_option_gets_a_suggestion(ir_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    done = run([str(ir_file), "-p", "cluster{heuristc=heft}"], capsys)
+    assert done.code == 1
+    assert done.err == (
+        "ramiel: error: pass 'cluster' has no option 'heuristc'; did you mean 'heuristic'? "
+        "(options: heuristic, workers, cost) (-p cluster{heuristc=heft})\n"
+    )
+
+
 def test_no_suggestion_for_a_name_like_none(ir_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     done = run([str(ir_file), "-p", "zzzzzz"], capsys)
     assert "did you mean" not in done.err

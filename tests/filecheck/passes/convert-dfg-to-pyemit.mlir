@@ -6,7 +6,7 @@
 // RUN: not ramiel-opt %S/Inputs/foreign-op.mlir --allow-unregistered-dialect -p convert-dfg-to-pyemit 2>&1 | filecheck %s --check-prefix=FOREIGN
 // RUN: not ramiel-opt %S/Inputs/no-kernel.mlir -p convert-dfg-to-pyemit 2>&1 | filecheck %s --check-prefix=NOKERNEL
 
-// OPTION:   ramiel: error: bad pass pipeline: Provided arguments ["fuse"] not found in expected arguments []
+// OPTION:   ramiel: error: pass 'convert-dfg-to-pyemit' has no option 'fuse' (options: none) (-p convert-dfg-to-pyemit{fuse=false})
 // FOREIGN:  ramiel: error: cannot lower 'foreign.op' to Python (odd)
 // NOKERNEL: ramiel: error: no kernel: Conv: 4-D convolution is not supported (node 'conv4d')
 

@@ -2,7 +2,7 @@
 // RUN: ramiel-opt %s --split-input-file -p fuse-conv-activation --print-debuginfo | ramiel-opt --split-input-file --print-debuginfo | filecheck %s
 // RUN: not ramiel-opt %s -p 'fuse-conv-activation{relu=true}' 2>&1 | filecheck %s --check-prefix=OPTION
 
-// OPTION: ramiel: error: bad pass pipeline: Provided arguments ["relu"] not found in expected arguments []
+// OPTION: ramiel: error: pass 'fuse-conv-activation' has no option 'relu' (options: none) (-p fuse-conv-activation{relu=true})
 
 // A Relu, and a Clip with constant bounds, each the only reader of a 2-D float32
 // convolution, become one fused op in the activation's place, which names both

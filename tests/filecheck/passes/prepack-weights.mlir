@@ -3,7 +3,7 @@
 // RUN: ramiel-opt %s --split-input-file -p prepack-weights | ramiel-opt --split-input-file | filecheck %s
 // RUN: not ramiel-opt %s -p 'prepack-weights{onednn=true}' 2>&1 | filecheck %s --check-prefix=OPTION
 
-// OPTION: ramiel: error: bad pass pipeline: Provided arguments ["onednn"] not found in expected arguments []
+// OPTION: ramiel: error: pass 'prepack-weights' has no option 'onednn' (options: none) (-p prepack-weights{onednn=true})
 
 // The constant weight of each convolution `conv2d` computes is prepacked once, for
 // the convolution's parameters and input shape; a plain convolution becomes a fused
