@@ -101,7 +101,8 @@ def _check(args: argparse.Namespace) -> None:
     for line in report.lines():
         print(line)
     if not report.ok:
-        raise RamielError("outputs differ from onnxruntime beyond the tolerance", args.model)
+        reason = "; see the notes on the reference above" if report.notes else ""
+        raise RamielError(f"outputs differ from onnxruntime beyond the tolerance{reason}", args.model)
 
 
 def _run(args: argparse.Namespace) -> None:
