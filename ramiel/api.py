@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
+import re
 import secrets
 import statistics
 import sys
@@ -207,7 +208,7 @@ def compile(
         from ramiel.profiling import profile_pipeline
 
         tell("timing the model's ops on this machine")
-        profile_pipeline(module, passes, cache_dir())
+        profile_pipeline(module, passes, cache_dir(), tell)
     observer = _Observer(_count_ops(module), tell)
     run_pipeline(module, passes, observer)
     program = _program(module)
@@ -773,9 +774,27 @@ def demo(
     )
 
 
+_COUNTED = re.compile(r".* \((\d+)/(\d+)\)")
+"""A step of a long loop: `timing ops (3/40)`."""
+
+
 def terminal_progress(stream: Any = None) -> Progress | None:
-    """A progress callback printing to stderr when it is a terminal, else None."""
+    """A progress callback printing to stderr when it is a terminal, else None.
+
+    A counted message (`timing ops (3/40)`) overwrites the line of the one before
+    it, and the last of its loop ends the line; other messages get a line each.
+    """
     out = stream or sys.stderr
     if not out.isatty():
         return None
-    return lambda message: print(f"ramiel: {message}...", file=out, flush=True)
+
+    def tell(message: str) -> None:
+        counted = _COUNTED.fullmatch(message)
+        if counted is None:
+            out.write(f"ramiel: {message}...\n")
+        else:
+            last = counted[1] == counted[2]
+            out.write(f"\r\x1b[Kramiel: {message}" + ("\n" if last else ""))
+        out.flush()
+
+    return tell

@@ -384,8 +384,8 @@ def bench(
                 configurations = _configurations(
                     proto, feed, tensors, [model for model, _ in loaded], workers, torch_module
                 )
-                tell(f"timing {len(configurations)} configurations, {repeat} rounds")
-                measurements = _measure(configurations, repeat, gap)
+                tell(f"timing {len(configurations)} configurations, {repeat} rounds after 2 of warm-up")
+                measurements = _measure(configurations, repeat, gap, progress)
             tell("recording a timeline of the parallel code")
             timeline = trace_timeline(parallel, tensors)
     finally:
@@ -486,7 +486,12 @@ def _configurations(
     return configurations
 
 
-def _measure(configurations: Sequence[_Configuration], repeat: int, gap: float = 0.0) -> list[Measurement]:
+def _measure(
+    configurations: Sequence[_Configuration],
+    repeat: int,
+    gap: float = 0.0,
+    progress: Callable[[str], None] | None = None,
+) -> list[Measurement]:
     """Time every configuration once per round, in a shuffled order, after two untimed rounds of warm-up.
 
     Each configuration runs on its own thread, whose torch thread count is set
@@ -495,12 +500,15 @@ def _measure(configurations: Sequence[_Configuration], repeat: int, gap: float =
     follows an untimed one of the same configuration, so that every call finds
     its weights in the caches as in a serving loop, not evicted by the others;
     with a `gap`, the thread sleeps that many seconds between the two.
+    `progress` hears `round (i/n)` as each round starts.
     """
     runners = [_Runner(threads) for _, threads, _ in configurations]
     times: list[list[_Timing]] = [[] for _ in configurations]
     order = random.Random(0)
     try:
         for round_ in range(repeat + 2):
+            if progress is not None:
+                progress(f"round ({round_ + 1}/{repeat + 2})")
             for index in order.sample(range(len(configurations)), len(configurations)):
                 runners[index].time(configurations[index][2])
                 timed = runners[index].time(configurations[index][2], gap)

@@ -208,29 +208,40 @@ def _parallel_call_seconds(repeats: int = 9) -> float:
     return max(0.0, statistics.median(cold) - statistics.median(hot))
 
 
-def profile_pipeline(module: ModuleOp, passes: Sequence[ModulePass], cache_dir: Path) -> None:
+def profile_pipeline(
+    module: ModuleOp,
+    passes: Sequence[ModulePass],
+    cache_dir: Path,
+    progress: Callable[[str], None] | None = None,
+) -> None:
     """Time, into the cache, every op `passes` give before the lowering, on a copy of `module`.
 
     The analytic constants are calibrated first when the cache has none, so that ops
     that cannot be timed get calibrated estimates. Ops are timed after each pass, so
     that those a pass replaces (a split op) are timed as well as what replaces them;
     the passes run on the copy see the costs measured so far, as they do afterwards.
+    `progress` hears `timing ops (i/n)` as each op is timed.
     """
     from ramiel.pipeline import apply_passes, is_lowering
 
     if not (cache_dir / ANALYTIC_CACHE_FILE).is_file():
         calibrate(cache_dir)
     probe = module.clone()
-    profile_module(probe, cache_dir)
+    profile_module(probe, cache_dir, progress)
     for step in passes:
         if is_lowering(step):
             return
         apply_passes(probe, [step])
-        profile_module(probe, cache_dir)
+        profile_module(probe, cache_dir, progress)
 
 
-def profile_module(module: ModuleOp, cache_dir: Path) -> dict[str, float]:
-    """Time every op signature of `module` missing from the profile cache; return the cache."""
+def profile_module(
+    module: ModuleOp, cache_dir: Path, progress: Callable[[str], None] | None = None
+) -> dict[str, float]:
+    """Time every op signature of `module` missing from the profile cache; return the cache.
+
+    `progress` hears `timing ops (i/n)` before each of the n ops is timed.
+    """
     from ramiel.dialects.dfg.conv import ConvOp, conv2d_call
     from ramiel.kernels import UnsupportedKernel
 
@@ -248,7 +259,9 @@ def profile_module(module: ModuleOp, cache_dir: Path) -> dict[str, float]:
     channels_last = any(conv2d_call(op.view()) is not None for op in todo.values() if isinstance(op, ConvOp))
     rng = np.random.default_rng(0)
     with _one_thread():
-        for signature, node in sorted(nodes.items()):
+        for done, (signature, node) in enumerate(sorted(nodes.items())):
+            if progress is not None:
+                progress(f"timing ops ({done + 1}/{len(nodes)})")
             values = [
                 None if sig is None else _sample(rng, sig, known, channels_last)
                 for sig, known in zip(node.input_types, node.input_values, strict=True)

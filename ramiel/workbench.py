@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from xdsl.dialects.builtin import FloatAttr, ModuleOp
@@ -77,8 +77,9 @@ def compare_modules(
     heuristics: Sequence[str],
     workers: Sequence[int],
     cost: str = "auto",
+    progress: Callable[[str], None] | None = None,
 ) -> list[CompareRow]:
-    """Every heuristic at every worker count on every module.
+    """Every heuristic at every worker count on every module; `progress` hears `scheduling (i/n)`.
 
     A row gives the simulated makespan of the schedule, the predicted speedup the
     passes recorded (over one stream, counting the cost model's per-call cost of
@@ -86,9 +87,12 @@ def compare_modules(
     passes' run time.
     """
     rows: list[CompareRow] = []
+    total = len(modules) * len(heuristics) * len(workers)
     for name, module in modules.items():
         for heuristic in heuristics:
             for count in workers:
+                if progress is not None:
+                    progress(f"scheduling ({len(rows) + 1}/{total})")
                 copy, runtime = scheduled(module, heuristic, count, cost)
                 graph = FunctionGraph.of(copy, cost_model(cost))
                 schedule = _schedule(graph)

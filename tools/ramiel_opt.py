@@ -11,8 +11,10 @@ All of xdsl-opt's flags keep working. Unlike xDSL's driver:
   output) prints one line, `ramiel: error: <what> (<where>)`, and exits with 1;
 - a parse or verification error in IR text prints its diagnostic (location, the
   source line, the message) without a Python traceback and exits with 1; under
-  `--verify-diagnostics` it is printed and the run goes on, as in xDSL; text that
-  would hang or crash xDSL's parser is refused the same way (`ramiel.limits.check_ir_text`);
+  `--verify-diagnostics` it is printed and the run goes on, as in xDSL, unless the
+  file holds `expected-error` annotations: then they are checked as mlir-opt checks
+  them (`ramiel.expected_diagnostics`); text that would hang or crash xDSL's parser
+  is refused the same way (`ramiel.limits.check_ir_text`);
 - `-o FILE` is written only when the whole run succeeds, so a failed run neither
   creates nor truncates it;
 - an input with no operation is an empty module, as in MLIR.
@@ -288,6 +290,37 @@ class RamielOptMain(xDSLOptMain):
             self._programs.append(python_program(prog))
         return super().output_resulting_program(prog)
 
+    def _annotated_input(self) -> str | None:
+        """Under --verify-diagnostics, the input file's text if it holds `expected-...` annotations."""
+        from ramiel.expected_diagnostics import has_annotations
+
+        path = self.args.input_file
+        if not self.args.verify_diagnostics or path is None or not os.path.isfile(path):
+            return None
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        return text if has_annotations(text) else None
+
+    def _run_checking_diagnostics(self, text: str) -> None:
+        """Run, and hold the diagnostics against the file's annotations, as mlir-opt does.
+
+        Any mismatch is printed on stderr, MLIR-style, and the run exits with 1.
+        """
+        from ramiel.expected_diagnostics import (
+            expectations,
+            printed_diagnostics,
+            problems,
+        )
+
+        self.args.parsing_diagnostics = True  # parse errors are diagnostics to check too
+        printed = StringIO()
+        with redirect_stdout(printed):
+            self.run()
+        found = problems(expectations(text), printed_diagnostics(printed.getvalue()), self.get_input_name())
+        for line in found:
+            print(line, file=sys.stderr)
+        if found:
+            raise SystemExit(1)
+
     def run_to_completion(self) -> None:
         """Run, then write the output; errors leave no output file behind.
 
@@ -295,7 +328,11 @@ class RamielOptMain(xDSLOptMain):
         writes them: the two files appear together or not at all.
         """
         self._programs: list[PyModuleOp] = []
-        self.run()
+        annotated = self._annotated_input()
+        if annotated is None:
+            self.run()
+        else:
+            self._run_checking_diagnostics(annotated)
         text = self._output.getvalue()
         if self.args.output_file is None:
             sys.stdout.write(text)

@@ -82,7 +82,11 @@ def _compare_command(args: argparse.Namespace) -> None:
     if unknown:
         raise RamielError(f"unknown heuristic '{unknown[0]}'", "--heuristics")
     modules = {Path(path).stem: prepare(path) for path in args.models}
-    rows = compare_modules(modules, heuristics, _integers(args.workers, "--workers"), args.cost)
+    from ramiel.api import terminal_progress
+
+    rows = compare_modules(
+        modules, heuristics, _integers(args.workers, "--workers"), args.cost, terminal_progress()
+    )
     print(format_table(rows), end="")
 
 

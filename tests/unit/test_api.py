@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -179,3 +180,33 @@ def test_light_models_match_onnxruntime(tmp_path: Path, name: str) -> None:
         assert reference is not None
         errors = api.compare(api.run(compiled.path, feed), reference)
         assert all(e.ok for e in errors), (workers, errors)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_terminal_progress_rewrites_the_line_of_a_counted_loop() -> None:
+    assert api.terminal_progress(io.StringIO()) is None  # not a terminal: nothing printed
+    out = _Terminal()
+    tell = api.terminal_progress(out)
+    assert tell is not None
+    for message in ("importing m.onnx", "timing ops (1/2)", "timing ops (2/2)", "running cleanup"):
+        tell(message)
+    assert out.getvalue() == (
+        "ramiel: importing m.onnx...\n"
+        "\r\x1b[Kramiel: timing ops (1/2)"
+        "\r\x1b[Kramiel: timing ops (2/2)\n"
+        "ramiel: running cleanup...\n"
+    )
+
+
+def test_profiling_tells_each_op_it_times(tmp_path: Path) -> None:
+    from ramiel.profiling import profile_module
+
+    heard: list[str] = []
+    profile_module(api.cleaned_module(diamond_model()), tmp_path, heard.append)
+    assert heard
+    assert heard[-1] == f"timing ops ({len(heard)}/{len(heard)})"
+    assert heard[0] == f"timing ops (1/{len(heard)})"
