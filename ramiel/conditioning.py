@@ -79,17 +79,18 @@ def largest_value(model: onnx.ModelProto, feed: Mapping[str, np.ndarray], run: R
 def reference_notes(
     model: onnx.ModelProto,
     feed: Mapping[str, np.ndarray],
-    other_feed: Mapping[str, np.ndarray],
     reference: Sequence[np.ndarray],
+    other: Sequence[np.ndarray],
     mismatch: bool,
     run: Reference,
 ) -> list[str]:
     """What the reference cannot decide: constant outputs, and (after a mismatch) ill-conditioning.
 
-    `other_feed` is a second draw of inputs; `reference` the outputs on `feed`.
+    `reference` holds the outputs on `feed`, `other` those on a second draw of inputs;
+    `run` computes more (on a perturbed model) after a mismatch.
     """
     notes: list[str] = []
-    if feed and all(np.array_equal(a, b, equal_nan=True) for a, b in zip(reference, run(model, other_feed), strict=True)):
+    if feed and all(np.array_equal(a, b, equal_nan=True) for a, b in zip(reference, other, strict=True)):
         notes.append(
             "the outputs are the same for two random inputs, so this check says little; a model whose "
             "weights are all one value (as the onnx wheel's light models ship) needs seeded weights "

@@ -6,7 +6,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from ramiel.api import onnxruntime_outputs, random_inputs
+from ramiel.api import onnxruntime_outputs, onnxruntime_runs, random_inputs
 from ramiel.conditioning import reference_notes
 
 
@@ -26,8 +26,8 @@ _W = np.random.default_rng(0).standard_normal((8, 8)).astype(np.float32)
 def _notes(model: onnx.ModelProto, mismatch: bool) -> list[str]:
     specs = [("x", (1, 8), "float32")]
     feed = random_inputs(specs, 0)
-    reference = onnxruntime_outputs(model, feed)
-    return reference_notes(model, feed, random_inputs(specs, 1), reference, mismatch, onnxruntime_outputs)
+    reference, other = onnxruntime_runs(model, [feed, random_inputs(specs, 1)])
+    return reference_notes(model, feed, reference, other, mismatch, onnxruntime_outputs)
 
 
 def test_a_well_conditioned_model_gets_no_note() -> None:
