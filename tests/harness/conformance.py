@@ -194,6 +194,17 @@ def collect(suites: Iterable[str] = SUITES, pattern: str | None = None) -> list[
     return cases
 
 
+def sample(cases: Sequence[Case], every: int) -> list[Case]:
+    """The node cases a shorter run takes: each operator's first, and every `every`-th in order.
+
+    Every operator keeps at least one case; the data suites (whole models, the slowest
+    cases) are left to the full run.
+    """
+    node = [c for c in cases if c.suite == NODE_SUITE]
+    firsts = {c.operator: c.name for c in reversed(node)}
+    return [c for index, c in enumerate(node) if index % every == 0 or firsts[c.operator] == c.name]
+
+
 def has_dfg_operators(model: onnx.ModelProto) -> bool:
     """Whether every node of `model` is an ONNX operator that has a `dfg` op (or `Constant`)."""
     from ramiel.dialects.dfg import OPS
