@@ -16,6 +16,7 @@ own temporary folder and then moves the files into place with `os.replace`.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import logging
@@ -84,17 +85,23 @@ def cached_file(path: Path, write: Callable[[Path], None]) -> Path:
     `write` gets a path with the same file name in a private temporary folder and
     may put side files (such as external data) next to it; they are moved into
     place before the main file, so a reader that sees `path` also sees them.
-    Racing writers produce identical content, so the last rename wins harmlessly.
+    Test processes that want the same file take turns on a lock beside it, so on a
+    cold cache one of them makes it and the others wait and read it (exporting a
+    zoo model takes seconds; the workers used to export the same models side by side).
     """
     if path.exists():
         return path
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".tmp-") as tmp:
-        target = Path(tmp) / path.name
-        write(target)
-        for side in Path(tmp).iterdir():
-            if side != target:
-                os.replace(side, path.parent / side.name)
-        os.replace(target, path)
+    with open(path.parent / f".{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return path
+        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".tmp-") as tmp:
+            target = Path(tmp) / path.name
+            write(target)
+            for side in Path(tmp).iterdir():
+                if side != target:
+                    os.replace(side, path.parent / side.name)
+            os.replace(target, path)
     _remove_other_versions(path)
     return path
 

@@ -20,7 +20,7 @@ from ramiel.errors import RamielError
 from ramiel.numerics import assert_close
 from ramiel.pipeline import lowering_passes, pipeline_text
 from tests.models.light import LIGHT_MODELS, seeded_light_model_path
-from tests.unit.budget import LONG
+from tests.unit.budget import LONG, light_models_in_budget
 from tests.unit.test_codegen import branches_model, diamond_model
 
 
@@ -149,25 +149,8 @@ def test_import_ramiel_is_cheap() -> None:
     assert ramiel.compile is api.compile
 
 
-LARGEST_LIGHT_MODELS = ("vgg19", "zfnet512", "bvlc_alexnet", "resnet50")
-"""A minute and a half on two cores together; the conformance tally's `real` suite
-compiles and checks them in every run, on ONNX's own data."""
-
-
 @pytest.mark.heavy
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.skipif(
-                name in LARGEST_LIGHT_MODELS and not LONG,
-                reason="RAMIEL_LONG_TESTS=1 runs the largest light models",
-            ),
-        )
-        for name in LIGHT_MODELS
-    ],
-)
+@pytest.mark.parametrize("name", light_models_in_budget(LIGHT_MODELS))
 def test_light_models_match_onnxruntime(tmp_path: Path, name: str) -> None:
     model = onnx.load(seeded_light_model_path(name))
     feed = reference = None
