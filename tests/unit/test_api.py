@@ -20,7 +20,7 @@ from ramiel.errors import RamielError
 from ramiel.numerics import assert_close
 from ramiel.pipeline import lowering_passes, pipeline_text
 from tests.models.light import LIGHT_MODELS, seeded_light_model_path
-from tests.unit.budget import LONG, light_models_in_budget
+from tests.unit.budget import LONG, in_budget
 from tests.unit.test_codegen import branches_model, diamond_model
 
 
@@ -150,7 +150,7 @@ def test_import_ramiel_is_cheap() -> None:
 
 
 @pytest.mark.heavy
-@pytest.mark.parametrize("name", light_models_in_budget(LIGHT_MODELS))
+@pytest.mark.parametrize("name", in_budget(LIGHT_MODELS))
 def test_light_models_match_onnxruntime(tmp_path: Path, name: str) -> None:
     model = onnx.load(seeded_light_model_path(name))
     feed = reference = None

@@ -25,6 +25,7 @@ from tests.models.light import (
     seeded_light_model_path,
 )
 from tests.models.zoo import ZOO
+from tests.unit.budget import LARGEST_ZOO_MODELS, in_budget
 from tests.unit.dfg_eval import run_dfg, run_model
 
 
@@ -59,7 +60,7 @@ def test_light_model(name: str) -> None:
 # The seeded copies of the three largest light models (alexnet, vgg19, zfnet512:
 # 0.25 to 0.6 GB of weights each) are left to the zoo tests, which cover the same
 # operators; the others check the numbers of an opset-9, IR-version-3 import.
-SEEDED = [n for n in LIGHT_MODELS if n not in ("bvlc_alexnet", "vgg19", "zfnet512")]
+SEEDED = in_budget(LIGHT_MODELS)
 
 
 @pytest.mark.heavy
@@ -72,7 +73,7 @@ def test_seeded_light_model_outputs(name: str) -> None:
 
 @pytest.mark.heavy
 @pytest.mark.parametrize("exporter", EXPORTERS)
-@pytest.mark.parametrize("name", ZOO)
+@pytest.mark.parametrize("name", in_budget(list(ZOO), LARGEST_ZOO_MODELS))
 def test_zoo_model(name: str, exporter: Exporter) -> None:
     path = export_model(name, exporter)
     module = import_file(path)

@@ -33,6 +33,7 @@ from tests.models.light import (
     light_reference_inputs,
     seeded_light_model_path,
 )
+from tests.unit.budget import in_budget
 from tests.unit.dfg_eval import run_dfg
 
 GONE = ("ConstantOfShape", "Identity", "Dropout", "Shape")
@@ -60,7 +61,7 @@ def test_light_model_cleanup(name: str) -> None:
             assert not isinstance(producer, DfgOp) or producer.ONNX_OP_TYPE not in LINEAR
 
 
-@pytest.mark.parametrize("name", NUMERIC)
+@pytest.mark.parametrize("name", in_budget(list(NUMERIC)))
 def test_light_model_cleanup_keeps_numbers(name: str) -> None:
     module = import_file(seeded_light_model_path(name))
     inputs = light_reference_inputs(name)

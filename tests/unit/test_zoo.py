@@ -31,10 +31,10 @@ from tests.models.light import (
     seeded_light_model,
 )
 from tests.models.zoo import ZOO
-from tests.unit.budget import light_models_in_budget
+from tests.unit.budget import LARGEST_ZOO_MODELS, in_budget
 
 
-@pytest.fixture(scope="module", params=list(ZOO))
+@pytest.fixture(scope="module", params=in_budget(list(ZOO), LARGEST_ZOO_MODELS))
 def name(request: pytest.FixtureRequest) -> str:
     """A zoo model name; module scope groups each model's tests together."""
     return request.param
@@ -184,7 +184,7 @@ class Test_light:
         for a, e in zip(actual, expected, strict=True):
             np.testing.assert_allclose(a, e, rtol=2e-3, atol=1e-7)
 
-    @pytest.mark.parametrize("light", light_models_in_budget(LIGHT_MODELS))
+    @pytest.mark.parametrize("light", in_budget(LIGHT_MODELS))
     def test_seeded_weights_replace_constants(self, light: str) -> None:
         original = onnx.load(light_model_path(light)).graph
         seeded = seeded_light_model(light).graph
@@ -208,7 +208,7 @@ class Test_light:
             assert not np.array_equal(new[key], old[key]), key
         assert {v.name for v in seeded.input} >= new.keys()
 
-    @pytest.mark.parametrize("light", light_models_in_budget(LIGHT_MODELS))
+    @pytest.mark.parametrize("light", in_budget(LIGHT_MODELS))
     def test_seeded_outputs_are_informative(self, light: str) -> None:
         for output in run_onnxruntime(seeded_light_model(light), light_reference_inputs(light)):
             assert_informative(output)
