@@ -28,7 +28,7 @@ from ramiel.numerics import assert_close
 def _inputs(model_class: type, seed: int) -> list[torch.Tensor]:
     """Seeded inputs for a generated Model class, from its file's `_INPUTS`."""
     generator = torch.Generator().manual_seed(seed)
-    specs = model_class.__init__.__globals__["_INPUTS"]
+    specs = getattr(model_class, "forward").__globals__["_INPUTS"]  # the generated file's table
     return [
         torch.randn(shape, generator=generator).to(dtype)
         if dtype.is_floating_point
@@ -67,7 +67,7 @@ def ab(paths: Sequence[Path], rounds: int, gap_ms: float) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.harness.ab_files", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.harness.ab_files", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE.py")
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--gap", type=float, default=0.0, help="idle milliseconds before each timed call")
