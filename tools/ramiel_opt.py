@@ -186,6 +186,12 @@ class RamielOptMain(xDSLOptMain):
             super().setup_pipeline()
         except (ValueError, ArgSpecParseError) as e:
             raise RamielError(f"bad pass pipeline: {_one_line(e)}", where) from None
+        if self.args.pass_statistics:
+            from xdsl.passes import PassPipeline
+
+            from ramiel.op_counts import PassStatistics
+
+            self.pipeline = PassPipeline(self.pipeline.passes, PassStatistics(self.pipeline.callback))
 
     def _check_output_folder(self) -> None:
         path = self.args.output_file
@@ -245,26 +251,20 @@ class RamielOptMain(xDSLOptMain):
         )  # fmt: skip
 
     def apply_passes(self, prog: ModuleOp) -> None:
-        from xdsl.passes import PassPipeline
-
         from ramiel.op_counts import PassStatistics, op_count_table, op_counts
         from ramiel.pipeline import record_pipeline
 
         record_pipeline(prog, self.pipeline.passes)
-        before = op_counts(prog)
-        pipeline = self.pipeline
-        statistics = PassStatistics(pipeline.callback)
-        if self.args.pass_statistics:
-            self.pipeline = PassPipeline(pipeline.passes, statistics)
+        before = op_counts(prog) if self.args.op_counts else None
         # What passes print (--time-passes, --print-between-passes) goes to stderr, as
         # mlir-opt's does, so that the output stays parseable IR.
-        try:
-            with redirect_stdout(sys.stderr):
-                super().apply_passes(prog)
-        finally:
-            self.pipeline = pipeline
-        lines = statistics.lines() if self.args.pass_statistics else []
-        if self.args.op_counts:
+        with redirect_stdout(sys.stderr):
+            super().apply_passes(prog)
+        lines: list[str] = []
+        if isinstance(self.pipeline.callback, PassStatistics):
+            lines += self.pipeline.callback.lines()
+            self.pipeline.callback.records.clear()  # the next chunk reports its own
+        if before is not None:
             lines += op_count_table(before, op_counts(prog))
         for line in lines:
             print(line, file=sys.stderr)

@@ -36,6 +36,7 @@ nothing from a model can stand where Python looks for a source encoding.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import subprocess
@@ -425,6 +426,14 @@ class PythonPrinter(BasePrinter[str]):
             self.line(f"call.output({op.index.value.data}, {self.value(op.value)})")
 
 
+@functools.cache
+def _ruff() -> str:
+    """The ruff binary, looked up once per process rather than on every file."""
+    from ruff.__main__ import find_ruff_bin
+
+    return str(find_ruff_bin())
+
+
 def formatted(source: str) -> str:
     """Python `source` as `ruff format` leaves it, at `LINE_LENGTH`, whatever configuration is around.
 
@@ -432,10 +441,8 @@ def formatted(source: str) -> str:
     keeps generated files unchanged by it, where a formatter of our own would have
     to follow its rules one by one.
     """
-    from ruff.__main__ import find_ruff_bin
-
     command = [
-        find_ruff_bin(), "format", "--isolated", "--line-length", str(LINE_LENGTH),
+        _ruff(), "format", "--isolated", "--line-length", str(LINE_LENGTH),
         "--target-version", "py310", "-",
     ]  # fmt: skip
     try:
