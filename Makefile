@@ -9,11 +9,9 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# torch is pinned to the CPU build; an unpinned torch pulls a multi-GB CUDA build.
-	# pip's own output is the progress of these two steps (about a minute). Without
-	# --no-compile pip byte-compiles every module it installs: 40 s instead of 10 s
-	# for torch alone; Python compiles the modules it imports when it first does.
-	$(BIN)/pip install --progress-bar on --no-compile torch==2.13.0
-	$(BIN)/pip install --progress-bar on --no-compile -e '.[dev]'
+	# pip's own output is the progress of these two steps (about a minute).
+	$(BIN)/pip install --progress-bar on torch==2.13.0
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
