@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -28,3 +29,13 @@ def empty_cost_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         del os.environ["RAMIEL_CACHE"]
     else:
         os.environ["RAMIEL_CACHE"] = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
+def interrupts_raise() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt in every test, as in an interactive shell, also when
+    the suite was started with SIGINT ignored (by `nohup`, or as a background job of a
+    script), which children inherit: the tests of interrupted calls rely on it."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
