@@ -32,7 +32,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator, Sequence
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 from xdsl.dialects.builtin import (
@@ -47,8 +47,10 @@ from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
+    operand_def,
     opt_prop_def,
     prop_def,
+    region_def,
     result_def,
     traits_def,
     var_operand_def,
@@ -56,12 +58,13 @@ from xdsl.irdl import (
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
-from xdsl.traits import HasParent, Pure
+from xdsl.traits import HasParent, IsTerminator, Pure
 from xdsl.utils.exceptions import VerifyException
 
 from ramiel.codegen import MODEL_ATTRIBUTES
 from ramiel.codegen.escape import identifier
 from ramiel.dialects.dfg import ConstantOp, ResourceAttr
+from ramiel.dialects.dfg.control_flow import IfForm, parse_if
 from ramiel.dialects.streams import Program, StreamOp, split_attributes
 
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
@@ -253,6 +256,95 @@ class WeightOp(IRDLOperation):
 
 
 @irdl_op_definition
+class YieldOp(IRDLOperation):
+    """The end of a branch of `pyemit.if`: the values it assigns to the If's results.
+
+        pyemit.yield %a : tensor<1x10xf32>
+    """
+
+    name = "pyemit.yield"
+
+    values = var_operand_def(TensorType)
+
+    traits = traits_def(Pure(), IsTerminator())
+
+    assembly_format = "attr-dict ($values^ `:` type($values))?"
+
+    def __init__(self, values: Sequence[SSAValue]) -> None:
+        super().__init__(operands=[list(values)])
+
+    def verify_(self) -> None:
+        if not isinstance(self.parent_op(), IfOp):
+            raise VerifyException("'pyemit.yield' expects parent op 'pyemit.if'")
+
+
+@irdl_op_definition
+class IfOp(IfForm, IRDLOperation):
+    """A Python `if` statement in a stream, lowered from `dfg.if` (same form, same checks).
+
+        %y = pyemit.if %c, captures(%h) {comment = "If branch"} : (tensor<i1>, tensor<1x4xf32>) -> tensor<1x4xf32> then {
+        ^bb0(%h_1 : tensor<1x4xf32>):
+          %a = pyemit.call "torch.relu({0})"(%h_1) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+          pyemit.yield %a : tensor<1x4xf32>
+        } else {
+        ^bb0(%h_2 : tensor<1x4xf32>):
+          pyemit.yield %h_2 : tensor<1x4xf32>
+        }
+
+    prints as
+
+        if c:  # If branch
+            a = torch.relu(h)
+            y = a
+        else:
+            y = h
+
+    A branch's arguments are the captured values under their own names; it reads
+    the weights directly.
+    """
+
+    name = "pyemit.if"
+
+    TERMINATOR: ClassVar[type[IRDLOperation]] = YieldOp
+    READS_DIRECTLY: ClassVar[tuple[type[Operation], ...]] = (WeightOp,)
+
+    comment = opt_prop_def(StringAttr)
+    """Where the If comes from, for the reader."""
+    cond = operand_def(TensorType)
+    captured = var_operand_def(TensorType)
+    then_branch = region_def("single_block")
+    else_branch = region_def("single_block")
+    outputs = var_result_def(TensorType)
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self,
+        cond: SSAValue,
+        captured: Sequence[SSAValue],
+        result_types: Sequence[Attribute],
+        then_branch: Region,
+        else_branch: Region,
+        comment: str | None = None,
+    ) -> None:
+        super().__init__(
+            operands=[cond, list(captured)],
+            result_types=[list(result_types)],
+            regions=[then_branch, else_branch],
+            properties={} if comment is None else {"comment": StringAttr(comment)},
+        )
+
+    @classmethod
+    def parse(cls, parser: Parser) -> IfOp:
+        return cast(IfOp, parse_if(cls, parser))
+
+    def verify_(self) -> None:
+        if not isinstance(self.parent_op(), StreamOp | IfOp):
+            raise VerifyException("'pyemit.if' expects parent op 'streams.stream' or 'pyemit.if'")
+        self.verify_branches()
+
+
+@irdl_op_definition
 class CallOp(IRDLOperation):
     """One kernel call: a Python expression template applied to the operands.
 
@@ -276,7 +368,7 @@ class CallOp(IRDLOperation):
     args = var_operand_def(TensorType)
     outputs = var_result_def(TensorType)
 
-    traits = traits_def(Pure(), HasParent(StreamOp))
+    traits = traits_def(Pure(), HasParent(StreamOp, IfOp))
 
     def __init__(
         self,
@@ -351,4 +443,4 @@ def fill_template(expr: str, args: Sequence[str]) -> str:
     return PLACEHOLDER.sub(lambda m: args[int(m.group(1))], expr)
 
 
-PyEmit = Dialect("pyemit", [PyModuleOp, WeightOp, CallOp])
+PyEmit = Dialect("pyemit", [PyModuleOp, WeightOp, CallOp, IfOp, YieldOp])

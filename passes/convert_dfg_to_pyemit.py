@@ -43,6 +43,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import FloatAttr, ModuleOp, StringAttr, UnregisteredOp, f64
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
@@ -57,7 +58,10 @@ from ramiel.codegen.escape import Namer
 from ramiel.codegen.templates import kernel_template
 from ramiel.dialects.dfg import ConstantOp, KernelOp
 from ramiel.dialects.dfg.base import op_label
+from ramiel.dialects.dfg.control_flow import IfOp, detach_branches
 from ramiel.dialects.pyemit import CallOp, PyModuleOp, WeightOp
+from ramiel.dialects.pyemit import IfOp as PyIfOp
+from ramiel.dialects.pyemit import YieldOp as PyYieldOp
 from ramiel.dialects.streams import LoadTime, ProgramOp, StreamOp, Streams, prune
 from ramiel.errors import RamielError
 from ramiel.ir_graph import COST_MODEL_ATTR, SPEEDUP_ATTR
@@ -72,7 +76,7 @@ class LowerKernelOp(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: KernelOp, rewriter: PatternRewriter) -> None:
         parent = op.parent_op()
-        if isinstance(parent, StreamOp):
+        if _in_stream(op):
             if all(r.first_use is None for r in op.results):
                 rewriter.erase(op)
                 return
@@ -89,6 +93,33 @@ class LowerKernelOp(RewritePattern):
                 weight = WeightOp(_hint(op.operands[0].name_hint), source.value, template.expr, sorted(template.helpers))
                 weight.result.name_hint = op.operands[0].name_hint
                 rewriter.replace(op, weight)
+
+
+class LowerIf(RewritePattern):
+    """A `dfg.if` in a stream becomes a `pyemit.if` holding the same branches, each ending in `pyemit.yield`."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: IfOp, rewriter: PatternRewriter) -> None:
+        if not _in_stream(op):
+            return
+        for region in op.branches:
+            end = region.block.last_op
+            assert end is not None
+            rewriter.replace(end, PyYieldOp(list(end.operands)))
+        lowered = PyIfOp(
+            op.cond, op.captured, op.result_types, *detach_branches(op), op.comment()
+        )
+        for old, new in zip(op.results, lowered.results, strict=True):
+            new.name_hint = old.name_hint
+        rewriter.replace(op, lowered)
+
+
+def _in_stream(op: Operation) -> bool:
+    """Whether `op` is in a stream, directly or in the branches of If ops there."""
+    parent = op.parent_op()
+    while isinstance(parent, IfOp | PyIfOp):
+        parent = parent.parent_op()
+    return isinstance(parent, StreamOp)
 
 
 class LowerConstant(RewritePattern):
@@ -120,7 +151,12 @@ class ConvertDfgToPyemit(ModulePass):
         module = _python_module(op, program)
         op.body.block.insert_op_after(module, program)
         op.body.block.erase_op(program)
-        patterns = GreedyRewritePatternApplier([LowerKernelOp(), LowerConstant()])
+        # Constants in branches become weights too, read directly there.
+        for constant in [c for c in module.walk() if isinstance(c, ConstantOp) and c.parent_op() is not module]:
+            constant.detach()
+            module.body.block.insert_op_before(constant, module.streams[0])
+        # An If is a kernel op without a kernel: LowerIf, first, takes it.
+        patterns = GreedyRewritePatternApplier([LowerIf(), LowerKernelOp(), LowerConstant()])
         PatternRewriteWalker(patterns, walk_reverse=True).rewrite_module(op)
         for lowered in module.walk():
             if lowered.dialect_name() not in ("pyemit", Streams.name):

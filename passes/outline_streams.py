@@ -200,8 +200,10 @@ def _first_use_order(top: set[Operation], block: Block) -> list[Operation]:
     first: dict[Operation, tuple[int, int]] = {}
     for op in reversed(ops):
         if op in top:
+            # A use inside a branch counts as a use by the op holding the branch.
+            users = ((cast(Operation, block.find_ancestor_op_in_block(u.operation)), u.index) for r in op.results for u in r.uses)
             first[op] = min(
-                (first[u.operation] if u.operation in top else (position[u.operation], u.index) for r in op.results for u in r.uses),
+                (first[user] if user in top else (position[user], index) for user, index in users),
                 default=unused,
             )
     return sorted(top, key=lambda op: (first[op], position[op]))

@@ -41,6 +41,7 @@ from ramiel.costmodel import (
     load_cost_model,
 )
 from ramiel.dialects.dfg import ConstantOp, DfgOp
+from ramiel.dialects.dfg.control_flow import IfOp
 from ramiel.onnx_types import dtype_name
 from ramiel.scheduling import Edge, Node, Schedule, TaskGraph
 
@@ -101,6 +102,16 @@ def scheduled_graph(module: ModuleOp, cost: str) -> tuple[FunctionGraph, str]:
     return FunctionGraph.of(module, load_named_cost_model(name)), name
 
 
+def task_cost(model: CostModel, op: DfgOp) -> float:
+    """The predicted latency of `op`; an If costs its dearer branch, whichever runs."""
+    if isinstance(op, IfOp):
+        return max(
+            sum(task_cost(model, inner) for inner in branch.block.ops if isinstance(inner, DfgOp))
+            for branch in op.branches
+        )
+    return model.node_cost(op.view())
+
+
 def _nbytes(t: object) -> int:
     tensor = cast(TensorType, t)
     size = 1
@@ -136,7 +147,7 @@ class FunctionGraph:
                     edges[(src, dst)] = edges.get((src, dst), 0) + _nbytes(value.type)
         graph = TaskGraph(
             (
-                Node(_label(op), op.ONNX_OP_TYPE, model.node_cost(op.view()))
+                Node(_label(op), op.ONNX_OP_TYPE, task_cost(model, op))
                 for op in ops
             ),
             (Edge(s, d, n, model.edge_cost(n)) for (s, d), n in sorted(edges.items())),

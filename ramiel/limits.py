@@ -290,7 +290,7 @@ def _check_run_time_tensors(
         for name, proto in types.items()
         if proto.tensor_type.HasField("shape") and all(d.HasField("dim_value") for d in proto.tensor_type.shape.dim)
     }
-    for node in model.graph.node:
+    for node in all_nodes(model.graph):
         for name in node.output:
             if sizes.get(name, 0) > budget:
                 raise RamielError(
@@ -337,6 +337,19 @@ def node_label(node: onnx.NodeProto) -> str:
 def node_where(where: str, node: onnx.NodeProto) -> str:
     """The `where` of an error about `node` of the model `where`."""
     return f"{where}, node '{node_label(node)}'"
+
+
+def subgraphs(node: onnx.NodeProto) -> list[onnx.GraphProto]:
+    """The graphs of a node's attributes (an If's branches), in attribute order."""
+    return [a.g for a in node.attribute if a.type == onnx.AttributeProto.GRAPH]
+
+
+def all_nodes(graph: onnx.GraphProto) -> Iterator[onnx.NodeProto]:
+    """The nodes of `graph` and of every subgraph in it, each node before its subgraphs'."""
+    for node in graph.node:
+        yield node
+        for subgraph in subgraphs(node):
+            yield from all_nodes(subgraph)
 
 
 def model_tensors(model: onnx.ModelProto) -> Iterator[TensorProto]:
@@ -423,7 +436,7 @@ class _Estimator:
                 largest = Allocation(tensor.name, nbytes, None)
         for tensor in self.model.graph.initializer:
             self._add_tensor(tensor.name, tensor)
-        for node in self.model.graph.node:
+        for node in all_nodes(self.model.graph):
             if node.op_type == "Constant":
                 self._follow_constant(node)
             else:

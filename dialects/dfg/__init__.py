@@ -19,6 +19,7 @@ it, in the module of its family (see `base` for what an op's row holds):
     signal         the Hann, Hamming and Blackman windows, MelWeightMatrix
     quantization   QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear and the integer MatMul and Conv forms
     recurrent      LSTM, GRU, RNN
+    control_flow   If, whose branches are regions ending in `dfg.yield`
 
 and `dfg.constant` (`constant`), which ONNX initializers and `Constant` nodes
 become. Adding an operator is a class in its family's module; a new family is
@@ -77,8 +78,10 @@ def op_class(op_type: str) -> type[DfgOp]:
     return OPS[op_type]
 
 
+from ramiel.dialects.dfg.control_flow import YieldOp  # noqa: E402  (after the families it ends)
+
 Dfg = Dialect(
-    "dfg", [ConstantOp, *OPS.values(), *EXTENSIONS.values()], [ResourceAttr], [RESOURCES, ConstantMaterializer()]
+    "dfg", [ConstantOp, *OPS.values(), *EXTENSIONS.values(), YieldOp], [ResourceAttr], [RESOURCES, ConstantMaterializer()]
 )
 
 __all__ = [

@@ -45,13 +45,21 @@ from collections.abc import Iterable, Sequence
 from functools import singledispatchmethod
 from typing import IO
 
+from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Operation, SSAValue
 from xdsl.utils.base_printer import BasePrinter
 from xdsl.utils.identity import identity
 
 from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
 from ramiel.codegen.escape import Namer, comment, literal
-from ramiel.dialects.pyemit import CallOp, PyModuleOp, WeightOp, fill_template
+from ramiel.dialects.pyemit import (
+    CallOp,
+    IfOp,
+    PyModuleOp,
+    WeightOp,
+    YieldOp,
+    fill_template,
+)
 from ramiel.dialects.streams import InputOp, OutputOp, RecvOp, SendOp, StreamOp
 from ramiel.errors import RamielError
 from ramiel.onnx_types import dtype_name, static_shape
@@ -375,7 +383,7 @@ class PythonPrinter(BasePrinter[str]):
         self._namer = Namer(self._reserved)
         self._names = {}
         ops = list(stream.body.block.ops)
-        if any(isinstance(o.owner, WeightOp) for op in ops for o in op.operands):
+        if any(isinstance(o.owner, WeightOp) for op in stream.walk() for o in op.operands):
             self.line("w = self._weights")
         for op in ops:
             self.print(op)
@@ -400,17 +408,42 @@ class PythonPrinter(BasePrinter[str]):
         targets = ", ".join(
             "_" if several and not r.uses else self.define(r) for r in op.outputs
         )
-        statement = f"{targets} = {fill_template(op.expr.data, args)}"
-        if op.comment is None:
+        self._commented(f"{targets} = {fill_template(op.expr.data, args)}", op.comment)
+
+    def _commented(self, statement: str, note: StringAttr | None) -> None:
+        """`statement`, with the comment `note` beside it, or above it where the line would be too long."""
+        if note is None:
             self.line(statement)
             return
-        note = f"# {comment(op.comment.data)}"
+        text = f"# {comment(note.data)}"
         # A comment that would push the statement over the line length goes above it.
-        if self._indent * self.indent_num_spaces + len(statement) + 2 + len(note) > LINE_LENGTH:
-            self.line(note)
+        if self._indent * self.indent_num_spaces + len(statement) + 2 + len(text) > LINE_LENGTH:
+            self.line(text)
             self.line(statement)
         else:
-            self.line(f"{statement}  {note}")
+            self.line(f"{statement}  {text}")
+
+    @print.register
+    def _(self, op: IfOp) -> None:
+        # The results are named first: each branch ends by assigning them.
+        for result in op.outputs:
+            self.define(result)
+        self._commented(f"if {self.value(op.cond)}:", op.comment)
+        for keyword, region in (("", op.then_branch), ("else:", op.else_branch)):
+            if keyword:
+                self.line(keyword)
+            for arg, value in zip(region.block.args, op.captured, strict=True):
+                self._names[arg] = self.value(value)
+            with self.indented():
+                for inner in region.block.ops:
+                    self.print(inner)
+
+    @print.register
+    def _(self, op: YieldOp) -> None:
+        parent = op.parent_op()
+        assert isinstance(parent, IfOp)
+        targets = ", ".join(self._names[r] for r in parent.outputs)
+        self.line(f"{targets} = {', '.join(self.value(v) for v in op.values)}")
 
     @print.register
     def _(self, op: SendOp) -> None:

@@ -68,14 +68,17 @@ from xdsl.utils.exceptions import VerifyException
 
 from ramiel.dialects.dfg import OPS, ConstantOp, sanitize_identifier
 from ramiel.dialects.dfg.base import op_label
+from ramiel.dialects.dfg.control_flow import IfOp, YieldOp
 from ramiel.errors import RamielError
 from ramiel.limits import (
     DEFAULT_MEMORY_BUDGET,
+    all_nodes,
     check_memory_budget,
     element_count,
     model_tensors,
     node_label,
     node_where,
+    subgraphs,
 )
 from ramiel.onnx_types import (
     UnsupportedType,
@@ -389,7 +392,7 @@ def _check_graph(graph: onnx.GraphProto, opset: int, where: str) -> list[onnx.No
     """The graph's nodes in topological order, after checking their names and operators."""
     _check_names(graph, where)
     _check_inference_input(graph, where)
-    for node in graph.node:
+    for node in all_nodes(graph):
         if node.domain not in ("", "ai.onnx"):
             raise RamielError(
                 f"unsupported operator {node.domain}.{node.op_type} (opset {opset})",
@@ -428,8 +431,9 @@ def _topological_nodes(
     waiting_on: list[int] = []
     consumers: dict[int, list[int]] = {}
     for index, node in enumerate(nodes):
-        needed = {producer[i] for i in node.input if i not in available and i in producer}
-        undefined = [i for i in node.input if i not in available and i not in producer]
+        reads = _node_reads(node)
+        needed = {producer[i] for i in reads if i not in available and i in producer}
+        undefined = [i for i in reads if i not in available and i not in producer]
         if undefined:
             raise RamielError(f"input '{undefined[0]}' is never defined", node_where(where, node))
         waiting_on.append(len(needed))
@@ -449,6 +453,19 @@ def _topological_nodes(
         stuck = sorted(node_label(n) for i, n in enumerate(nodes) if waiting_on[i] > 0)
         raise RamielError(f"the graph has a cycle through {', '.join(stuck[:4])}", where)
     return ordered
+
+
+def _free_names(graph: onnx.GraphProto) -> list[str]:
+    """The names `graph` (with its subgraphs) reads from an enclosing graph, in order of first use."""
+    defined = {i.name for i in graph.input} | {t.name for t in graph.initializer}
+    defined |= {o for node in graph.node for o in node.output}
+    reads = (name for node in graph.node for name in _node_reads(node))
+    return list(dict.fromkeys(name for name in reads if name and name not in defined))
+
+
+def _node_reads(node: onnx.NodeProto) -> list[str]:
+    """The names a node reads: its inputs, and what its subgraphs read from around it."""
+    return [*node.input, *(name for g in subgraphs(node) for name in _free_names(g))]
 
 
 # Opset normalisation.
@@ -510,7 +527,7 @@ def _failing_node(model: onnx.ModelProto, opset: int, target: int) -> tuple[onnx
     graph = inferred.graph
     declared = {v.name: v for v in (*graph.input, *graph.value_info, *graph.output)}
     initializers = {t.name: t for t in graph.initializer}
-    for node in graph.node:
+    for node in all_nodes(graph):
         if node.domain not in ("", "ai.onnx"):
             continue
         names = [i for i in node.input if i]
@@ -852,8 +869,8 @@ def _inferred_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypePr
         except Exception:
             detail = " ".join(str(e).split())
             raise RamielError(f"shape inference failed: {detail}", where) from None
-    graph = inferred.graph
-    return {v.name: v.type for v in (*graph.value_info, *graph.input, *graph.output)}
+    graphs = [inferred.graph, *(g for n in all_nodes(inferred.graph) for g in subgraphs(n))]
+    return {v.name: v.type for g in graphs for v in (*g.value_info, *g.input, *g.output)}
 
 
 def _check_inferred_sizes(model: onnx.ModelProto, where: str) -> None:
@@ -930,7 +947,8 @@ def _evaluate_constant_tensors(
             value = numpy_helper.from_array(np.array(dims, np.int64))
             nodes.append(helper.make_node("Constant", [], [node.output[0]], value=value))
         elif node.op_type == "Constant" or (
-            all(i in available for i in inputs)
+            not subgraphs(node)
+            and all(i in available for i in inputs)
             and all(_is_small(types, o, node, small) for o in node.output if o)
         ):
             nodes.append(node)
@@ -1085,6 +1103,9 @@ class _Importer:
         if node.op_type == "Constant":
             self._add_constant(block, node.output[0], _constant_value(node, where), where)
             return
+        if node.op_type == "If":
+            self._add_if(block, node, where)
+            return
         op_class = OPS.get(node.op_type)
         if op_class is None or node.domain not in ("", "ai.onnx"):
             raise RamielError(f"unsupported operator {node.op_type} at opset {self.opset}", where)
@@ -1114,6 +1135,43 @@ class _Importer:
             if name and result is not None:
                 result.name_hint = sanitize_identifier(name)
                 self.values[name] = result
+
+
+    def _add_if(self, block: Block, node: onnx.NodeProto, where: str) -> None:
+        """An If node: its branches become regions that capture the non-constant values they read."""
+        branches = {a.name: a.g for a in node.attribute if a.type == onnx.AttributeProto.GRAPH}
+        then_graph, else_graph = branches["then_branch"], branches["else_branch"]
+        read = dict.fromkeys([*_free_names(then_graph), *_free_names(else_graph)])
+        captured = [n for n in read if not isinstance(self.values[n].owner, ConstantOp)]
+        regions = [self._branch(g, captured, where) for g in (then_graph, else_graph)]
+        result_types = [self._tensor_type(name, "tensor", where) for name in node.output]
+        op = IfOp(
+            self.values[node.input[0]], [self.values[n] for n in captured], result_types, *regions
+        )
+        op.location = NameLoc(StringAttr(node_label(node)), NoneAttr())
+        block.add_op(op)
+        for name, result in zip(node.output, op.results, strict=True):
+            result.name_hint = sanitize_identifier(name)
+            self.values[name] = result
+
+    def _branch(self, graph: onnx.GraphProto, captured: Sequence[str], where: str) -> Region:
+        """One branch of an If: its block's arguments are the `captured` values."""
+        block = Block(arg_types=[self.values[n].type for n in captured])
+        outer = self.values
+        self.values = dict(outer)
+        for name, arg in zip(captured, block.args, strict=True):
+            arg.name_hint = sanitize_identifier(name)
+            self.values[name] = arg
+        for tensor in graph.initializer:
+            self._add_constant(block, tensor.name, _array(tensor, where), where)
+        for node in _topological_nodes(graph.node, set(self.values), where):
+            self._add_node(block, node)
+        missing = next((o.name for o in graph.output if o.name not in self.values), None)
+        if missing is not None:
+            raise RamielError(f"branch output '{missing}' is never computed", where)
+        block.add_op(YieldOp([self.values[o.name] for o in graph.output]))
+        self.values = outer
+        return Region(block)
 
 
 def _names(values: Sequence[onnx.ValueInfoProto]) -> ArrayAttr[DictionaryAttr]:

@@ -7,6 +7,7 @@ numbers of an imported module can be compared with those of the original model.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,9 +21,10 @@ from onnxruntime.capi.onnxruntime_pybind11_state import (
 )
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, TensorType
-from xdsl.ir import SSAValue
+from xdsl.ir import Block, Region, SSAValue
 
 from ramiel.dialects.dfg import ConstantOp, DfgOp
+from ramiel.dialects.dfg.control_flow import IfOp, YieldOp
 from ramiel.onnx_types import onnx_of_attribute, onnx_of_element_type
 
 NEWEST_ORT_OPSET = 21
@@ -37,13 +39,34 @@ def to_onnx(module: ModuleOp, opset: int = NEWEST_ORT_OPSET) -> onnx.ModelProto:
     for i, arg in enumerate(function.body.block.args):
         names[arg] = f"arg{i}"
         inputs.append(_value_info(f"arg{i}", arg.type))
-    nodes: list[onnx.NodeProto] = []
     initializers: list[onnx.TensorProto] = []
     outputs: list[onnx.ValueInfoProto] = []
-    for index, op in enumerate(function.body.block.ops):
+    nodes = _nodes(function.body.block, names, initializers)
+    ret = function.body.block.last_op
+    assert isinstance(ret, func.ReturnOp)
+    for r, value in enumerate(ret.operands):
+        out = f"out{r}"
+        nodes.append(helper.make_node("Identity", [names[value]], [out]))
+        outputs.append(_value_info(out, value.type))
+    graph = helper.make_graph(nodes, "dfg", inputs, outputs, initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 10
+    return model
+
+
+def _nodes(
+    block: Block, names: dict[SSAValue, str], initializers: list[onnx.TensorProto]
+) -> list[onnx.NodeProto]:
+    """The ONNX nodes of `block`'s ops (a branch's become an If's subgraph); constants
+    become initializers of the main graph, values get names unique in the model."""
+    nodes: list[onnx.NodeProto] = []
+    for op in block.ops:
+        index = len(names)
         if isinstance(op, ConstantOp):
             names[op.output] = f"c{index}"
             initializers.append(numpy_helper.from_array(op.numpy().copy(), f"c{index}"))
+        elif isinstance(op, YieldOp | func.ReturnOp):
+            continue
         elif isinstance(op, DfgOp):
             results = op.output_values()
             for r, result in enumerate(results):
@@ -57,18 +80,35 @@ def to_onnx(module: ModuleOp, opset: int = NEWEST_ORT_OPSET) -> onnx.ModelProto:
             node.attribute.extend(
                 onnx_of_attribute(k, v) for k, v in op.explicit_attributes().items()
             )
+            if isinstance(op, IfOp):
+                for attribute, branch in zip(("then_branch", "else_branch"), op.branches, strict=True):
+                    node.attribute.append(helper.make_attribute(attribute, _branch(op, branch, names, initializers)))
             nodes.append(node)
-        elif isinstance(op, func.ReturnOp):
-            for r, value in enumerate(op.operands):
-                out = f"out{r}"
-                nodes.append(helper.make_node("Identity", [names[value]], [out]))
-                outputs.append(_value_info(out, value.type))
         else:
             raise ValueError(f"unexpected op {op.name}")
-    graph = helper.make_graph(nodes, "dfg", inputs, outputs, initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 10
-    return model
+    return nodes
+
+
+def _branch(
+    op: IfOp, branch: Region, names: dict[SSAValue, str], initializers: list[onnx.TensorProto]
+) -> onnx.GraphProto:
+    """A branch of `op` as an ONNX subgraph, reading the captured values by their outer names."""
+    block = branch.block
+    for arg, value in zip(block.args, op.captured, strict=True):
+        names[arg] = names[value]
+    nodes = _nodes(block, names, initializers)
+    end = block.last_op
+    assert isinstance(end, YieldOp)
+    outputs: list[onnx.ValueInfoProto] = []
+    for value in end.values:
+        out = f"y{next(_FRESH)}"
+        nodes.append(helper.make_node("Identity", [names[value]], [out]))
+        outputs.append(_value_info(out, value.type))
+    return helper.make_graph(nodes, f"branch{next(_FRESH)}", [], outputs)
+
+
+_FRESH = itertools.count()
+"""Numbers for the names of branch outputs, unique in the process."""
 
 
 def _trimmed(names: list[str]) -> list[str]:

@@ -44,7 +44,6 @@ NEW_MODELS = {**zoo_perf.ZOO, **zoo_ops.ZOO, **zoo_control.ZOO}
 # and exporter.
 REFUSED: dict[str | tuple[str, Exporter], str] = {
     "ssd_detector": "unsupported operator NonZero",
-    "branch_on_data": "unsupported operator If",
     "greedy_decoder": "unsupported operator Loop",
     "dynamic_sequence": "input 'input_0' has symbolic dimension 'sequence'",
 }

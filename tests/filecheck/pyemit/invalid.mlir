@@ -131,7 +131,7 @@ func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = pyemit.call "torch.relu({0})"(%x) : (tensor<4xf32>) -> tensor<4xf32>
   func.return %y : tensor<4xf32>
 }
-// CHECK: 'pyemit.call' expects parent op 'streams.stream'
+// CHECK: 'pyemit.call' expects parent op to be one of 'streams.stream', 'pyemit.if'
 
 // -----
 
@@ -140,3 +140,51 @@ func.func @f() -> tensor<4xf32> {
   func.return %w : tensor<4xf32>
 }
 // CHECK: 'pyemit.weight' expects parent op 'pyemit.module'
+
+// -----
+
+pyemit.module "m" inputs("c" : tensor<i1>, "x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  streams.stream 0 {
+    %c = streams.input {index = 0} : tensor<i1>
+    %x = streams.input {index = 1} : tensor<4xf32>
+    %y = pyemit.if %c : (tensor<i1>) -> tensor<4xf32> then {
+      pyemit.yield %x : tensor<4xf32>
+    } else {
+      pyemit.yield %x : tensor<4xf32>
+    }
+    streams.output %y {index = 0}
+  }
+}
+// CHECK: the then branch reads %x from outside without capturing it
+
+// -----
+
+func.func @f(%c: tensor<i1>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = pyemit.if %c, captures(%x) : (tensor<i1>, tensor<4xf32>) -> tensor<4xf32> then {
+  ^bb0(%a: tensor<4xf32>):
+    pyemit.yield %a : tensor<4xf32>
+  } else {
+  ^bb0(%b: tensor<4xf32>):
+    pyemit.yield %b : tensor<4xf32>
+  }
+  func.return %y : tensor<4xf32>
+}
+// CHECK: 'pyemit.if' expects parent op 'streams.stream' or 'pyemit.if'
+
+// -----
+
+pyemit.module "m" inputs("c" : tensor<i1>, "x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  streams.stream 0 {
+    %c = streams.input {index = 0} : tensor<i1>
+    %x = streams.input {index = 1} : tensor<4xf32>
+    %y = pyemit.if %c, captures(%x) : (tensor<i1>, tensor<4xf32>) -> tensor<4xf32> then {
+    ^bb0(%a: tensor<4xf32>):
+      dfg.yield %a : tensor<4xf32>
+    } else {
+    ^bb0(%b: tensor<4xf32>):
+      pyemit.yield %b : tensor<4xf32>
+    }
+    streams.output %y {index = 0}
+  }
+}
+// CHECK: the then branch must end with pyemit.yield
