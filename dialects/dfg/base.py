@@ -407,13 +407,7 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
     # Verification.
 
     def verify_(self) -> None:
-        for kind, values in (("operand", self.operands), ("result", self.results)):
-            for i, v in enumerate(values):
-                if not is_static_supported_tensor(v.type):
-                    raise VerifyException(
-                        f"{kind} #{i} must be a statically shaped tensor of a supported "
-                        f"element type, got {v.type}"
-                    )
+        self.verify_static_tensors()
         self._verify_result_gaps()
         self._verify_type_constraints()
         self._verify_attribute_values()
@@ -422,6 +416,16 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         self._verify_inferred_types()
         self.verify_shapes(shapes)
         self._verify_inplace()
+
+    def verify_static_tensors(self) -> None:
+        """Every operand and result is a statically shaped tensor of a supported element type."""
+        for kind, values in (("operand", self.operands), ("result", self.results)):
+            for i, v in enumerate(values):
+                if not is_static_supported_tensor(v.type):
+                    raise VerifyException(
+                        f"{kind} #{i} must be a statically shaped tensor of a supported "
+                        f"element type, got {v.type}"
+                    )
 
     def _verify_inplace(self) -> None:
         from ramiel.kernels import inplace_call

@@ -52,7 +52,6 @@ from ramiel.dialects.dfg.base import DfgOp, onnx_op
 from ramiel.dialects.dfg.constant import (
     ConstantOp,
     constant_array,
-    is_static_supported_tensor,
 )
 from ramiel.dialects.streams import split_attributes
 
@@ -233,13 +232,7 @@ class IfOp(IfForm, DfgOp):
         return list(self.operands)
 
     def verify_(self) -> None:
-        for kind, values in (("operand", self.operands), ("result", self.results)):
-            for i, v in enumerate(values):
-                if not is_static_supported_tensor(v.type):
-                    raise VerifyException(
-                        f"{kind} #{i} must be a statically shaped tensor of a supported "
-                        f"element type, got {v.type}"
-                    )
+        self.verify_static_tensors()
         self.verify_branches()
 
     @classmethod
