@@ -45,9 +45,11 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
 from xdsl.irdl import (
+    AttrSizedOperandSegments,
     IRDLOperation,
     irdl_op_definition,
     operand_def,
+    opt_operand_def,
     opt_prop_def,
     prop_def,
     region_def,
@@ -64,7 +66,7 @@ from xdsl.utils.exceptions import VerifyException
 from ramiel.codegen import MODEL_ATTRIBUTES
 from ramiel.codegen.escape import identifier
 from ramiel.dialects.dfg import ConstantOp, ResourceAttr
-from ramiel.dialects.dfg.control_flow import IfForm, parse_if
+from ramiel.dialects.dfg.control_flow import IfForm, LoopForm, parse_if, parse_loop
 from ramiel.dialects.streams import Program, StreamOp, split_attributes
 
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
@@ -257,7 +259,7 @@ class WeightOp(IRDLOperation):
 
 @irdl_op_definition
 class YieldOp(IRDLOperation):
-    """The end of a branch of `pyemit.if`: the values it assigns to the If's results.
+    """The end of a branch of `pyemit.if` or of the body of `pyemit.loop`: the values it assigns.
 
         pyemit.yield %a : tensor<1x10xf32>
     """
@@ -274,8 +276,8 @@ class YieldOp(IRDLOperation):
         super().__init__(operands=[list(values)])
 
     def verify_(self) -> None:
-        if not isinstance(self.parent_op(), IfOp):
-            raise VerifyException("'pyemit.yield' expects parent op 'pyemit.if'")
+        if not isinstance(self.parent_op(), IfOp | LoopOp):
+            raise VerifyException("'pyemit.yield' expects parent op 'pyemit.if' or 'pyemit.loop'")
 
 
 @irdl_op_definition
@@ -339,9 +341,83 @@ class IfOp(IfForm, IRDLOperation):
         return cast(IfOp, parse_if(cls, parser))
 
     def verify_(self) -> None:
-        if not isinstance(self.parent_op(), StreamOp | IfOp):
-            raise VerifyException("'pyemit.if' expects parent op 'streams.stream' or 'pyemit.if'")
+        _verify_statement_parent(self)
         self.verify_branches()
+
+
+def _verify_statement_parent(op: Operation) -> None:
+    """`op`, a statement, is in a stream or in a region of an `if` or a loop there."""
+    if not isinstance(op.parent_op(), StreamOp | IfOp | LoopOp):
+        raise VerifyException(
+            f"'{op.name}' expects parent op 'streams.stream', 'pyemit.if' or 'pyemit.loop'"
+        )
+
+
+@irdl_op_definition
+class LoopOp(LoopForm, IRDLOperation):
+    """A Python loop in a stream, lowered from `dfg.loop` (same form, same checks).
+
+        %v, %s = pyemit.loop trips(%m) carried(%v0) captures(%x) {comment = "Loop"} : (tensor<i64>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<3x2xf32>) body {
+        ^bb0(%i : tensor<i64>, %v_in : tensor<2xf32>, %x_in : tensor<2xf32>):
+          %next = pyemit.call "{0} + {1}"(%v_in, %x_in) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+          pyemit.yield %next, %v_in : tensor<2xf32>, tensor<2xf32>
+        }
+
+    prints as
+
+        v = v0
+        s_slices = []
+        for i in range(int(m)):  # Loop
+            next = v + x
+            v = next
+            s_slices.append(v)
+        s = torch.stack(s_slices)
+
+    A loop with a condition checks it before every iteration (`while` when it has
+    no trip count); the carried values live under the names of the loop's results.
+    """
+
+    name = "pyemit.loop"
+
+    TERMINATOR: ClassVar[type[IRDLOperation]] = YieldOp
+    READS_DIRECTLY: ClassVar[tuple[type[Operation], ...]] = (WeightOp,)
+
+    comment = opt_prop_def(StringAttr)
+    """Where the loop comes from, for the reader."""
+    M = opt_operand_def(TensorType)
+    cond = opt_operand_def(TensorType)
+    v_initial = var_operand_def(TensorType)
+    captured = var_operand_def(TensorType)
+    body = region_def("single_block")
+    v_final_and_scan_outputs = var_result_def(TensorType)
+
+    traits = traits_def(Pure())
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def __init__(
+        self,
+        trips: SSAValue | None,
+        cond: SSAValue | None,
+        inits: Sequence[SSAValue],
+        captured: Sequence[SSAValue],
+        result_types: Sequence[Attribute],
+        body: Region,
+        comment: str | None = None,
+    ) -> None:
+        super().__init__(
+            operands=[trips, cond, list(inits), list(captured)],
+            result_types=[list(result_types)],
+            regions=[body],
+            properties={} if comment is None else {"comment": StringAttr(comment)},
+        )
+
+    @classmethod
+    def parse(cls, parser: Parser) -> LoopOp:
+        return cast(LoopOp, parse_loop(cls, parser))
+
+    def verify_(self) -> None:
+        _verify_statement_parent(self)
+        self.verify_body()
 
 
 @irdl_op_definition
@@ -368,7 +444,7 @@ class CallOp(IRDLOperation):
     args = var_operand_def(TensorType)
     outputs = var_result_def(TensorType)
 
-    traits = traits_def(Pure(), HasParent(StreamOp, IfOp))
+    traits = traits_def(Pure(), HasParent(StreamOp, IfOp, LoopOp))
 
     def __init__(
         self,
@@ -443,4 +519,4 @@ def fill_template(expr: str, args: Sequence[str]) -> str:
     return PLACEHOLDER.sub(lambda m: args[int(m.group(1))], expr)
 
 
-PyEmit = Dialect("pyemit", [PyModuleOp, WeightOp, CallOp, IfOp, YieldOp])
+PyEmit = Dialect("pyemit", [PyModuleOp, WeightOp, CallOp, IfOp, LoopOp, YieldOp])

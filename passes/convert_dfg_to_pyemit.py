@@ -58,9 +58,10 @@ from ramiel.codegen.escape import Namer
 from ramiel.codegen.templates import kernel_template
 from ramiel.dialects.dfg import ConstantOp, KernelOp
 from ramiel.dialects.dfg.base import op_label
-from ramiel.dialects.dfg.control_flow import IfOp, detach_branches
+from ramiel.dialects.dfg.control_flow import IfOp, LoopOp, detach_branches
 from ramiel.dialects.pyemit import CallOp, PyModuleOp, WeightOp
 from ramiel.dialects.pyemit import IfOp as PyIfOp
+from ramiel.dialects.pyemit import LoopOp as PyLoopOp
 from ramiel.dialects.pyemit import YieldOp as PyYieldOp
 from ramiel.dialects.streams import LoadTime, ProgramOp, StreamOp, Streams, prune
 from ramiel.errors import RamielError
@@ -100,24 +101,45 @@ class LowerIf(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: IfOp, rewriter: PatternRewriter) -> None:
-        if not _in_stream(op):
-            return
-        for region in op.branches:
-            end = region.block.last_op
-            assert end is not None
-            rewriter.replace(end, PyYieldOp(list(end.operands)))
-        lowered = PyIfOp(
-            op.cond, op.captured, op.result_types, *detach_branches(op), op.comment()
-        )
-        for old, new in zip(op.results, lowered.results, strict=True):
-            new.name_hint = old.name_hint
-        rewriter.replace(op, lowered)
+        if _in_stream(op):
+            _lower_yields(op, rewriter)
+            lowered = PyIfOp(op.cond, op.captured, op.result_types, *detach_branches(op), op.comment())
+            _replace_named(op, lowered, rewriter)
+
+
+class LowerLoop(RewritePattern):
+    """A `dfg.loop` in a stream becomes a `pyemit.loop` holding the same body, ending in `pyemit.yield`."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: LoopOp, rewriter: PatternRewriter) -> None:
+        if _in_stream(op):
+            _lower_yields(op, rewriter)
+            body = op.detach_region(op.body)
+            lowered = PyLoopOp(
+                op.M, op.cond, op.v_initial, op.captured, op.result_types, body, op.comment()
+            )
+            _replace_named(op, lowered, rewriter)
+
+
+def _lower_yields(op: Operation, rewriter: PatternRewriter) -> None:
+    """Each region of `op` ends in `pyemit.yield` instead of `dfg.yield`."""
+    for region in op.regions:
+        end = region.block.last_op
+        assert end is not None
+        rewriter.replace(end, PyYieldOp(list(end.operands)))
+
+
+def _replace_named(op: Operation, lowered: Operation, rewriter: PatternRewriter) -> None:
+    """Replace `op` by `lowered`, whose results keep the names of `op`'s."""
+    for old, new in zip(op.results, lowered.results, strict=True):
+        new.name_hint = old.name_hint
+    rewriter.replace(op, lowered)
 
 
 def _in_stream(op: Operation) -> bool:
-    """Whether `op` is in a stream, directly or in the branches of If ops there."""
+    """Whether `op` is in a stream, directly or in the regions of control-flow ops there."""
     parent = op.parent_op()
-    while isinstance(parent, IfOp | PyIfOp):
+    while isinstance(parent, IfOp | LoopOp | PyIfOp | PyLoopOp):
         parent = parent.parent_op()
     return isinstance(parent, StreamOp)
 
@@ -155,8 +177,8 @@ class ConvertDfgToPyemit(ModulePass):
         for constant in [c for c in module.walk() if isinstance(c, ConstantOp) and c.parent_op() is not module]:
             constant.detach()
             module.body.block.insert_op_before(constant, module.streams[0])
-        # An If is a kernel op without a kernel: LowerIf, first, takes it.
-        patterns = GreedyRewritePatternApplier([LowerIf(), LowerKernelOp(), LowerConstant()])
+        # Control-flow ops are kernel ops without a kernel: LowerIf and LowerLoop, first, take them.
+        patterns = GreedyRewritePatternApplier([LowerIf(), LowerLoop(), LowerKernelOp(), LowerConstant()])
         PatternRewriteWalker(patterns, walk_reverse=True).rewrite_module(op)
         for lowered in module.walk():
             if lowered.dialect_name() not in ("pyemit", Streams.name):

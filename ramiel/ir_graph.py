@@ -30,7 +30,7 @@ from xdsl.dialects.builtin import (
     f64,
     i64,
 )
-from xdsl.ir import Operation
+from xdsl.ir import Operation, Region
 from xdsl.utils.exceptions import PassFailedException
 
 from ramiel.costmodel import (
@@ -41,7 +41,7 @@ from ramiel.costmodel import (
     load_cost_model,
 )
 from ramiel.dialects.dfg import ConstantOp, DfgOp
-from ramiel.dialects.dfg.control_flow import IfOp
+from ramiel.dialects.dfg.control_flow import IfOp, LoopOp
 from ramiel.onnx_types import dtype_name
 from ramiel.scheduling import Edge, Node, Schedule, TaskGraph
 
@@ -103,13 +103,30 @@ def scheduled_graph(module: ModuleOp, cost: str) -> tuple[FunctionGraph, str]:
 
 
 def task_cost(model: CostModel, op: DfgOp) -> float:
-    """The predicted latency of `op`; an If costs its dearer branch, whichever runs."""
+    """The predicted latency of `op`: an If costs its dearer branch, whichever runs, and a
+    Loop its body times its iterations (see `loop_trips`)."""
     if isinstance(op, IfOp):
-        return max(
-            sum(task_cost(model, inner) for inner in branch.block.ops if isinstance(inner, DfgOp))
-            for branch in op.branches
-        )
+        return max(_region_cost(model, branch) for branch in op.branches)
+    if isinstance(op, LoopOp):
+        return loop_trips(op) * _region_cost(model, op.body)
     return model.node_cost(op.view())
+
+
+def _region_cost(model: CostModel, region: Region) -> float:
+    return sum(task_cost(model, inner) for inner in region.block.ops if isinstance(inner, DfgOp))
+
+
+DEFAULT_LOOP_TRIPS = 10
+"""The iterations assumed of a loop whose trip count is not a constant and that declares none."""
+
+
+def loop_trips(op: LoopOp) -> int:
+    """The iterations the cost models assume of `op`: its declared `expected_trips`, else its
+    constant trip count (an upper bound when a condition may end it), else `DEFAULT_LOOP_TRIPS`."""
+    if op.expected_trips is not None:
+        return op.expected_trips.value.data
+    trips = op.constant_trips()
+    return DEFAULT_LOOP_TRIPS if trips is None else trips
 
 
 def _nbytes(t: object) -> int:

@@ -242,16 +242,15 @@ def profile_module(
 
     `progress` hears `timing ops (i/n)` before each of the n ops is timed.
     """
-    from ramiel.dialects.dfg.control_flow import IfOp
     from ramiel.dialects.dfg.conv import ConvOp, conv2d_call
     from ramiel.kernels import UnsupportedKernel
 
     path = cache_dir / PROFILE_CACHE_FILE
     table = _read_json(path)
     todo: dict[str, DfgOp] = {}
-    # The ops in an If's branches too; the If itself is priced from them.
+    # The ops in the regions of control-flow ops too, which are priced from them.
     for op in main_function(module).walk():
-        if isinstance(op, DfgOp) and not isinstance(op, IfOp):
+        if isinstance(op, DfgOp) and not op.regions:
             todo.setdefault(op_signature(op.view()), op)
     fresh = {signature: op for signature, op in todo.items() if signature not in table}
     if not fresh:

@@ -754,7 +754,7 @@ EXTENSIONS: dict[str, type[KernelOp]] = {}
 `onnx_op(..., extension=...)` or `extension_op`. They are not in `OPS` and the cost
 models do not know them."""
 
-_SEGMENT_SIZES = frozenset({"operandSegmentSizes", "resultSegmentSizes"})
+SEGMENT_SIZES = frozenset({"operandSegmentSizes", "resultSegmentSizes"})
 
 _ROW_NAMES = {
     "kernel": "KERNEL",
@@ -824,7 +824,7 @@ def onnx_op(op_type: str, extension: str | None = None, **row: object) -> Callab
         }
         op = cast(type[DfgOp], irdl_op_definition(cast(type[IRDLOperation], cls)))
         if extension is not None:
-            own = set(op.get_irdl_definition().properties) - set(schema.attributes) - _SEGMENT_SIZES
+            own = set(op.get_irdl_definition().properties) - set(schema.attributes) - SEGMENT_SIZES
             op.EXTENSION_PROPERTIES = tuple(sorted(own))
             EXTENSIONS[op.name] = op
         else:

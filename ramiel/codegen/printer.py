@@ -43,9 +43,9 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from functools import singledispatchmethod
-from typing import IO
+from typing import IO, cast
 
-from xdsl.dialects.builtin import StringAttr
+from xdsl.dialects.builtin import StringAttr, TensorType
 from xdsl.ir import Operation, SSAValue
 from xdsl.utils.base_printer import BasePrinter
 from xdsl.utils.identity import identity
@@ -55,6 +55,7 @@ from ramiel.codegen.escape import Namer, comment, literal
 from ramiel.dialects.pyemit import (
     CallOp,
     IfOp,
+    LoopOp,
     PyModuleOp,
     WeightOp,
     YieldOp,
@@ -145,6 +146,8 @@ class PythonPrinter(BasePrinter[str]):
         self._namer = Namer()
         self._names: dict[SSAValue, str] = {}
         self._slots: dict[int, str] = {}
+        self._slices: dict[SSAValue, str] = {}
+        """The list collecting each scan output's slices, by the loop's result."""
         self._parallel = False
 
     def line(self, text: str = "") -> None:
@@ -439,11 +442,70 @@ class PythonPrinter(BasePrinter[str]):
                     self.print(inner)
 
     @print.register
+    def _(self, op: LoopOp) -> None:
+        # The carried values live under the names of the loop's results.
+        carried = [self.define(r) for r in op.carried_results]
+        if carried:
+            self.line(f"{', '.join(carried)} = {', '.join(self.value(v) for v in op.v_initial)}")
+        for arg, name in zip(op.carried_args, carried, strict=True):
+            self._names[arg] = name
+        for arg, value in zip(op.captured_args(op.body), op.captured, strict=True):
+            self._names[arg] = self.value(value)
+        cond = None
+        if op.cond is not None and op.cond_arg is not None:
+            cond = self.define(op.cond_arg)
+            self.line(f"{cond} = {self.value(op.cond)}")
+        scans = [(self.define(r), r) for r in op.scan_results]
+        for name, result in scans:
+            self._slices[result] = self._namer.fresh(f"{name}_slices")
+            self.line(f"{self._slices[result]} = []")
+        iteration = op.iteration_arg
+        step = self._namer.fresh("step") if iteration.uses else "_"
+        if op.M is not None:
+            self._commented(f"for {step} in range(int({self.value(op.M)})):", op.comment)
+        else:
+            if iteration.uses:
+                self.line(f"{step} = 0")
+            self._commented(f"while {cond}:", op.comment)
+        with self.indented():
+            if op.M is not None and cond is not None:
+                self.line(f"if not {cond}:")
+                with self.indented():
+                    self.line("break")
+            if iteration.uses:
+                number = f"[{step}]" if static_shape(iteration.type) else step
+                self.line(f"{self.define(iteration)} = torch.tensor({number})")
+            for inner in op.body.block.ops:
+                self.print(inner)
+            if op.M is None and iteration.uses:
+                self.line(f"{step} += 1")
+        for name, result in scans:
+            shape = static_shape(result.type)
+            if shape[0]:
+                self.line(f"{name} = torch.stack({self._slices[result]})")
+            else:  # there is no slice to stack
+                element = dtype_name(cast(TensorType, result.type).get_element_type())
+                self.line(f"{name} = torch.empty({_tuple(map(str, shape))}, dtype=torch.{element})")
+
+    @print.register
     def _(self, op: YieldOp) -> None:
         parent = op.parent_op()
-        assert isinstance(parent, IfOp)
-        targets = ", ".join(self._names[r] for r in parent.outputs)
-        self.line(f"{targets} = {', '.join(self.value(v) for v in op.values)}")
+        values = [self.value(v) for v in op.values]
+        if isinstance(parent, IfOp):
+            targets = [self._names[r] for r in parent.outputs]
+        else:
+            assert isinstance(parent, LoopOp)
+            fixed = len(values) - len(parent.scan_results)
+            # The slices first: one of them may be a carried value of this iteration.
+            for result, value in zip(parent.scan_results, values[fixed:], strict=True):
+                self.line(f"{self._slices[result]}.append({value})")
+            state = [parent.cond_arg] if parent.cond_arg is not None else []
+            targets = [self._names[a] for a in (*state, *parent.carried_args)]
+            values = values[:fixed]
+        # A value that stays as it is (a condition the body passes on) needs no assignment.
+        pairs = [(t, v) for t, v in zip(targets, values, strict=True) if t != v]
+        if pairs:
+            self.line(f"{', '.join(t for t, _ in pairs)} = {', '.join(v for _, v in pairs)}")
 
     @print.register
     def _(self, op: SendOp) -> None:

@@ -48,6 +48,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import onnx
@@ -57,6 +58,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DictionaryAttr,
+    IntegerType,
     ModuleOp,
     NameLoc,
     NoneAttr,
@@ -68,7 +70,8 @@ from xdsl.utils.exceptions import VerifyException
 
 from ramiel.dialects.dfg import OPS, ConstantOp, sanitize_identifier
 from ramiel.dialects.dfg.base import op_label
-from ramiel.dialects.dfg.control_flow import IfOp, YieldOp
+from ramiel.dialects.dfg.constant import constant_array
+from ramiel.dialects.dfg.control_flow import IfOp, LoopOp, YieldOp
 from ramiel.errors import RamielError
 from ramiel.limits import (
     DEFAULT_MEMORY_BUDGET,
@@ -83,6 +86,7 @@ from ramiel.limits import (
 from ramiel.onnx_types import (
     UnsupportedType,
     attribute_of_onnx,
+    dtype_name,
     element_type_of_onnx,
     tensor_type,
 )
@@ -102,6 +106,10 @@ _CONVERTED_AWAY: dict[str, int] = {"Upsample": 10, "Scatter": 11}
 """Operators without a `dfg` op that the version converter rewrites into supported
 ones (`Upsample` becomes `Resize`, `Scatter` `ScatterElements`), with the first
 opset where it no longer does."""
+
+_REFUSED_BEFORE: dict[str, int] = {"Scan": 9}
+"""Operators whose forms before an opset Ramiel refuses: Scan-8 has a batch axis,
+which the version converter drops from the graph's inputs."""
 
 _CONVERTED_UP: dict[str, int] = {"DFT": 20}
 """Operators whose `dfg` op has the form of a later opset than `NORMALISED_OPSET`, with
@@ -398,9 +406,11 @@ def _check_graph(graph: onnx.GraphProto, opset: int, where: str) -> list[onnx.No
                 f"unsupported operator {node.domain}.{node.op_type} (opset {opset})",
                 node_where(where, node),
             )
-        supported = node.op_type in OPS or node.op_type == "Constant"
+        supported = node.op_type in OPS or node.op_type in ("Constant", "Scan")
         if not supported and opset < _CONVERTED_AWAY.get(node.op_type, 0):
             supported = True
+        if opset < _REFUSED_BEFORE.get(node.op_type, 0):
+            supported = False
         if not supported:
             raise RamielError(
                 f"unsupported operator {node.op_type} at opset {opset}", node_where(where, node)
@@ -1026,6 +1036,8 @@ class _Importer:
         self.opset = opset
         self.where = where
         self.values: dict[str, SSAValue] = {}
+        self.added: set[str] = set()
+        """The names of the tensors the importer adds (see `_fresh_name`)."""
 
     def module(self) -> ModuleOp:
         initializers = {t.name for t in self.graph.initializer}
@@ -1103,8 +1115,9 @@ class _Importer:
         if node.op_type == "Constant":
             self._add_constant(block, node.output[0], _constant_value(node, where), where)
             return
-        if node.op_type == "If":
-            self._add_if(block, node, where)
+        control_flow = {"If": self._add_if, "Loop": self._add_loop, "Scan": self._add_scan}
+        if node.op_type in control_flow:
+            control_flow[node.op_type](block, node, where)
             return
         op_class = OPS.get(node.op_type)
         if op_class is None or node.domain not in ("", "ai.onnx"):
@@ -1139,39 +1152,257 @@ class _Importer:
 
     def _add_if(self, block: Block, node: onnx.NodeProto, where: str) -> None:
         """An If node: its branches become regions that capture the non-constant values they read."""
-        branches = {a.name: a.g for a in node.attribute if a.type == onnx.AttributeProto.GRAPH}
-        then_graph, else_graph = branches["then_branch"], branches["else_branch"]
-        read = dict.fromkeys([*_free_names(then_graph), *_free_names(else_graph)])
-        captured = [n for n in read if not isinstance(self.values[n].owner, ConstantOp)]
-        regions = [self._branch(g, captured, where) for g in (then_graph, else_graph)]
+        then_graph, else_graph = _graph_attribute(node, "then_branch", where), _graph_attribute(node, "else_branch", where)
+        captured = self._captured([then_graph, else_graph])
+        args = [(n, self.values[n].type) for n in captured]
+        regions = [self._region(g, args, [o.name for o in g.output], where) for g in (then_graph, else_graph)]
         result_types = [self._tensor_type(name, "tensor", where) for name in node.output]
         op = IfOp(
             self.values[node.input[0]], [self.values[n] for n in captured], result_types, *regions
         )
+        self._add_control_flow(block, node, op)
+
+    def _add_loop(self, block: Block, node: onnx.NodeProto, where: str) -> None:
+        """A Loop node: its body becomes a region whose arguments are the iteration number,
+        the condition (left out when it cannot fail), the carried values and the captured ones."""
+        body = _graph_attribute(node, "body", where)
+        trips_name, cond_name, *inits = [*node.input, "", ""][: max(2, len(node.input))]
+        if len(body.input) != 2 + len(inits) or len(body.output) < 1 + len(inits):
+            raise RamielError(
+                f"the Loop body must take 2 + {len(inits)} inputs (iteration, condition, carried "
+                f"values) and give at least 1 + {len(inits)} outputs",
+                where,
+            )
+        iteration, cond_in = body.input[0].name, body.input[1].name
+        stops = bool(cond_name) and not self._always_true(cond_name, body, cond_in)
+        if not trips_name and not stops:
+            raise RamielError("a Loop without trip count or a condition that can fail never ends", where)
+        captured = self._captured([body])
+        init_types = [self.values[n].type for n in inits]
+        args: list[tuple[str, Attribute]] = [(iteration, self._scalar_type(body.input[0], IntegerType(64)))]
+        if stops:
+            args.append((cond_in, self.values[cond_name].type))
+        args += [(i.name, t) for i, t in zip(body.input[2:], init_types, strict=True)]
+        args += [(n, self.values[n].type) for n in captured]
+        outputs = [o.name for o in body.output[0 if stops else 1 :]]
+        fixed = {} if stops else {cond_in: np.array(True)}
+        region = self._region(body, args, outputs, where, fixed)
+        yielded = [v.type for v in region.block.last_op.operands] if region.block.last_op else []
+        carried = yielded[int(stops) : int(stops) + len(inits)]
+        for value, before, after in zip(body.input[2:], init_types, carried, strict=True):
+            if before != after:
+                raise RamielError(
+                    f"loop-carried value '{value.name}' changes from {before} to {after} between "
+                    "iterations; tensor shapes must be static",
+                    where,
+                )
+        trips = self.values[trips_name] if trips_name else None
+        known = None if stops or trips is None else constant_array(trips)
+        scans = [
+            self._scan_type(name, cast(TensorType, t), None if known is None else int(known.reshape(-1)[0]), where)
+            for name, t in zip(node.output[len(inits) :], yielded[int(stops) + len(inits) :], strict=True)
+        ]  # fmt: skip
+        op = LoopOp(
+            trips,
+            self.values[cond_name] if stops else None,
+            [self.values[n] for n in inits],
+            [self.values[n] for n in captured],
+            [*init_types, *scans],
+            region,
+        )
+        self._add_control_flow(block, node, op)
+
+    def _add_scan(self, block: Block, node: onnx.NodeProto, where: str) -> None:
+        """A Scan node, as the Loop it amounts to: the body takes slice i of each scan input
+        (Gather at the iteration number, or counted from the end), and the stacked scan
+        outputs are reversed and moved to their axes where the attributes say so."""
+        body = _graph_attribute(node, "body", where)
+        scanned = _int_attribute(node, "num_scan_inputs", 0)
+        states = list(node.input[: len(node.input) - scanned])
+        inputs = list(node.input[len(states) :])
+        outputs = len(body.output) - len(states)
+        if scanned < 1 or len(body.input) != len(node.input) or outputs < 0:
+            raise RamielError("the Scan body must take each state and one slice of each scan input", where)
+        ranks = [len(cast(TensorType, self.values[n].type).get_shape()) for n in inputs]
+        in_axes = _axes(node, "scan_input_axes", ranks, where)
+        in_reversed = _ints(node, "scan_input_directions", scanned, where)
+        out_types = [self._tensor_type(n, "tensor", where) for n in node.output[len(states) :]]
+        out_axes = _axes(node, "scan_output_axes", [len(t.get_shape()) for t in out_types], where)
+        out_reversed = _ints(node, "scan_output_directions", outputs, where)
+        lengths = {cast(TensorType, self.values[n].type).get_shape()[a] for n, a in zip(inputs, in_axes, strict=True)}
+        if len(lengths) != 1:
+            raise RamielError(f"the scan inputs have different lengths {sorted(lengths)}", where)
+        length = lengths.pop()
+        # The Loop's own inputs: a constant trip count, no condition, the states.
+        trips, step, cond, last = map(self._fresh_name, ("trips", "step", "cond", "last"))
+        self._add_constant(block, trips, np.array(length, np.int64), where)
+        int64 = helper.make_tensor_type_proto(onnx.TensorProto.INT64, [])
+        nodes: list[onnx.NodeProto] = []
+        for name, axis, backwards, slice_ in zip(inputs, in_axes, in_reversed, body.input[len(states) :], strict=True):
+            index = step
+            if backwards:
+                index = self._fresh_name("backwards")
+                self.types[index] = int64
+                nodes.append(helper.make_node("Sub", [last, step], [index]))
+            nodes.append(helper.make_node("Gather", [name, index], [slice_.name], axis=axis))
+        loop_body = helper.make_graph(
+            [*nodes, *body.node],
+            body.name,
+            [helper.make_tensor_value_info(step, onnx.TensorProto.INT64, []),
+             helper.make_tensor_value_info(cond, onnx.TensorProto.BOOL, []),
+             *body.input[: len(states)]],
+            [helper.make_tensor_value_info(cond, onnx.TensorProto.BOOL, []), *body.output],
+            [*body.initializer, numpy_helper.from_array(np.array(length - 1, np.int64), last)],
+        )  # fmt: skip
+        stacked: list[str] = []
+        after: list[onnx.NodeProto] = []
+        for name, t, axis, backwards in zip(node.output[len(states) :], out_types, out_axes, out_reversed, strict=True):
+            if not axis and not backwards:
+                stacked.append(name)
+                continue
+            shape = list(t.get_shape())
+            value = self._fresh_name("stacked")
+            stacked.append(value)
+            self.types[value] = helper.make_tensor_type_proto(
+                _onnx_element(t), [shape[axis], *shape[:axis], *shape[axis + 1 :]]
+            )
+            if backwards:
+                flipped = self._fresh_name("flipped") if axis else name
+                order = self._fresh_name("backwards")
+                self.types[flipped] = self.types[value]
+                self._add_constant(block, order, np.arange(length - 1, -1, -1, dtype=np.int64), where)
+                after.append(helper.make_node("Gather", [value, order], [flipped], axis=0))
+                value = flipped
+            if axis:
+                perm = [*range(1, axis + 1), 0, *range(axis + 1, len(shape))]
+                after.append(helper.make_node("Transpose", [value], [name], perm=perm))
+        loop = helper.make_node("Loop", [trips, "", *states], [*node.output[: len(states)], *stacked], node.name, body=loop_body)
+        self._add_loop(block, loop, where)
+        for extra in after:
+            self._add_node(block, extra)
+
+    def _captured(self, graphs: Sequence[onnx.GraphProto]) -> list[str]:
+        """The non-constant values of the enclosing graph that `graphs` read, in order of first use."""
+        read = dict.fromkeys(name for g in graphs for name in _free_names(g))
+        return [n for n in read if not isinstance(self.values[n].owner, ConstantOp)]
+
+    def _always_true(self, cond: str, body: onnx.GraphProto, cond_in: str) -> bool:
+        """Whether a Loop's condition starts true and its body gives it back unchanged (or true)."""
+        start = constant_array(self.values[cond])
+        if start is None or not start.all():
+            return False
+        producers = {o: n for n in body.node for o in n.output}
+        name = body.output[0].name
+        while name in producers and producers[name].op_type == "Identity":
+            name = producers[name].input[0]
+        if name == cond_in:
+            return True
+        values = {t.name: t for t in body.initializer}
+        if name in values:
+            return bool(numpy_helper.to_array(values[name]).all())
+        if name in producers and producers[name].op_type == "Constant":
+            return bool(np.asarray(_constant_value(producers[name], self.where)).all())
+        outer = constant_array(self.values[name]) if name in self.values else None
+        return outer is not None and bool(outer.all())
+
+    def _scalar_type(self, value: onnx.ValueInfoProto, element: Attribute) -> TensorType:
+        """The declared type of a body's iteration number or condition, a scalar if undeclared."""
+        declared = value.type.tensor_type
+        if declared.HasField("shape") and all(d.HasField("dim_value") for d in declared.shape.dim):
+            return TensorType(element, [d.dim_value for d in declared.shape.dim])
+        return TensorType(element, [])
+
+    def _scan_type(self, name: str, part: TensorType, trips: int | None, where: str) -> TensorType:
+        """The type of a Loop's scan output `name`, which stacks `part`s: as inferred, or from a known trip count."""
+        proto = self.types.get(name)
+        shape = proto.tensor_type.shape if proto is not None and proto.HasField("tensor_type") else None
+        if shape is not None and shape.dim and all(d.HasField("dim_value") for d in shape.dim):
+            return TensorType(part.get_element_type(), [shape.dim[0].dim_value, *part.get_shape()])
+        if trips is None:
+            raise RamielError(
+                f"the length of Loop scan output '{name}' depends on the data; tensor shapes must be static",
+                where,
+            )
+        return TensorType(part.get_element_type(), [trips, *part.get_shape()])
+
+    def _fresh_name(self, role: str) -> str:
+        """A name for a tensor the importer adds, which no tensor of the model has."""
+        name, count = role, 0
+        while name in self.types or name in self.values or name in self.added:
+            count += 1
+            name = f"{role}/{count}"
+        self.added.add(name)
+        return name
+
+    def _add_control_flow(self, block: Block, node: onnx.NodeProto, op: IfOp | LoopOp) -> None:
         op.location = NameLoc(StringAttr(node_label(node)), NoneAttr())
         block.add_op(op)
         for name, result in zip(node.output, op.results, strict=True):
             result.name_hint = sanitize_identifier(name)
             self.values[name] = result
 
-    def _branch(self, graph: onnx.GraphProto, captured: Sequence[str], where: str) -> Region:
-        """One branch of an If: its block's arguments are the `captured` values."""
-        block = Block(arg_types=[self.values[n].type for n in captured])
+    def _region(
+        self,
+        graph: onnx.GraphProto,
+        args: Sequence[tuple[str, Attribute]],
+        outputs: Sequence[str],
+        where: str,
+        fixed: Mapping[str, np.ndarray] | None = None,
+    ) -> Region:
+        """The region of a subgraph: its block's arguments are the values `args` names,
+        constants stand for the values `fixed` gives, and it yields `outputs`."""
+        block = Block(arg_types=[t for _, t in args])
         outer = self.values
         self.values = dict(outer)
-        for name, arg in zip(captured, block.args, strict=True):
+        for (name, _), arg in zip(args, block.args, strict=True):
             arg.name_hint = sanitize_identifier(name)
             self.values[name] = arg
+        for name, array in (fixed or {}).items():
+            self._add_constant(block, name, array, where)
         for tensor in graph.initializer:
             self._add_constant(block, tensor.name, _array(tensor, where), where)
         for node in _topological_nodes(graph.node, set(self.values), where):
             self._add_node(block, node)
-        missing = next((o.name for o in graph.output if o.name not in self.values), None)
+        missing = next((o for o in outputs if o not in self.values), None)
         if missing is not None:
-            raise RamielError(f"branch output '{missing}' is never computed", where)
-        block.add_op(YieldOp([self.values[o.name] for o in graph.output]))
+            raise RamielError(f"subgraph output '{missing}' is never computed", where)
+        block.add_op(YieldOp([self.values[o] for o in outputs]))
         self.values = outer
         return Region(block)
+
+
+def _graph_attribute(node: onnx.NodeProto, name: str, where: str) -> onnx.GraphProto:
+    attr = _attribute(node, name)
+    if attr is None or attr.type != onnx.AttributeProto.GRAPH:
+        raise RamielError(f"{node.op_type} needs the graph attribute '{name}'", where)
+    return attr.g
+
+
+def _int_attribute(node: onnx.NodeProto, name: str, default: int) -> int:
+    attr = _attribute(node, name)
+    return default if attr is None else attr.i
+
+
+def _ints(node: onnx.NodeProto, name: str, count: int, where: str) -> list[int]:
+    """The `count` integers of attribute `name` (zeros when it is absent)."""
+    attr = _attribute(node, name)
+    values = [0] * count if attr is None else list(attr.ints)
+    if len(values) != count:
+        raise RamielError(f"{node.op_type} attribute '{name}' needs {count} values, got {len(values)}", where)
+    return values
+
+
+def _axes(node: onnx.NodeProto, name: str, ranks: Sequence[int], where: str) -> list[int]:
+    """The axes of attribute `name`, one per rank in `ranks`, made non-negative."""
+    axes = _ints(node, name, len(ranks), where)
+    for axis, rank in zip(axes, ranks, strict=True):
+        if not -rank <= axis < rank:
+            raise RamielError(f"{node.op_type} attribute '{name}' has axis {axis} out of range for rank {rank}", where)
+    return [a % r for a, r in zip(axes, ranks, strict=True)]
+
+
+def _onnx_element(t: TensorType) -> int:
+    return helper.np_dtype_to_tensor_dtype(np.dtype(dtype_name(t.get_element_type())))
 
 
 def _names(values: Sequence[onnx.ValueInfoProto]) -> ArrayAttr[DictionaryAttr]:

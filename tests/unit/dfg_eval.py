@@ -24,7 +24,7 @@ from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.ir import Block, Region, SSAValue
 
 from ramiel.dialects.dfg import ConstantOp, DfgOp
-from ramiel.dialects.dfg.control_flow import IfOp, YieldOp
+from ramiel.dialects.dfg.control_flow import IfOp, LoopOp, YieldOp
 from ramiel.onnx_types import onnx_of_attribute, onnx_of_element_type
 
 NEWEST_ORT_OPSET = 21
@@ -57,7 +57,7 @@ def to_onnx(module: ModuleOp, opset: int = NEWEST_ORT_OPSET) -> onnx.ModelProto:
 def _nodes(
     block: Block, names: dict[SSAValue, str], initializers: list[onnx.TensorProto]
 ) -> list[onnx.NodeProto]:
-    """The ONNX nodes of `block`'s ops (a branch's become an If's subgraph); constants
+    """The ONNX nodes of `block`'s ops (a region's become its op's subgraph); constants
     become initializers of the main graph, values get names unique in the model."""
     nodes: list[onnx.NodeProto] = []
     for op in block.ops:
@@ -83,6 +83,8 @@ def _nodes(
             if isinstance(op, IfOp):
                 for attribute, branch in zip(("then_branch", "else_branch"), op.branches, strict=True):
                     node.attribute.append(helper.make_attribute(attribute, _branch(op, branch, names, initializers)))
+            elif isinstance(op, LoopOp):
+                node.attribute.append(helper.make_attribute("body", _loop_body(op, names, initializers)))
             nodes.append(node)
         else:
             raise ValueError(f"unexpected op {op.name}")
@@ -93,18 +95,54 @@ def _branch(
     op: IfOp, branch: Region, names: dict[SSAValue, str], initializers: list[onnx.TensorProto]
 ) -> onnx.GraphProto:
     """A branch of `op` as an ONNX subgraph, reading the captured values by their outer names."""
-    block = branch.block
-    for arg, value in zip(block.args, op.captured, strict=True):
-        names[arg] = names[value]
-    nodes = _nodes(block, names, initializers)
+    end = branch.block.last_op
+    assert isinstance(end, YieldOp)
+    return _subgraph(op, branch, [], list(end.values), names, initializers)
+
+
+def _loop_body(op: LoopOp, names: dict[SSAValue, str], initializers: list[onnx.TensorProto]) -> onnx.GraphProto:
+    """The body of `op` as an ONNX subgraph: it takes the iteration number, the condition
+    (passed on unchanged where `op` has none) and the carried values."""
+    block = op.body.block
     end = block.last_op
     assert isinstance(end, YieldOp)
-    outputs: list[onnx.ValueInfoProto] = []
-    for value in end.values:
+    iteration = f"i{next(_FRESH)}"
+    names[op.iteration_arg] = iteration
+    inputs = [_value_info(iteration, op.iteration_arg.type)]
+    cond = f"cond{next(_FRESH)}"
+    inputs.append(helper.make_tensor_value_info(cond, onnx.TensorProto.BOOL, []))
+    if op.cond_arg is not None:
+        names[op.cond_arg] = cond
+    for arg in op.carried_args:
+        names[arg] = f"a{next(_FRESH)}"
+        inputs.append(_value_info(names[arg], arg.type))
+    yielded = list(end.values)
+    graph = _subgraph(op, op.body, inputs, yielded, names, initializers)
+    if op.cond is None:
+        graph.node.append(helper.make_node("Identity", [cond], [f"{cond}_out"]))
+        graph.output.insert(0, helper.make_tensor_value_info(f"{cond}_out", onnx.TensorProto.BOOL, []))
+    return graph
+
+
+def _subgraph(
+    op: IfOp | LoopOp,
+    region: Region,
+    inputs: list[onnx.ValueInfoProto],
+    outputs: list[SSAValue],
+    names: dict[SSAValue, str],
+    initializers: list[onnx.TensorProto],
+) -> onnx.GraphProto:
+    """`region` of `op` as an ONNX subgraph with `inputs`, giving `outputs`; it reads the
+    captured values by their outer names."""
+    for arg, value in zip(op.captured_args(region), op.captured, strict=True):
+        names[arg] = names[value]
+    nodes = _nodes(region.block, names, initializers)
+    graph_outputs: list[onnx.ValueInfoProto] = []
+    for value in outputs:
         out = f"y{next(_FRESH)}"
         nodes.append(helper.make_node("Identity", [names[value]], [out]))
-        outputs.append(_value_info(out, value.type))
-    return helper.make_graph(nodes, f"branch{next(_FRESH)}", [], outputs)
+        graph_outputs.append(_value_info(out, value.type))
+    return helper.make_graph(nodes, f"region{next(_FRESH)}", inputs, graph_outputs)
 
 
 _FRESH = itertools.count()

@@ -21,6 +21,7 @@ import torch
 from _pytest.mark import ParameterSet
 
 from ramiel.api import check
+from ramiel.api import compile as compile_model
 from ramiel.errors import RamielError
 from tests.models import zoo, zoo_control, zoo_ops, zoo_perf
 from tests.models.export import (
@@ -44,7 +45,6 @@ NEW_MODELS = {**zoo_perf.ZOO, **zoo_ops.ZOO, **zoo_control.ZOO}
 # and exporter.
 REFUSED: dict[str | tuple[str, Exporter], str] = {
     "ssd_detector": "unsupported operator NonZero",
-    "greedy_decoder": "unsupported operator Loop",
     "dynamic_sequence": "input 'input_0' has symbolic dimension 'sequence'",
 }
 
@@ -230,6 +230,20 @@ class Test_ramiel:
                 raise AssertionError(f"unexpected refusal: {error}") from error
             raise
         assert report.ok, report.lines()
+
+    @pytest.mark.parametrize("workers", [1, 2])
+    @pytest.mark.parametrize(("name", "exporter"), _cases(["branch_on_data", "greedy_decoder"]))
+    def test_every_path_matches_onnxruntime(self, name: str, exporter: Exporter, workers: int) -> None:
+        # The inputs take both branches, or stop the decoding loop early and at its limit.
+        path = model_path(name, exporter)
+        generated = compile_model(path, workers=workers, name=name).load()
+        try:
+            for inputs in comparison_inputs(name):
+                result = generated(*(torch.from_numpy(x) for x in inputs))
+                outputs = [result] if isinstance(result, torch.Tensor) else list(result)
+                assert_matches([o.numpy() for o in outputs], run_onnxruntime(path, inputs))
+        finally:
+            generated.close()
 
     @pytest.mark.parametrize("exporter", model_spec("dynamic_sequence").exporters)
     def test_dynamic_sequence_with_a_given_length(self, exporter: Exporter) -> None:

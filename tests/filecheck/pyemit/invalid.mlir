@@ -169,7 +169,7 @@ func.func @f(%c: tensor<i1>, %x: tensor<4xf32>) -> tensor<4xf32> {
   }
   func.return %y : tensor<4xf32>
 }
-// CHECK: 'pyemit.if' expects parent op 'streams.stream' or 'pyemit.if'
+// CHECK: 'pyemit.if' expects parent op 'streams.stream', 'pyemit.if' or 'pyemit.loop'
 
 // -----
 
@@ -188,3 +188,45 @@ pyemit.module "m" inputs("c" : tensor<i1>, "x" : tensor<4xf32>) outputs("y") att
   }
 }
 // CHECK: the then branch must end with pyemit.yield
+
+// -----
+
+func.func @f(%m: tensor<i64>, %v0: tensor<4xf32>) -> tensor<4xf32> {
+  %v = pyemit.loop trips(%m) carried(%v0) : (tensor<i64>, tensor<4xf32>) -> tensor<4xf32> body {
+  ^bb0(%i: tensor<i64>, %v_in: tensor<4xf32>):
+    pyemit.yield %v_in : tensor<4xf32>
+  }
+  func.return %v : tensor<4xf32>
+}
+// CHECK: 'pyemit.loop' expects parent op 'streams.stream', 'pyemit.if' or 'pyemit.loop'
+
+// -----
+
+pyemit.module "m" inputs("m" : tensor<i64>, "x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  streams.stream 0 {
+    %m = streams.input {index = 0} : tensor<i64>
+    %x = streams.input {index = 1} : tensor<4xf32>
+    %y = pyemit.loop trips(%m) carried(%x) : (tensor<i64>, tensor<4xf32>) -> tensor<4xf32> body {
+    ^bb0(%i: tensor<i64>, %v_in: tensor<4xf32>):
+      %r = pyemit.call "{0} + {1}"(%v_in, %x) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+      pyemit.yield %r : tensor<4xf32>
+    }
+    streams.output %y {index = 0}
+  }
+}
+// CHECK: the body reads %x from outside without capturing it
+
+// -----
+
+pyemit.module "m" inputs("m" : tensor<i64>, "x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", torch_version = "t"} {
+  streams.stream 0 {
+    %m = streams.input {index = 0} : tensor<i64>
+    %x = streams.input {index = 1} : tensor<4xf32>
+    %y = pyemit.loop trips(%m) carried(%x) : (tensor<i64>, tensor<4xf32>) -> tensor<4xf32> body {
+    ^bb0(%i: tensor<i64>, %v_in: tensor<4xf32>):
+      dfg.yield %v_in : tensor<4xf32>
+    }
+    streams.output %y {index = 0}
+  }
+}
+// CHECK: the body must end with pyemit.yield

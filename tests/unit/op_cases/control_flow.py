@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 from onnx import helper
 
 from ramiel.dialects.dfg import DfgOp
-from ramiel.dialects.dfg.control_flow import IfOp
-from tests.unit.op_cases.core import BOOL, Case, builds, make_model, t, x
+from ramiel.dialects.dfg.control_flow import IfOp, LoopOp
+from tests.unit.op_cases.core import BOOL, F32, I64, Case, builds, make_model, t, x
 
 
 @builds("If")
@@ -27,3 +28,38 @@ def _if(op: str, opset: int) -> list[Case]:
 
     model = make_model(opset, [node], [x(name="c", type=BOOL), x(2, 3)], ["y"])
     return [Case(op, opset, model, (t([2, 3]),), check)]
+
+
+@builds("Loop")
+def _loop(op: str, opset: int) -> list[Case]:
+    body = helper.make_graph(
+        [
+            # MatMul, since the opset-7 converter needs shapes of outer values to adapt Add.
+            helper.make_node("MatMul", ["v_in", "b"], ["v_out"]),
+            helper.make_node("Relu", ["v_out"], ["slice"]),
+            helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+        ],
+        "body",
+        [
+            helper.make_tensor_value_info("i", I64, []),
+            helper.make_tensor_value_info("cond_in", BOOL, []),
+            helper.make_tensor_value_info("v_in", F32, [2, 3]),
+        ],
+        [
+            helper.make_tensor_value_info("cond_out", BOOL, []),
+            helper.make_tensor_value_info("v_out", F32, [2, 3]),
+            helper.make_tensor_value_info("slice", F32, [2, 3]),
+        ],
+    )
+    node = helper.make_node(op, ["m", "c", "x"], ["v", "s"], body=body)
+
+    def check(o: DfgOp) -> None:
+        # Four iterations: a condition that starts true and is passed on cannot end the
+        # loop, so it is left out. The body captures the graph input b.
+        assert isinstance(o, LoopOp)
+        assert o.constant_trips() == 4
+        assert o.cond is None
+        assert [v.name_hint for v in o.captured] == ["b"]
+
+    model = make_model(opset, [node], [x(2, 3), x(3, 3, name="b")], ["v", "s"], {"m": np.array(4, np.int64), "c": np.array(True)})
+    return [Case(op, opset, model, (t([2, 3]), t([4, 2, 3])), check)]

@@ -57,3 +57,35 @@ func.func @nested(%c: tensor<1xi1>, %d: tensor<i1>) -> (tensor<2xf32>, tensor<2x
 // CHECK-NEXT:      dfg.yield %two : tensor<2xf32>
 // CHECK-NEXT:    }
 // CHECK-NEXT:    dfg.yield %z, %n : tensor<2xf32>, tensor<2xi64>
+
+// A loop's body takes the iteration number, the condition (when the loop has
+// one), the carried values and the captured ones; its results are the carried
+// values, then the scan outputs.
+
+func.func @loop(%m: tensor<i64>, %c: tensor<i1>, %v0: tensor<2xf32>, %x: tensor<2xf32>) -> (tensor<2xf32>, tensor<4x2xf32>) {
+  %v, %s = dfg.loop trips(%m) while(%c) carried(%v0) captures(%x) {expected_trips = 4 : i64} : (tensor<i64>, tensor<i1>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<4x2xf32>) body {
+  ^bb0(%i: tensor<i64>, %go: tensor<i1>, %v_in: tensor<2xf32>, %x_in: tensor<2xf32>):
+    %n = dfg.add %v_in, %x_in : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+    dfg.yield %go, %n, %v_in : tensor<i1>, tensor<2xf32>, tensor<2xf32>
+  }
+  func.return %v, %s : tensor<2xf32>, tensor<4x2xf32>
+}
+
+// CHECK-LABEL: func.func @loop
+// CHECK:       %v, %s = dfg.loop trips(%m) while(%c) carried(%v0) captures(%x) {expected_trips = 4 : i64} : (tensor<i64>, tensor<i1>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<4x2xf32>) body {
+// CHECK-NEXT:  ^bb0(%i: tensor<i64>, %go: tensor<i1>, %v_in: tensor<2xf32>, %x_in: tensor<2xf32>):
+// CHECK-NEXT:    %n = dfg.add %v_in, %x_in
+// CHECK-NEXT:    dfg.yield %go, %n, %v_in : tensor<i1>, tensor<2xf32>, tensor<2xf32>
+// CHECK-NEXT:  }
+
+func.func @while_only(%c: tensor<i1>, %v0: tensor<2xf32>) -> tensor<2xf32> {
+  %v = dfg.loop while(%c) carried(%v0) : (tensor<i1>, tensor<2xf32>) -> tensor<2xf32> body {
+  ^bb0(%i: tensor<i64>, %go: tensor<i1>, %v_in: tensor<2xf32>):
+    %n = dfg.neg %v_in : (tensor<2xf32>) -> tensor<2xf32>
+    dfg.yield %go, %n : tensor<i1>, tensor<2xf32>
+  }
+  func.return %v : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @while_only
+// CHECK:       %v = dfg.loop while(%c) carried(%v0) : (tensor<i1>, tensor<2xf32>) -> tensor<2xf32> body {

@@ -87,3 +87,54 @@ func.func @read_by_one_branch(%c: tensor<i1>, %x: tensor<1x4xf32>, %z: tensor<1x
   }
   func.return %y : tensor<1x4xf32>
 }
+
+// -----
+
+// The work of a loop body that reads no value the iteration changes moves in
+// front of the loop, constants included, and the body captures its results;
+// what depends on the iteration number or a carried value stays; a captured
+// value that nothing reads any more is dropped.
+
+// CHECK-LABEL: func.func @invariants
+// CHECK:         %k = dfg.constant
+// CHECK-NEXT:    %e = dfg.exp %x
+// CHECK-NEXT:    %e2 = dfg.mul %e, %k
+// CHECK-NEXT:    %v, %s = dfg.loop trips(%m) carried(%v0) captures(%e2) : (tensor<i64>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<3x2xf32>) body {
+// CHECK-NEXT:    ^bb0(%i: tensor<i64>, %v_in: tensor<2xf32>, %e2_1: tensor<2xf32>):
+// CHECK-NEXT:      %f = dfg.cast %i
+// CHECK-NEXT:      %e3 = dfg.mul %e2_1, %f
+// CHECK-NEXT:      %next = dfg.add %v_in, %e3
+// CHECK-NEXT:      dfg.yield %next, %v_in
+func.func @invariants(%m: tensor<i64>, %v0: tensor<2xf32>, %x: tensor<2xf32>) -> (tensor<2xf32>, tensor<3x2xf32>) {
+  %v, %s = dfg.loop trips(%m) carried(%v0) captures(%x) : (tensor<i64>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<3x2xf32>) body {
+  ^bb0(%i: tensor<i64>, %v_in: tensor<2xf32>, %x_in: tensor<2xf32>):
+    %k = dfg.constant dense<2.0> : tensor<2xf32>
+    %f = dfg.cast %i {to = 1 : i64} : (tensor<i64>) -> tensor<f32>
+    %e = dfg.exp %x_in : (tensor<2xf32>) -> tensor<2xf32>
+    %e2 = dfg.mul %e, %k : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+    %e3 = dfg.mul %e2, %f : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
+    %next = dfg.add %v_in, %e3 : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+    dfg.yield %next, %v_in : tensor<2xf32>, tensor<2xf32>
+  }
+  func.return %v, %s : tensor<2xf32>, tensor<3x2xf32>
+}
+
+// -----
+
+// Nothing moves out of a body whose every op depends on the iteration.
+
+// CHECK-LABEL: func.func @variant
+// CHECK-NEXT:    %v = dfg.loop trips(%m) carried(%v0) captures(%x)
+// CHECK-NEXT:    ^bb0(%i: tensor<i64>, %v_in: tensor<2xf32>, %x_in: tensor<2xf32>):
+// CHECK-NEXT:      %n = dfg.add %v_in, %x_in
+// CHECK-NEXT:      %r = dfg.relu %n
+// CHECK-NEXT:      dfg.yield %r
+func.func @variant(%m: tensor<i64>, %v0: tensor<2xf32>, %x: tensor<2xf32>) -> tensor<2xf32> {
+  %v = dfg.loop trips(%m) carried(%v0) captures(%x) : (tensor<i64>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32> body {
+  ^bb0(%i: tensor<i64>, %v_in: tensor<2xf32>, %x_in: tensor<2xf32>):
+    %n = dfg.add %v_in, %x_in : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+    %r = dfg.relu %n : (tensor<2xf32>) -> tensor<2xf32>
+    dfg.yield %r : tensor<2xf32>
+  }
+  func.return %v : tensor<2xf32>
+}
