@@ -302,9 +302,9 @@ def _import_owned(
     # Once from the declared sizes, before shape inference; again with every shape
     # known, before the weights become IR and folding computes constants.
     check_memory_budget(model, memory_budget, where)
-    types = _infer_types(model, where)
+    types, evaluated = _infer_types(model, where)
     check_memory_budget(model, memory_budget, where, types)
-    return _Importer(model, types, opset, where).module()
+    return _Importer(model, types, evaluated, opset, where).module()
 
 
 def _default_opset(model: onnx.ModelProto) -> int | None:
@@ -826,8 +826,11 @@ def _fix_input_shapes(
             )
 
 
-def _infer_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypeProto]:
-    """The type of every tensor of `model`, from ONNX shape inference.
+def _infer_types(
+    model: onnx.ModelProto, where: str
+) -> tuple[dict[str, onnx.TypeProto], dict[str, np.ndarray]]:
+    """The type of every tensor of `model`, from ONNX shape inference, and the values
+    of the small tensors evaluated on the way.
 
     ONNX's data propagation follows shape arithmetic only through some operators
     (not `Div`, for one), so exporters' `Shape -> Gather -> Add -> Div -> Slice`
@@ -853,7 +856,7 @@ def _infer_types(model: onnx.ModelProto, where: str) -> dict[str, onnx.TypeProto
         types[name] = helper.make_tensor_type_proto(
             helper.np_dtype_to_tensor_dtype(value.dtype), list(value.shape)
         )
-    return types
+    return types, evaluated
 
 
 _MAX_INFERENCE_ROUNDS = 8
@@ -1029,10 +1032,18 @@ class _Importer:
     """Builds the `dfg` function of one normalised ONNX graph."""
 
     def __init__(
-        self, model: onnx.ModelProto, types: dict[str, onnx.TypeProto], opset: int, where: str
+        self,
+        model: onnx.ModelProto,
+        types: dict[str, onnx.TypeProto],
+        evaluated: Mapping[str, np.ndarray],
+        opset: int,
+        where: str,
     ) -> None:
         self.graph = model.graph
+        self.opset_import = list(model.opset_import)
         self.types = types
+        self.evaluated = evaluated
+        """The values of the small tensors evaluated for shape inference."""
         self.opset = opset
         self.where = where
         self.values: dict[str, SSAValue] = {}
@@ -1134,6 +1145,7 @@ class _Importer:
         outputs = list(node.output)
         while outputs and not outputs[-1]:
             outputs.pop()
+        self._type_outputs(node)
         result_types = [
             self._tensor_type(name, "tensor", where) if name else None for name in outputs
         ]
@@ -1153,6 +1165,7 @@ class _Importer:
     def _add_if(self, block: Block, node: onnx.NodeProto, where: str) -> None:
         """An If node: its branches become regions that capture the non-constant values they read."""
         then_graph, else_graph = _graph_attribute(node, "then_branch", where), _graph_attribute(node, "else_branch", where)
+        self._type_outputs(node)
         captured = self._captured([then_graph, else_graph])
         args = [(n, self.values[n].type) for n in captured]
         regions = [self._region(g, args, [o.name for o in g.output], where) for g in (then_graph, else_graph)]
@@ -1179,11 +1192,15 @@ class _Importer:
             raise RamielError("a Loop without trip count or a condition that can fail never ends", where)
         captured = self._captured([body])
         init_types = [self.values[n].type for n in inits]
-        args: list[tuple[str, Attribute]] = [(iteration, self._scalar_type(body.input[0], IntegerType(64)))]
+        iteration_type = self._scalar_type(body.input[0], IntegerType(64))
+        carried_names = [i.name for i in body.input[2:]]
+        cond_type = self.values[cond_name].type if cond_name else TensorType(IntegerType(1), [])
+        body_inputs = [(iteration, iteration_type), (cond_in, cond_type), *zip(carried_names, init_types, strict=True)]
+        self._infer_locally(body, body_inputs)
+        args: list[tuple[str, Attribute]] = [(iteration, iteration_type)]
         if stops:
-            args.append((cond_in, self.values[cond_name].type))
-        args += [(i.name, t) for i, t in zip(body.input[2:], init_types, strict=True)]
-        args += [(n, self.values[n].type) for n in captured]
+            args.append((cond_in, cond_type))
+        args += [*zip(carried_names, init_types, strict=True), *((n, self.values[n].type) for n in captured)]
         outputs = [o.name for o in body.output[0 if stops else 1 :]]
         fixed = {} if stops else {cond_in: np.array(True)}
         region = self._region(body, args, outputs, where, fixed)
@@ -1197,7 +1214,7 @@ class _Importer:
                     where,
                 )
         trips = self.values[trips_name] if trips_name else None
-        known = None if stops or trips is None else constant_array(trips)
+        known = None if stops or trips is None else self._constant(trips_name)
         scans = [
             self._scan_type(name, cast(TensorType, t), None if known is None else int(known.reshape(-1)[0]), where)
             for name, t in zip(node.output[len(inits) :], yielded[int(stops) + len(inits) :], strict=True)
@@ -1226,8 +1243,6 @@ class _Importer:
         ranks = [len(cast(TensorType, self.values[n].type).get_shape()) for n in inputs]
         in_axes = _axes(node, "scan_input_axes", ranks, where)
         in_reversed = _ints(node, "scan_input_directions", scanned, where)
-        out_types = [self._tensor_type(n, "tensor", where) for n in node.output[len(states) :]]
-        out_axes = _axes(node, "scan_output_axes", [len(t.get_shape()) for t in out_types], where)
         out_reversed = _ints(node, "scan_output_directions", outputs, where)
         lengths = {cast(TensorType, self.values[n].type).get_shape()[a] for n, a in zip(inputs, in_axes, strict=True)}
         if len(lengths) != 1:
@@ -1254,32 +1269,78 @@ class _Importer:
             [helper.make_tensor_value_info(cond, onnx.TensorProto.BOOL, []), *body.output],
             [*body.initializer, numpy_helper.from_array(np.array(length - 1, np.int64), last)],
         )  # fmt: skip
-        stacked: list[str] = []
-        after: list[onnx.NodeProto] = []
-        for name, t, axis, backwards in zip(node.output[len(states) :], out_types, out_axes, out_reversed, strict=True):
-            if not axis and not backwards:
-                stacked.append(name)
-                continue
-            shape = list(t.get_shape())
-            value = self._fresh_name("stacked")
-            stacked.append(value)
-            self.types[value] = helper.make_tensor_type_proto(
-                _onnx_element(t), [shape[axis], *shape[:axis], *shape[axis + 1 :]]
-            )
-            if backwards:
-                flipped = self._fresh_name("flipped") if axis else name
-                order = self._fresh_name("backwards")
-                self.types[flipped] = self.types[value]
-                self._add_constant(block, order, np.arange(length - 1, -1, -1, dtype=np.int64), where)
-                after.append(helper.make_node("Gather", [value, order], [flipped], axis=0))
-                value = flipped
-            if axis:
-                perm = [*range(1, axis + 1), 0, *range(axis + 1, len(shape))]
-                after.append(helper.make_node("Transpose", [value], [name], perm=perm))
+        # The Loop stacks each scan output along axis 0, in iteration order.
+        stacked = [self._fresh_name("stacked") for _ in range(outputs)]
         loop = helper.make_node("Loop", [trips, "", *states], [*node.output[: len(states)], *stacked], node.name, body=loop_body)
         self._add_loop(block, loop, where)
-        for extra in after:
-            self._add_node(block, extra)
+        types = [cast(TensorType, self.values[v].type) for v in stacked]
+        out_axes = _axes(node, "scan_output_axes", [len(t.get_shape()) for t in types], where)
+        for name, value, t, axis, backwards in zip(node.output[len(states) :], stacked, types, out_axes, out_reversed, strict=True):
+            proto = helper.make_tensor_type_proto(_onnx_element(t), list(t.get_shape()))
+            if backwards:
+                flipped, order = self._fresh_name("flipped"), self._fresh_name("backwards")
+                self.types[flipped] = proto
+                self._add_constant(block, order, np.arange(length - 1, -1, -1, dtype=np.int64), where)
+                self._add_node(block, helper.make_node("Gather", [value, order], [flipped], axis=0))
+                value = flipped
+            if axis:
+                shape = list(t.get_shape())
+                perm = [*range(1, axis + 1), 0, *range(axis + 1, len(shape))]
+                self.types[name] = helper.make_tensor_type_proto(_onnx_element(t), [shape[p] for p in perm])
+                self._add_node(block, helper.make_node("Transpose", [value], [name], perm=perm))
+            else:
+                self.values[name] = self.values[value]
+                self.values[name].name_hint = sanitize_identifier(name)
+
+    def _type_outputs(self, node: onnx.NodeProto) -> None:
+        """Type the outputs of `node` by inferring it alone where the whole model's inference
+        could not (it follows a loop, whose outputs only the import types)."""
+        outputs = [o for o in node.output if o]
+        if any(_static_shape(self.types, o) is None for o in outputs):
+            graph = helper.make_graph([node], node.name, [], [helper.make_empty_tensor_value_info(o) for o in outputs])
+            self._infer_locally(graph)
+
+    def _infer_locally(self, graph: onnx.GraphProto, inputs: Sequence[tuple[str, Attribute]] = ()) -> None:
+        """Type the values of `graph` that shape inference of the whole model left unknown,
+        by inferring `graph` alone: its `inputs` typed as given, and what it reads from the
+        enclosing graph typed as imported (valued, where that is a small constant, so that
+        shape arithmetic propagates).
+
+        A loop body declares its inputs loosely or not at all (the function bodies of Range
+        and LinearAttention do), and what follows a loop is then unknown too.
+        """
+        constants: list[onnx.TensorProto] = []
+        typed = list(inputs)
+        declared = {i.name for i in graph.input}
+        for name in (n for n in _free_names(graph) if n not in declared):
+            value = self._constant(name)
+            if value is not None and value.size <= _INFERENCE_DATA_LIMIT:
+                constants.append(numpy_helper.from_array(np.asarray(value), name))
+            else:
+                typed.append((name, self.values[name].type))
+        alone = helper.make_graph(
+            graph.node,
+            graph.name or "local",
+            [helper.make_tensor_value_info(n, _onnx_element(cast(TensorType, t)), list(cast(TensorType, t).get_shape())) for n, t in typed],
+            list(graph.output),
+            [*graph.initializer, *constants],
+        )  # fmt: skip
+        model = helper.make_model(alone, opset_imports=self.opset_import)
+        model.ir_version = onnx.IR_VERSION
+        try:
+            inferred = shape_inference.infer_shapes(model, data_prop=True)
+        except Exception:  # onnx raises InferenceError and others; the import names what stays unknown
+            return
+        graphs = [inferred.graph, *(g for n in all_nodes(inferred.graph) for g in subgraphs(n))]
+        for value in (v for g in graphs for v in (*g.value_info, *g.output)):
+            known = _static_shape({value.name: value.type}, value.name) is not None
+            if known and _static_shape(self.types, value.name) is None:
+                self.types[value.name] = value.type
+
+    def _constant(self, name: str) -> np.ndarray | None:
+        """The value of tensor `name` when it is a constant or was evaluated for shape inference."""
+        value = constant_array(self.values[name])
+        return self.evaluated.get(name) if value is None else value
 
     def _captured(self, graphs: Sequence[onnx.GraphProto]) -> list[str]:
         """The non-constant values of the enclosing graph that `graphs` read, in order of first use."""

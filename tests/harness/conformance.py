@@ -45,6 +45,7 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 import onnx
+import onnx.compose
 from onnx import numpy_helper
 
 from ramiel.backend import RamielBackend, RamielRep
@@ -413,25 +414,12 @@ MERGED_BATCH = 48
 def merge_models(models: Sequence[onnx.ModelProto]) -> onnx.ModelProto:
     """One model holding `models` side by side as independent branches.
 
-    Every name of model `i` gets the prefix `m<i>_`; the models must share their
-    opset imports (subgraph attributes are not renamed).
+    Every name of model `i` gets the prefix `m<i>_`, in its subgraphs too (by
+    `onnx.compose`); the models must share their opset imports.
     """
     graph = onnx.GraphProto(name="merged")
     for index, model in enumerate(models):
-        part = onnx.GraphProto()
-        part.CopyFrom(model.graph)
-
-        def rename(name: str, prefix: str = f"m{index}_") -> str:
-            return prefix + name if name else name
-
-        for node in part.node:
-            for names in (node.input, node.output):
-                names[:] = [rename(n) for n in names]
-            node.name = rename(node.name)
-        for value in (*part.input, *part.output, *part.value_info):
-            value.name = rename(value.name)
-        for tensor in part.initializer:
-            tensor.name = rename(tensor.name)
+        part = onnx.compose.add_prefix_graph(model.graph, f"m{index}_")
         for field in ("node", "input", "output", "value_info", "initializer"):
             getattr(graph, field).extend(getattr(part, field))
     merged = onnx.ModelProto()

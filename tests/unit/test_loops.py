@@ -7,6 +7,7 @@ import onnx
 import pytest
 import torch
 from onnx import TensorProto, helper, numpy_helper
+from onnx.backend.test.case.node import collect_testcases
 from xdsl.dialects.builtin import IntegerAttr, i64
 
 from ramiel import api
@@ -217,3 +218,21 @@ def test_scan_before_opset_9_is_refused() -> None:
     model.opset_import[0].version = 8
     with pytest.raises(RamielError, match="unsupported operator Scan at opset 8"):
         import_model(model)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_scan_bodies_that_onnx_inference_does_not_type_compile(workers: int) -> None:
+    # LinearAttention's function body: ONNX's inference of the model types neither the
+    # Scan body, whose inputs are undeclared, nor the Scan's outputs and what follows
+    # them; the import infers the body with the types the loop gives it, then each
+    # node after it alone.
+    [case] = [c for c in collect_testcases("LinearAttention") if c.name == "test_linear_attention_gated_expanded"]
+    assert "Scan" in {n.op_type for n in case.model.graph.node}
+    [(inputs, expected)] = case.data_sets
+    generated = api.compile(case.model, workers=workers, name="linear_attention").load()
+    try:
+        result = generated(*(torch.from_numpy(np.asarray(a)) for a in inputs))
+        for ours, theirs in zip(result if isinstance(result, tuple) else (result,), expected, strict=True):
+            np.testing.assert_allclose(ours.numpy(), theirs, rtol=case.rtol, atol=case.atol)
+    finally:
+        generated.close()
