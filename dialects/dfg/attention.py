@@ -12,8 +12,11 @@ attention runs its recurrence token by token in the `linear_attention` helper.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 from onnx import TensorProto
+from xdsl.dialects.builtin import IntegerAttr, TensorType
+from xdsl.ir import Attribute
 
 from ramiel.costmodel import OpWork, elementwise_work
 from ramiel.dialects.dfg.base import (
@@ -155,6 +158,26 @@ class AttentionOp(DfgOp):
 
         %y = dfg.attention %q, %k, %v {is_causal = 1 : i64} : (tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32>
     """
+
+    @classmethod
+    def skipped_output_type(
+        cls, index: int, inputs: Sequence[TensorType | None], properties: Mapping[str, Attribute]
+    ) -> TensorType | None:
+        """Without a past key and value, the present ones (outputs 1 and 2) are K and V
+        (inputs 1 and 2) with their heads split out."""
+        if index not in (1, 2) or any(t is not None for t in inputs[_PAST_KEY : _PAST_VALUE + 1]):
+            return None
+        given = inputs[index]
+        heads = properties.get("kv_num_heads")
+        if given is None:
+            return None
+        shape = list(given.get_shape())
+        if len(shape) == 3:
+            if not isinstance(heads, IntegerAttr) or heads.value.data <= 0:
+                return None
+            count = heads.value.data
+            shape = [shape[0], count, shape[1], shape[2] // count]
+        return TensorType(given.get_element_type(), shape)
 
     def verify_shapes(self, shapes: Shapes) -> None:
         q, k, v = shapes[:3]

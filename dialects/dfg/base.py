@@ -230,6 +230,15 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
     EXTENSION_PROPERTIES: ClassVar[tuple[str, ...]] = ()
     """The properties an extension op has besides its ONNX operator's attributes."""
 
+    @classmethod
+    def skipped_output_type(
+        cls, index: int, inputs: Sequence[TensorType | None], properties: Mapping[str, Attribute]
+    ) -> TensorType | None:
+        """The type of optional output `index`, which the model skips and ONNX's inference
+        does not type, for the op of ONNX-ordered `inputs` types; None where it is unknown."""
+        del index, inputs, properties
+        return None
+
     def is_no_op(self) -> bool:
         """Whether the op returns its first input unchanged."""
         return False

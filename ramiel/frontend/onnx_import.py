@@ -296,7 +296,7 @@ def _import_owned(
     model.graph.node.extend(ordered)
     opset = _lift_old_opset(model, opset, where)
     model = _normalise_opset(model, opset, where)
-    _name_skipped_outputs(model.graph)
+    skipped = _name_skipped_outputs(model.graph)
     _spell_out_function_defaults(model.graph, max(opset, NORMALISED_OPSET))
     _fix_input_shapes(model, dict(input_shapes or {}), where, note or (lambda _: None))
     # Once from the declared sizes, before shape inference; again with every shape
@@ -304,7 +304,7 @@ def _import_owned(
     check_memory_budget(model, memory_budget, where)
     types, evaluated = _infer_types(model, where)
     check_memory_budget(model, memory_budget, where, types)
-    return _Importer(model, types, evaluated, opset, where).module()
+    return _Importer(model, types, evaluated, skipped, opset, where).module()
 
 
 def _default_opset(model: onnx.ModelProto) -> int | None:
@@ -753,13 +753,14 @@ def _spell_out_function_defaults(graph: onnx.GraphProto, opset: int) -> None:
                 node.attribute.append(default)
 
 
-def _name_skipped_outputs(graph: onnx.GraphProto) -> None:
-    """Name the absent optional outputs that precede a present one.
+def _name_skipped_outputs(graph: onnx.GraphProto) -> set[str]:
+    """Name the absent optional outputs that precede a present one; return the names.
 
     A `dfg` op lists its results in order, so it cannot skip one in the middle
     (LayerNormalization's `Mean` when only `InvStdDev` is used); the skipped
     output gets a name, and so a type, and becomes an unused result.
     """
+    named: set[str] = set()
     taken = {o for n in graph.node for o in n.output} | {i.name for i in graph.input}
     for node in graph.node:
         last = max((i for i, o in enumerate(node.output) if o), default=-1)
@@ -770,6 +771,8 @@ def _name_skipped_outputs(graph: onnx.GraphProto) -> None:
                     name += "_"
                 taken.add(name)
                 node.output[index] = name
+                named.add(name)
+    return named
 
 
 # Shapes.
@@ -1036,6 +1039,7 @@ class _Importer:
         model: onnx.ModelProto,
         types: dict[str, onnx.TypeProto],
         evaluated: Mapping[str, np.ndarray],
+        skipped: set[str],
         opset: int,
         where: str,
     ) -> None:
@@ -1044,6 +1048,8 @@ class _Importer:
         self.types = types
         self.evaluated = evaluated
         """The values of the small tensors evaluated for shape inference."""
+        self.skipped = skipped
+        """The names given to the optional outputs the model skips (`_name_skipped_outputs`)."""
         self.opset = opset
         self.where = where
         self.values: dict[str, SSAValue] = {}
@@ -1146,9 +1152,13 @@ class _Importer:
         while outputs and not outputs[-1]:
             outputs.pop()
         self._type_outputs(node)
-        result_types = [
-            self._tensor_type(name, "tensor", where) if name else None for name in outputs
-        ]
+        operand_types = [None if v is None else cast(TensorType, v.type) for v in inputs]
+        result_types: list[Attribute | None] = []
+        for index, name in enumerate(outputs):
+            skipped = None
+            if name in self.skipped and _static_shape(self.types, name) is None:
+                skipped = op_class.skipped_output_type(index, operand_types, properties)
+            result_types.append(skipped or (self._tensor_type(name, "tensor", where) if name else None))
         try:
             op = op_class.build(inputs, result_types, properties)
         except VerifyException as e:

@@ -36,6 +36,15 @@ def _attention(op: str, opset: int) -> list[Case]:
         assert prop(o, "softcap") == 0.5
         assert prop(o, "q_num_heads") == 2
 
+    # QK without the present key and value, which ONNX's inference does not type when
+    # there is no past: they are K and V with their heads split out.
+    qk_only = helper.make_node(op, ["q", "k", "v"], ["y", "", "", "qk"], q_num_heads=2, kv_num_heads=2)
+
+    def presents(o: DfgOp) -> None:
+        assert [str(r.type) for r in o.results[1:3]] == [t([1, 2, 5, 4]), t([1, 2, 5, 6])]
+        assert not o.results[1].uses
+        assert not o.results[2].uses
+
     cases = [
         Case(op, opset, make_model(opset, [plain], inputs, ["y"]), (t([1, 2, 3, 6]),)),
         Case(
@@ -44,6 +53,13 @@ def _attention(op: str, opset: int) -> list[Case]:
             make_model(opset, [cached], cached_inputs, ["y", "present_k", "present_v", "qk"]),
             (t([1, 3, 12]), t([1, 2, 7, 4]), t([1, 2, 7, 6]), t([1, 2, 3, 7])),
             check,
+        ),
+        Case(
+            op,
+            opset,
+            make_model(opset, [qk_only], cached_inputs[:3], ["y", "qk"]),
+            (t([1, 3, 12]), t([1, 2, 3, 5])),
+            presents,
         ),
     ]
     if opset >= 24:
