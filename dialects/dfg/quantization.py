@@ -8,7 +8,9 @@ half to even (`torch.round`), adds the zero point and saturates. The integer
 products (MatMulInteger, ConvInteger, and the accumulation of QLinearMatMul and
 QLinearConv) are computed on integers, so no float rounding enters them: matrix
 products in int32, which wraps as ONNX's 32-bit accumulation may; convolutions
-in int64, since torch has no dilated int32 convolution, keeping the low 32 bits.
+in float32 where the bound on their sums makes every partial sum an exact
+integer, else in float64 (torch's float convolutions are fast, its int64 ones
+slow), keeping the low 32 bits.
 QLinearMatMul and QLinearConv then requantize as onnxruntime does: the int32
 accumulator as float32 times the float32 multiplier a_scale * b_scale / y_scale,
 rounded half to even, plus the output zero point, saturated.
@@ -368,19 +370,55 @@ def _convolution(n: KernelWriter, data: str, weight: int, weight_expr: str, bias
     return ConvOp.KERNEL(KernelWriter(view))
 
 
-def _integer_convolution(n: KernelWriter, zero_points: tuple[int, int], weight: int, bias: str | None) -> str:
-    """The convolution in int64 of x (input 0) and the weight less their zero points."""
+def _integer_convolution(n: KernelWriter, zero_points: tuple[int, int], weight: int, bias: int | None) -> str:
+    """The convolution of x (input 0) and the weight less their zero points, plus input
+    `bias` (int32) if given, in the narrowest type where it is exact (`_accumulation`)."""
     x_zero, w_zero = zero_points
-    x = _shifted(_converted(n.arg(0), n.dtype(0), "int64"), -1, _zero_point(n, x_zero, _one_element))
+    exact = _accumulation(n, zero_points, weight, bias)
+    x = _shifted(_converted(n.arg(0), n.dtype(0), exact), -1, _zero_point(n, x_zero, _one_element))
     kernel_axes = len(n.shape(weight)) - 1
     per_channel = _zero_point(n, w_zero, lambda n, index: _per_channel(n, index, kernel_axes))
-    w = _shifted(_converted(n.arg(weight), n.dtype(weight), "int64"), -1, per_channel)
-    return _convolution(n, x, weight, w, bias)
+    w = _shifted(_converted(n.arg(weight), n.dtype(weight), exact), -1, per_channel)
+    added = None if bias is None else _converted(n.arg(bias), n.dtype(bias), exact)
+    return _convolution(n, x, weight, w, added)
+
+
+def _accumulation(n: KernelWriter, zero_points: tuple[int, int], weight: int, bias: int | None) -> str:
+    """float32 where every partial sum of the integer convolution stays below 2**24, an
+    integer float32 holds exactly whatever the order of summation; else float64, which
+    holds every such sum of 8-bit operands (below 2**53 for reductions up to 10**11).
+
+    torch has fast float convolutions (oneDNN) but only a slow path for int64 ones, a
+    tenth of the dynamically quantized small CNN's speed. The bound is the kernel's
+    reduction size times the largest |x - x_zero_point| (the range of x's type) and
+    |w - w_zero_point| (from the values when they are constants), plus |bias|.
+    """
+    x_zero, w_zero = zero_points
+    reduction = math.prod(n.shape(weight)[1:])
+    bound = reduction * _largest_difference(n, 0, x_zero) * _largest_difference(n, weight, w_zero)
+    if bias is not None:
+        value = n.value(bias)
+        bound += int(np.abs(value.astype(np.int64)).max()) if value is not None and value.size else 2**31
+    return "float32" if bound < 2**24 else "float64"
+
+
+def _largest_difference(n: KernelWriter, index: int, zero_point: int) -> int:
+    """The largest |v - zero_point| over input `index`: from the values when both are constants, else its type's range."""
+    value = n.value(index)
+    zero = n.value(zero_point) if n.has(zero_point) else np.zeros(1, np.int64)
+    if value is not None and zero is not None:
+        if n.has(zero_point) and zero.size > 1:  # per output channel
+            zero = zero.reshape(-1, *(1,) * (value.ndim - 1))
+        return int(np.abs(value.astype(np.int64) - zero.astype(np.int64)).max(initial=0))
+    info = np.iinfo(np.dtype(n.dtype(index)))
+    return int(info.max) - int(info.min)
 
 
 def _conv_integer(n: KernelWriter) -> str:
-    """ConvInteger: the convolution of the inputs less their zero points, exact in int64, as int32."""
-    return f"{_integer_convolution(n, (2, 3), 1, None)}.int()"
+    """ConvInteger: the convolution of the inputs less their zero points, computed exactly, as int32."""
+    convolution = _integer_convolution(n, (2, 3), 1, None)
+    # A float64 sum may exceed int32: its low 32 bits, through int64, as ONNX's 32-bit accumulation wraps.
+    return f"{convolution}.long().int()" if _accumulation(n, (2, 3), 1, None) == "float64" else f"{convolution}.int()"
 
 
 @onnx_op("ConvInteger", kernel=_conv_integer, fresh=True, work=conv_work, attribute_values=_CONV_CHECKS)
@@ -399,9 +437,8 @@ class ConvIntegerOp(DfgOp):
 
 
 def _qlinear_conv(n: KernelWriter) -> str:
-    """QLinearConv: the int64 convolution less the zero points plus the int32 bias, requantized."""
-    bias = _converted(n.arg(8), n.dtype(8), "int64") if n.has(8) else None
-    accumulator = _integer_convolution(n, (2, 5), 3, bias)
+    """QLinearConv: the exact convolution less the zero points plus the int32 bias, requantized."""
+    accumulator = _integer_convolution(n, (2, 5), 3, 8 if n.has(8) else None)
     spatial = len(n.shape(0)) - 2
     return _requantized(n, accumulator, ((1, _one_element), (4, lambda n, index: _per_channel(n, index, spatial)), (6, _one_element)))
 

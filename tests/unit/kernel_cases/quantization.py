@@ -111,6 +111,11 @@ case("ConvInteger", u8(1, 4, 6, 6), i8(6, 4, 3, 3), scalar(3, np.uint8), auto_pa
 case("ConvInteger", u8(2, 3, 9), i8(4, 3, 3), scalar(7, np.uint8), reference="onnx")
 case("ConvInteger", u8(1, 2, 5, 5, 5), i8(3, 2, 3, 3, 3), scalar(7, np.uint8), scalar(-1, np.int8), pads=[1] * 6, reference="onnx")
 case("ConvInteger", u8(1, 4, 7, 7), i8(6, 4, 3, 3), scalar(128, np.uint8), i8(6), reference="onnx")
+# Sums past 2**24, which float32 does not hold exactly (odd multiples of 255 * 255):
+# the extreme values over a reduction of 32 * 3 * 3, with the weight an input and a constant.
+_FULL_X, _FULL_W = np.full((1, 32, 3, 3), 255, np.uint8), np.full((2, 32, 3, 3), -128, np.int8)
+case("ConvInteger", _FULL_X, _FULL_W, scalar(0, np.uint8), scalar(127, np.int8), pads=[1, 1, 1, 1], reference="onnx")
+case("ConvInteger", _FULL_X, _FULL_W, scalar(0, np.uint8), scalar(127, np.int8), const=(1, 3), pads=[1, 1, 1, 1], reference="onnx")
 
 # QLinearConv: bias, per-channel weights, ties, both signednesses, 1-D to 3-D.
 def qlinear_conv(x: np.ndarray, w: np.ndarray, y_zero_point: np.ndarray, *rest: np.ndarray, w_scale: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
