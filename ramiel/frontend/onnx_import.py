@@ -304,7 +304,10 @@ def _import_owned(
     check_memory_budget(model, memory_budget, where)
     types, evaluated = _infer_types(model, where)
     check_memory_budget(model, memory_budget, where, types)
-    return _Importer(model, types, evaluated, skipped, opset, where).module()
+    module = _Importer(model, types, evaluated, skipped, opset, where).module()
+    # Again with the types the import added (around loops) to those inference gave.
+    check_memory_budget(model, memory_budget, where, types)
+    return module
 
 
 def _default_opset(model: onnx.ModelProto) -> int | None:
@@ -1359,7 +1362,7 @@ class _Importer:
 
     def _always_true(self, cond: str, body: onnx.GraphProto, cond_in: str) -> bool:
         """Whether a Loop's condition starts true and its body gives it back unchanged (or true)."""
-        start = constant_array(self.values[cond])
+        start = self._constant(cond)
         if start is None or not start.all():
             return False
         producers = {o: n for n in body.node for o in n.output}
