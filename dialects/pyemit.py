@@ -367,14 +367,15 @@ class LoopOp(LoopForm, IRDLOperation):
 
         v = v0
         s_slices = []
-        for i in range(int(m)):  # Loop
-            next = v + x
-            v = next
+        for _ in range(int(m)):  # Loop
+            next_ = v + x
             s_slices.append(v)
+            v = next_
         s = torch.stack(s_slices)
 
     A loop with a condition checks it before every iteration (`while` when it has
-    no trip count); the carried values live under the names of the loop's results.
+    no trip count); the carried values live under the names of the loop's results,
+    and a slice is appended before they change.
     """
 
     name = "pyemit.loop"
