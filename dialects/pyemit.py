@@ -60,13 +60,19 @@ from xdsl.irdl import (
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
-from xdsl.traits import HasParent, IsTerminator, Pure
+from xdsl.traits import HasParent, Pure
 from xdsl.utils.exceptions import VerifyException
 
 from ramiel.codegen import MODEL_ATTRIBUTES
 from ramiel.codegen.escape import identifier
 from ramiel.dialects.dfg import ConstantOp, ResourceAttr
-from ramiel.dialects.dfg.control_flow import IfForm, LoopForm, parse_if, parse_loop
+from ramiel.dialects.dfg.control_flow import (
+    IfForm,
+    LoopForm,
+    YieldForm,
+    parse_if,
+    parse_loop,
+)
 from ramiel.dialects.streams import Program, StreamOp, split_attributes
 
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
@@ -258,7 +264,7 @@ class WeightOp(IRDLOperation):
 
 
 @irdl_op_definition
-class YieldOp(IRDLOperation):
+class YieldOp(YieldForm):
     """The end of a branch of `pyemit.if` or of the body of `pyemit.loop`: the values it assigns.
 
         pyemit.yield %a : tensor<1x10xf32>
@@ -266,18 +272,9 @@ class YieldOp(IRDLOperation):
 
     name = "pyemit.yield"
 
-    values = var_operand_def(TensorType)
-
-    traits = traits_def(Pure(), IsTerminator())
-
-    assembly_format = "attr-dict ($values^ `:` type($values))?"
-
-    def __init__(self, values: Sequence[SSAValue]) -> None:
-        super().__init__(operands=[list(values)])
-
-    def verify_(self) -> None:
-        if not isinstance(self.parent_op(), IfOp | LoopOp):
-            raise VerifyException("'pyemit.yield' expects parent op 'pyemit.if' or 'pyemit.loop'")
+    @classmethod
+    def parents(cls) -> tuple[type[IRDLOperation], ...]:
+        return (IfOp, LoopOp)
 
 
 @irdl_op_definition

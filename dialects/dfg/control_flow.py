@@ -342,14 +342,9 @@ def _types(types: Sequence[Attribute]) -> str:
     return "(" + ", ".join(str(t) for t in types) + ")"
 
 
-@irdl_op_definition
-class YieldOp(IRDLOperation):
-    """The end of a branch of `dfg.if` or of the body of `dfg.loop`: the values it gives the op.
-
-        dfg.yield %a, %b : tensor<1x10xf32>, tensor<1xi64>
-    """
-
-    name = "dfg.yield"
+class YieldForm(IRDLOperation):
+    """What both yield ops share: the values that end a region of a control-flow op,
+    and the check that such an op (`parents()`) holds it."""
 
     values = var_operand_def(TensorType)
 
@@ -360,9 +355,30 @@ class YieldOp(IRDLOperation):
     def __init__(self, values: Sequence[SSAValue]) -> None:
         super().__init__(operands=[list(values)])
 
+    @classmethod
+    def parents(cls) -> tuple[type[IRDLOperation], ...]:
+        """The ops whose regions it may end."""
+        raise NotImplementedError
+
     def verify_(self) -> None:
-        if not isinstance(self.parent_op(), IfOp | LoopOp):
-            raise VerifyException("'dfg.yield' expects parent op 'dfg.if' or 'dfg.loop'")
+        parents = self.parents()
+        if not isinstance(self.parent_op(), parents):
+            names = " or ".join(f"'{p.name}'" for p in parents)
+            raise VerifyException(f"'{self.name}' expects parent op {names}")
+
+
+@irdl_op_definition
+class YieldOp(YieldForm):
+    """The end of a branch of `dfg.if` or of the body of `dfg.loop`: the values it gives the op.
+
+        dfg.yield %a, %b : tensor<1x10xf32>, tensor<1xi64>
+    """
+
+    name = "dfg.yield"
+
+    @classmethod
+    def parents(cls) -> tuple[type[IRDLOperation], ...]:
+        return (IfOp, LoopOp)
 
 
 @onnx_op("If", foldable=False)

@@ -370,11 +370,10 @@ def _convolution(n: KernelWriter, data: str, weight: int, weight_expr: str, bias
     return ConvOp.KERNEL(KernelWriter(view))
 
 
-def _integer_convolution(n: KernelWriter, zero_points: tuple[int, int], weight: int, bias: int | None) -> str:
+def _integer_convolution(n: KernelWriter, zero_points: tuple[int, int], weight: int, bias: int | None, exact: str) -> str:
     """The convolution of x (input 0) and the weight less their zero points, plus input
-    `bias` (int32) if given, in the narrowest type where it is exact (`_accumulation`)."""
+    `bias` (int32) if given, in the float type `exact` (see `_accumulation`)."""
     x_zero, w_zero = zero_points
-    exact = _accumulation(n, zero_points, weight, bias)
     x = _shifted(_converted(n.arg(0), n.dtype(0), exact), -1, _zero_point(n, x_zero, _one_element))
     kernel_axes = len(n.shape(weight)) - 1
     per_channel = _zero_point(n, w_zero, lambda n, index: _per_channel(n, index, kernel_axes))
@@ -416,9 +415,10 @@ def _largest_difference(n: KernelWriter, index: int, zero_point: int) -> int:
 
 def _conv_integer(n: KernelWriter) -> str:
     """ConvInteger: the convolution of the inputs less their zero points, computed exactly, as int32."""
-    convolution = _integer_convolution(n, (2, 3), 1, None)
+    exact = _accumulation(n, (2, 3), 1, None)
+    convolution = _integer_convolution(n, (2, 3), 1, None, exact)
     # A float64 sum may exceed int32: its low 32 bits, through int64, as ONNX's 32-bit accumulation wraps.
-    return f"{convolution}.long().int()" if _accumulation(n, (2, 3), 1, None) == "float64" else f"{convolution}.int()"
+    return f"{convolution}.long().int()" if exact == "float64" else f"{convolution}.int()"
 
 
 @onnx_op("ConvInteger", kernel=_conv_integer, fresh=True, work=conv_work, attribute_values=_CONV_CHECKS)
@@ -438,7 +438,8 @@ class ConvIntegerOp(DfgOp):
 
 def _qlinear_conv(n: KernelWriter) -> str:
     """QLinearConv: the exact convolution less the zero points plus the int32 bias, requantized."""
-    accumulator = _integer_convolution(n, (2, 5), 3, 8 if n.has(8) else None)
+    bias = 8 if n.has(8) else None
+    accumulator = _integer_convolution(n, (2, 5), 3, bias, _accumulation(n, (2, 5), 3, bias))
     spatial = len(n.shape(0)) - 2
     return _requantized(n, accumulator, ((1, _one_element), (4, lambda n, index: _per_channel(n, index, spatial)), (6, _one_element)))
 

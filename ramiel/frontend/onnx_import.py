@@ -1209,7 +1209,8 @@ class _Importer:
         carried_names = [i.name for i in body.input[2:]]
         cond_type = self.values[cond_name].type if cond_name else TensorType(IntegerType(1), [])
         body_inputs = [(iteration, iteration_type), (cond_in, cond_type), *zip(carried_names, init_types, strict=True)]
-        self._infer_locally(body, body_inputs)
+        if any(_static_shape(self.types, o) is None for node in all_nodes(body) for o in node.output if o):
+            self._infer_locally(body, body_inputs)
         args: list[tuple[str, Attribute]] = [(iteration, iteration_type)]
         if stops:
             args.append((cond_in, cond_type))
@@ -1217,7 +1218,7 @@ class _Importer:
         outputs = [o.name for o in body.output[0 if stops else 1 :]]
         fixed = {} if stops else {cond_in: np.array(True)}
         region = self._region(body, args, outputs, where, fixed)
-        yielded = [v.type for v in region.block.last_op.operands] if region.block.last_op else []
+        yielded = [v.type for v in cast(YieldOp, region.block.last_op).values]
         carried = yielded[int(stops) : int(stops) + len(inits)]
         for value, before, after in zip(body.input[2:], init_types, carried, strict=True):
             if before != after:
