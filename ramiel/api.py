@@ -317,14 +317,13 @@ def _plan(module: ModuleOp) -> Plan:
 def cleaned_module(
     model: str | os.PathLike[str] | onnx.ModelProto, input_shapes: Mapping[str, Sequence[int]] | None = None
 ) -> ModuleOp:
-    """The model imported into the `dfg` dialect and cleaned up, as the scheduling passes see it."""
+    """The model imported into the `dfg` dialect, cleaned up and fused, as the scheduling passes see it."""
     from ramiel.frontend.onnx_import import import_model
-    from ramiel.passes.cleanup import Cleanup
-    from ramiel.pipeline import run_pipeline
+    from ramiel.pipeline import graph_passes, run_pipeline
 
     proto, where, _ = _load(model, None, DEFAULT_MEMORY_BUDGET)
     module = import_model(proto, input_shapes, where=where)
-    run_pipeline(module, [Cleanup()])
+    run_pipeline(module, graph_passes())
     return module
 
 

@@ -5,6 +5,9 @@ API, and `ramiel-opt -p "$(ramiel pipeline)"`) runs the passes `default_pipeline
 gives, so they produce the same module and the same generated file:
 
     cleanup                                  clean-up: folding, identities, BatchNorm folding, CSE
+    fuse-gelu                                GELU written out in elementary ops as one op
+    fuse-normalization                       LayerNorm and RMSNorm written out with reductions as one op
+    fuse-attention                           attention written as MatMul, Softmax, MatMul as one op
     cluster-cp{cost}                         critical-path linear clusters
     merge-clusters{workers cost}             clusters onto at most `workers` streams
     select-streams{workers cost}             the parallel schedule, or one stream where it does not pay
@@ -19,8 +22,8 @@ gives, so they produce the same module and the same generated file:
 
 The last six are the lowering (`lowering_passes`): the first four make decisions
 for the Python target in `dfg` ops, `outline-streams` is target-neutral, and
-`convert-dfg-to-pyemit` asks each op its kernel. With one worker only `cleanup`
-and the lowering run. Machine-dependent values
+`convert-dfg-to-pyemit` asks each op its kernel. With one worker only `cleanup`,
+the fusions and the lowering run. Machine-dependent values
 (how many cores) are never defaults of a pass: the command line fills them in and
 passes them here.
 
@@ -106,13 +109,22 @@ def is_lowering(step: ModulePass) -> bool:
     return step.name in {p.name for p in lowering_passes()}
 
 
+def graph_passes() -> list[ModulePass]:
+    """The passes that make the graph the scheduling passes see: `cleanup`, then the
+    fusions that put back, as one op each, the composite ops exporters write out."""
+    from ramiel.passes.cleanup import Cleanup
+    from ramiel.passes.fuse_attention import FuseAttention
+    from ramiel.passes.fuse_gelu import FuseGelu
+    from ramiel.passes.fuse_normalization import FuseNormalization
+
+    return [Cleanup(), FuseGelu(), FuseNormalization(), FuseAttention()]
+
+
 def default_pipeline(workers: int, cost: str = "auto", min_speedup: float | None = None) -> list[ModulePass]:
     """The default pipeline for `workers` streams (see the module docstring and `clustering_passes`)."""
-    from ramiel.passes.cleanup import Cleanup
-
     if workers < 1:
         raise RamielError("--workers must be at least 1", f"--workers {workers}")
-    return [Cleanup(), *clustering_passes(workers, cost, min_speedup=min_speedup), *lowering_passes()]
+    return [*graph_passes(), *clustering_passes(workers, cost, min_speedup=min_speedup), *lowering_passes()]
 
 
 def pipeline_text(passes: Sequence[ModulePass]) -> str:

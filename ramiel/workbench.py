@@ -25,8 +25,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from ramiel.frontend.onnx_import import import_file
 from ramiel.ir_graph import SPEEDUP_ATTR, FunctionGraph, cost_model
-from ramiel.passes.cleanup import Cleanup
-from ramiel.pipeline import apply_passes, clustering_passes
+from ramiel.pipeline import apply_passes, clustering_passes, graph_passes
 from ramiel.scheduling import (
     CompareRow,
     Schedule,
@@ -40,9 +39,9 @@ from ramiel.scheduling.serial import serial_schedule
 
 
 def prepare(path: str | os.PathLike[str]) -> ModuleOp:
-    """An ONNX file imported and cleaned up, as the clustering passes see it."""
+    """An ONNX file imported, cleaned up and fused, as the clustering passes see it."""
     module = import_file(path)
-    apply_passes(module, [Cleanup()])
+    apply_passes(module, graph_passes())
     return module
 
 

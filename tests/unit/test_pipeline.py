@@ -22,16 +22,17 @@ from ramiel.seeding import light_model_path, seed_weights
 from ramiel.workbench import compare_modules, prepare
 from tests.harness.fuzz.sandbox import run_command
 
+FUSIONS = "fuse-gelu,fuse-normalization,fuse-attention"
 LOWERING = "fuse-conv-activation,prepack-weights,channels-last,write-in-place,outline-streams,convert-dfg-to-pyemit"
 
 
 def test_the_default_pipeline_text() -> None:
-    assert pipeline_text(default_pipeline(1)) == f"cleanup,{LOWERING}"
+    assert pipeline_text(default_pipeline(1)) == f"cleanup,{FUSIONS},{LOWERING}"
     assert pipeline_text(default_pipeline(4)) == (
-        f"cleanup,cluster-cp,merge-clusters{{workers=4}},select-streams{{workers=4}},split-ops,clone,{LOWERING}"
+        f"cleanup,{FUSIONS},cluster-cp,merge-clusters{{workers=4}},select-streams{{workers=4}},split-ops,clone,{LOWERING}"
     )
     assert pipeline_text(default_pipeline(2, cost="static")) == (
-        'cleanup,cluster-cp{cost="static"},merge-clusters{cost="static"},select-streams{cost="static"},'
+        f'cleanup,{FUSIONS},cluster-cp{{cost="static"}},merge-clusters{{cost="static"}},select-streams{{cost="static"}},'
         f'split-ops{{cost="static"}},clone{{cost="static"}},{LOWERING}'
     )
 
