@@ -39,9 +39,11 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseIntOrFPElementsAttr,
     FloatAttr,
+    IntegerAttr,
     StringAttr,
     TensorType,
     f64,
+    i64,
 )
 from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
 from xdsl.irdl import (
@@ -91,7 +93,9 @@ class PyModuleOp(Program):
 
     The graph inputs are the model's arguments in ONNX order, with their ONNX
     names; the output names are ONNX's too. `predicted_speedup` is absent when
-    no schedule predicted one. The top level holds weights only.
+    no schedule predicted one; `threads`, when one-stream code runs on a fixed
+    count of intra-op threads instead of the caller's. The top level holds
+    weights only.
     """
 
     name = "pyemit.module"
@@ -106,8 +110,10 @@ class PyModuleOp(Program):
     """The schedule's predicted speedup over one stream, if known."""
     cost_model = opt_prop_def(StringAttr)
     """The cost model that predicted it, if one did."""
+    threads = opt_prop_def(IntegerAttr)
+    """The intra-op threads one-stream code runs on by default, when the pipeline chose them (else the caller's)."""
 
-    _HEADER: ClassVar[tuple[str, ...]] = ("cost_model", "pipeline", "predicted_speedup", "torch_version")
+    _HEADER: ClassVar[tuple[str, ...]] = ("cost_model", "pipeline", "predicted_speedup", "threads", "torch_version")
 
     def __init__(
         self,
@@ -119,6 +125,7 @@ class PyModuleOp(Program):
         predicted_speedup: float | None,
         body: Region | None = None,
         cost_model: str | None = None,
+        threads: int | None = None,
     ) -> None:
         properties = Program.signature(inputs, output_names) | {
             "model_name": StringAttr(model_name),
@@ -129,6 +136,8 @@ class PyModuleOp(Program):
             properties["predicted_speedup"] = FloatAttr(predicted_speedup, f64)
         if cost_model is not None:
             properties["cost_model"] = StringAttr(cost_model)
+        if threads is not None:
+            properties["threads"] = IntegerAttr(threads, i64)
         super().__init__(properties=properties, regions=[body or Region(Block())])
 
     @property
@@ -168,6 +177,11 @@ class PyModuleOp(Program):
         if len(set(names)) != len(names):
             duplicate = next(n for n in names if names.count(n) > 1)
             raise VerifyException(f"weight '{duplicate}' is defined twice")
+        if self.threads is not None:
+            if self.threads.value.data < 1:
+                raise VerifyException(f"threads must be at least 1, not {self.threads.value.data}")
+            if len(list(self.streams)) > 1:
+                raise VerifyException("threads is set for one-stream code only: each of several streams takes its share")
 
 
 @irdl_op_definition

@@ -42,7 +42,14 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import FloatAttr, ModuleOp, StringAttr, UnregisteredOp, f64
+from xdsl.dialects.builtin import (
+    FloatAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    UnregisteredOp,
+    f64,
+)
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -65,7 +72,7 @@ from ramiel.dialects.pyemit import LoopOp as PyLoopOp
 from ramiel.dialects.pyemit import YieldOp as PyYieldOp
 from ramiel.dialects.streams import LoadTime, ProgramOp, StreamOp, Streams, prune
 from ramiel.errors import RamielError
-from ramiel.ir_graph import COST_MODEL_ATTR, SPEEDUP_ATTR
+from ramiel.ir_graph import COST_MODEL_ATTR, SPEEDUP_ATTR, THREADS_ATTR
 from ramiel.passes.outline_streams import OutlineStreams
 from ramiel.pipeline import MODEL_ATTR, PIPELINE_ATTR
 
@@ -199,6 +206,7 @@ def _python_module(module: ModuleOp, program: ProgramOp) -> PyModuleOp:
     model = module.attributes.get(MODEL_ATTR)
     pipeline = module.attributes.get(PIPELINE_ATTR)
     cost = module.attributes.get(COST_MODEL_ATTR)
+    threads = module.attributes.get(THREADS_ATTR)
     return PyModuleOp(
         model.data if isinstance(model, StringAttr) else "main",
         list(zip((n.data for n in program.input_names), program.input_types, strict=True)),
@@ -208,6 +216,7 @@ def _python_module(module: ModuleOp, program: ProgramOp) -> PyModuleOp:
         speedup.value.data if isinstance(speedup, FloatAttr) else None,
         program.detach_region(program.body),
         cost_model=cost.data if isinstance(cost, StringAttr) else None,
+        threads=threads.value.data if isinstance(threads, IntegerAttr) else None,
     )
 
 

@@ -11,9 +11,11 @@ from xdsl.utils.exceptions import PassFailedException
 
 from ramiel.ir_graph import (
     STREAM,
+    THREADS_ATTR,
     FunctionGraph,
     check_workers,
     cost_model_name,
+    intra_op_slowdown,
     load_named_cost_model,
     predicted_speedup,
     record_prediction,
@@ -33,6 +35,19 @@ other core is busy: DenseNet-121, predicted 1.18x, measured 0.92-0.99x of serial
 """
 
 
+THREAD_SLOWDOWN = 1.15
+"""The least predicted slowdown of one stream on `workers` intra-op threads for which it runs on one.
+
+Small graphs lose on several intra-op threads: each op wakes the other threads and
+waits for them. Measured on 17 models' one-stream code (docs/performance.md,
+"Transformers: fusions and the thread count"), two threads took 1.16-2.05x the
+time of one on the transformers, ShuffleNet, MobileNet and a small CNN, which the
+intra-op cost model predicts at 1.17-1.69x, and 0.64-0.95x on the convolutional
+nets, predicted at 0.63-1.10x; the margin keeps the caller's threads where the
+prediction is within its error of a tie.
+"""
+
+
 @dataclass(frozen=True)
 class SelectStreams(ModulePass):
     """Keeps a scheduled module's streams when they are predicted `min-speedup` faster than one.
@@ -47,7 +62,9 @@ class SelectStreams(ModulePass):
     speedup (`ramiel.predicted_speedup`, 1 for one stream) and the cost model
     that priced it (`ramiel.cost_model`). Otherwise every op moves to stream 0,
     in block order, and the turned-down prediction is kept as
-    `ramiel.parallel_speedup`:
+    `ramiel.parallel_speedup`. One-stream code that `workers` intra-op threads
+    would run `thread-slowdown` slower (the cost model's `intra_op_cost`) is
+    marked to run on one thread (`ramiel.threads = 1`):
 
         %a = dfg.relu %x {cluster = 0 : i64, stream = 0 : i64} : ...     ->  ... {cluster = 0 : i64, stream = 0 : i64}
         %b = dfg.sigmoid %x {cluster = 1 : i64, stream = 1 : i64} : ...  ->  ... {cluster = 1 : i64, stream = 0 : i64}
@@ -67,6 +84,9 @@ class SelectStreams(ModulePass):
     splits: bool = True
     """Judge the schedule with the splits `split-ops` would make (run it next)."""
 
+    thread_slowdown: float = THREAD_SLOWDOWN
+    """One-stream code runs on one intra-op thread when `workers` threads are predicted this much slower."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         check_workers(self.workers)
         name = cost_model_name(self.cost)
@@ -83,10 +103,15 @@ class SelectStreams(ModulePass):
             SplitOps(cost=name).apply(ctx, trial)
             judged = FunctionGraph.of(trial, model)
         speedup = predicted_speedup(judged, judged.schedule())
-        if schedule.num_streams > 1 and speedup < self.min_speedup:
+        parallel = schedule.num_streams > 1 and speedup >= self.min_speedup
+        if schedule.num_streams > 1 and not parallel:
             for dfg_op in graph.ops:
                 dfg_op.attributes[STREAM] = IntegerAttr(0, i64)
             graph.annotate_constants(STREAM)
             op.attributes[PARALLEL_SPEEDUP_ATTR] = FloatAttr(speedup, f64)
             speedup = 1.0
+        if not parallel and intra_op_slowdown(graph, self.workers) >= self.thread_slowdown:
+            op.attributes[THREADS_ATTR] = IntegerAttr(1, i64)
+        else:
+            op.attributes.pop(THREADS_ATTR, None)
         record_prediction(op, speedup, name)

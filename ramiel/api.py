@@ -79,6 +79,8 @@ class CompileSummary:
     """The predicted speedup of the parallel schedule that `select-streams` turned down, if it did."""
     cost_model: str | None = None
     """The cost model that made the prediction."""
+    threads: int | None = None
+    """The intra-op threads the one-stream code runs on by default, when the pipeline chose them."""
 
     @property
     def ops_before(self) -> int:
@@ -110,6 +112,11 @@ class CompileSummary:
             lines.append(
                 f"note: {self.workers} streams were predicted {self.parallel_speedup:.2f}x, counting the "
                 "cost of waking the other cores on every call: too little to pay, so the code runs on one stream"
+            )
+        if self.threads is not None:
+            lines.append(
+                f"note: {self.workers} intra-op threads are predicted slower than {self.threads} on this graph's "
+                f"ops, so the code runs on {self.threads} by default (Model(num_threads=N) overrides it)"
             )
         return lines
 
@@ -226,6 +233,7 @@ def compile(
         seconds=time.perf_counter() - start,
         workers=workers,
         parallel_speedup=observer.parallel_speedup,
+        threads=observer.threads,
         cost_model=program.cost_model.data if program.cost_model else None,
     )
     return CompiledModel(
@@ -266,6 +274,7 @@ class _Observer:
         self.tell = tell
         self.plan: Plan | None = None
         self.parallel_speedup: float | None = None
+        self.threads: int | None = None
 
     def __call__(self, done: ModulePass | None, module: ModuleOp, upcoming: ModulePass | None) -> None:
         from ramiel.pipeline import is_lowering
@@ -275,9 +284,10 @@ class _Observer:
             return
         self.tell(f"running {upcoming.name}")
         if is_lowering(upcoming) and self.plan is None:
-            from xdsl.dialects.builtin import FloatAttr
+            from xdsl.dialects.builtin import FloatAttr, IntegerAttr
 
             from ramiel.dialects.dfg import DfgOp
+            from ramiel.ir_graph import THREADS_ATTR
             from ramiel.passes.select_streams import PARALLEL_SPEEDUP_ATTR
 
             self.ops_after = _count_ops(module)
@@ -287,6 +297,8 @@ class _Observer:
             )  # fmt: skip
             rejected = module.attributes.get(PARALLEL_SPEEDUP_ATTR)
             self.parallel_speedup = rejected.value.data if isinstance(rejected, FloatAttr) else None
+            threads = module.attributes.get(THREADS_ATTR)
+            self.threads = threads.value.data if isinstance(threads, IntegerAttr) else None
             self.plan = _plan(module)
 
 

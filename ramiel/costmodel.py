@@ -23,14 +23,26 @@ with machine constants from a dict with exactly these keys (all in SI units):
     handoff_bytes_per_s bandwidth of a hand-off: the consumer's core pulling the data in
     parallel_call_s     what a call of code on several streams pays once: the other cores
                         resuming after the idle time between calls
+    intra_op_grain_s    the one-thread time from which an op gains from more intra-op threads
+    intra_op_speedup    how much faster such an op runs on two threads than on one
+    intra_op_overhead_s what such an op pays on several threads: starting and joining them
+    intra_op_small_overhead_s what a smaller op pays on several threads (it runs on one,
+                        and the others wake and wait)
+
+and predicts an op of time t on n > 1 intra-op threads (`intra_op_cost`) as
+
+    t < grain:  t + small overhead
+    otherwise:  t / min(n, 1 + (speedup - 1) * (n - 1)) + overhead
 
 `StaticCostModel` uses the constants checked into `ramiel/cost_static.json`:
 rounded calibrations of a 2-core AVX-512 x86 CPU running the generated code with
 one thread per stream (100 GFLOP/s for convolutions and matrix products with
-prepacked oneDNN weights, 2 GFLOP/s for vector work, 20 GB/s, 5 us of dispatch
-per op, 30 us per hand-off, 3 ms per parallel call after an idle gap). They rank ops sensibly but were not measured on the
-machine at hand; `load_cost_model` picks calibrated or profiled numbers when a
-cache has them:
+prepacked oneDNN weights, 6 GFLOP/s for vector work, 50 GB/s, 8 us of dispatch
+per op, 30 us per hand-off, 3 ms per parallel call after an idle gap); the
+intra-op constants were fitted to 17 models' one-stream code timed on one and on
+two threads (docs/performance.md, "Transformers: fusions and the thread count").
+They rank ops sensibly but were not measured on the machine at hand;
+`load_cost_model` picks calibrated or profiled numbers when a cache has them:
 
     <cache_dir>/cost_analytic.json  the constants above, measured on this machine
     <cache_dir>/cost_profile.json   {op_signature(op): seconds} for profiled ops;
@@ -54,6 +66,9 @@ from ramiel.onnx_types import element_type_named
 from ramiel.opview import OpView, Shape
 from ramiel.registry import Registry
 
+INTRA_OP_KEYS = ("intra_op_grain_s", "intra_op_speedup", "intra_op_overhead_s", "intra_op_small_overhead_s")
+"""The constants of intra-op threading, which `calibrate` does not measure: it keeps the static ones."""
+
 CONSTANT_KEYS = (
     "gemm_flop_per_s",
     "vector_flop_per_s",
@@ -62,6 +77,7 @@ CONSTANT_KEYS = (
     "handoff_overhead_s",
     "handoff_bytes_per_s",
     "parallel_call_s",
+    *INTRA_OP_KEYS,
 )
 ANALYTIC_CACHE_FILE = "cost_analytic.json"
 PROFILE_CACHE_FILE = "cost_profile.json"
@@ -294,6 +310,11 @@ class CostModel(ABC):
         del streams
         return 0.0
 
+    def intra_op_cost(self, seconds: float, threads: int) -> float:
+        """Latency on `threads` intra-op threads of an op that takes `seconds` on one (by default the same)."""
+        del threads
+        return seconds
+
 
 class AnalyticCostModel(CostModel):
     """FLOP and byte counts (`op_work`) turned into time with machine constants (`CONSTANT_KEYS`)."""
@@ -306,7 +327,7 @@ class AnalyticCostModel(CostModel):
             raise ValueError(f"cost constants: missing {missing}, unknown {unknown}")
         for k in CONSTANT_KEYS:
             v = float(constants[k])
-            if not math.isfinite(v) or v < 0 or (k.endswith("_per_s") and v == 0):
+            if not math.isfinite(v) or v < 0 or (k.endswith("_per_s") and v == 0) or (k == "intra_op_speedup" and v < 1):
                 raise ValueError(f"cost constant {k} = {v!r} is out of range")
         self.constants: dict[str, float] = {
             k: float(constants[k]) for k in CONSTANT_KEYS
@@ -332,6 +353,16 @@ class AnalyticCostModel(CostModel):
     def call_cost(self, streams: int) -> float:
         """`parallel_call_s` for code on several streams, nothing for one."""
         return self.constants["parallel_call_s"] if streams > 1 else 0.0
+
+    def intra_op_cost(self, seconds: float, threads: int) -> float:
+        """Small ops pay a wake-up on several threads; ops from the grain on run `intra_op_speedup` faster per added thread."""
+        c = self.constants
+        if threads < 2:
+            return seconds
+        if seconds < c["intra_op_grain_s"]:
+            return seconds + c["intra_op_small_overhead_s"]
+        speedup = min(float(threads), 1 + (c["intra_op_speedup"] - 1) * (threads - 1))
+        return seconds / speedup + c["intra_op_overhead_s"]
 
 
 def static_constants() -> dict[str, float]:
@@ -371,6 +402,10 @@ class ProfileCostModel(CostModel):
     def call_cost(self, streams: int) -> float:
         """The fallback's per-call prediction."""
         return self.fallback.call_cost(streams)
+
+    def intra_op_cost(self, seconds: float, threads: int) -> float:
+        """The fallback's intra-op prediction, applied to the profiled time."""
+        return self.fallback.intra_op_cost(seconds, threads)
 
 
 def _read_cache(path: Path) -> dict[str, float] | None:
@@ -438,7 +473,13 @@ def _cached(name: str, file: str, directory: Path | None) -> dict[str, float] | 
 def _analytic(cache_dir: Path | None) -> CostModel:
     """The analytic model with this machine's calibrated constants; static without a calibration."""
     constants = _cached("analytic", ANALYTIC_CACHE_FILE, cache_dir)
-    return AnalyticCostModel(constants) if constants is not None else StaticCostModel()
+    return _calibrated(constants) if constants is not None else StaticCostModel()
+
+
+def _calibrated(constants: Mapping[str, float]) -> AnalyticCostModel:
+    """The analytic model of calibrated `constants`; a calibration older than the intra-op constants gets the static ones."""
+    static = static_constants()
+    return AnalyticCostModel({**{k: static[k] for k in INTRA_OP_KEYS}, **constants})
 
 
 @register_cost_model("profile")
@@ -448,4 +489,4 @@ def _profile(cache_dir: Path | None) -> CostModel:
     if table is None:
         return StaticCostModel()
     analytic = _read_cache(cache_dir / ANALYTIC_CACHE_FILE) if cache_dir else None
-    return ProfileCostModel(table, AnalyticCostModel(analytic) if analytic is not None else StaticCostModel())
+    return ProfileCostModel(table, _calibrated(analytic) if analytic is not None else StaticCostModel())

@@ -261,6 +261,9 @@ SPEEDUP_ATTR = "ramiel.predicted_speedup"
 COST_MODEL_ATTR = "ramiel.cost_model"
 """Module attribute: the cost model that made the prediction."""
 
+THREADS_ATTR = "ramiel.threads"
+"""Module attribute: the intra-op threads one-stream code runs on, when a pass chose them."""
+
 
 def predicted_speedup(graph: FunctionGraph, schedule: Schedule) -> float:
     """One stream's time over the simulated makespan plus the cost model's per-call cost of that many streams.
@@ -273,6 +276,14 @@ def predicted_speedup(graph: FunctionGraph, schedule: Schedule) -> float:
     serial = tasks.total_work - sum(cost for op, cost in zip(graph.ops, tasks.costs, strict=True) if COPY in op.attributes)
     time = simulate(tasks, schedule).makespan + graph.model.call_cost(schedule.num_streams)
     return serial / time if time > 0 else 1.0
+
+
+def intra_op_slowdown(graph: FunctionGraph, threads: int) -> float:
+    """The predicted time of the graph's ops, one after another, on `threads` intra-op threads over their time on one."""
+    costs = graph.graph.costs
+    serial = sum(costs)
+    threaded = sum(graph.model.intra_op_cost(cost, threads) for cost in costs)
+    return threaded / serial if serial > 0 else 1.0
 
 
 def record_prediction(module: ModuleOp, speedup: float, cost: str) -> None:

@@ -5,7 +5,9 @@ the cache it writes, so the same input, options and cache give the same IR.
 `profile_pipeline()` calibrates and profiles what a pipeline will see.
 `calibrate()` times a few micro-benchmarks (a large convolution, a large
 element-wise add, a tiny op, a hand-off between two threads) and writes the
-analytic model's constants to `cost_analytic.json`. `profile_module()` times
+analytic model's constants to `cost_analytic.json`, with the static intra-op
+constants, which a micro-benchmark does not predict (a whole model's threads
+wake and wait between its ops). `profile_module()` times
 each distinct op signature of a module in isolation, with the torch call the
 generated code makes by default (the kernel table's expression; for a 2-D
 convolution, the `conv2d` helper with a prepacked weight, on channels-last
@@ -32,7 +34,13 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
-from ramiel.costmodel import ANALYTIC_CACHE_FILE, PROFILE_CACHE_FILE, op_signature
+from ramiel.costmodel import (
+    ANALYTIC_CACHE_FILE,
+    INTRA_OP_KEYS,
+    PROFILE_CACHE_FILE,
+    op_signature,
+    static_constants,
+)
 from ramiel.dialects.dfg import DfgOp
 from ramiel.ir_graph import main_function
 
@@ -119,6 +127,7 @@ def calibrate(cache_dir: Path) -> dict[str, float]:
         if large > small
         else memory,
         "parallel_call_s": call,
+        **{k: static_constants()[k] for k in INTRA_OP_KEYS},
     }
     _write_json(cache_dir / ANALYTIC_CACHE_FILE, constants)
     return constants

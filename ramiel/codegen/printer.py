@@ -213,7 +213,7 @@ class PythonPrinter(BasePrinter[str]):
         lines = [
             f"Model: {op.model_name.data}",
             f"Pipeline: {op.pipeline.data or '(none)'}",
-            f"Streams: {streams}",
+            f"Streams: {streams}" + ("" if op.threads is None else _on_threads(op.threads.value.data)),
             "Predicted speedup: "
             + ("unknown" if speedup is None else f"{speedup.value.data:.2f}x")
             + (f" ({op.cost_model.data} costs)" if op.cost_model is not None else ""),
@@ -286,6 +286,10 @@ class PythonPrinter(BasePrinter[str]):
                 if self._parallel:
                     self.line("# Each stream's intra-op threads: by default, its share of the caller's.")
                     self.line(f"self._num_threads = num_threads or max(1, torch.get_num_threads() // {len(streams)})")
+                elif op.threads is not None:
+                    count = op.threads.value.data
+                    self.line(f"# The intra-op threads every call runs on: by default {count}, as the pipeline chose.")
+                    self.line(f"self._num_threads = num_threads or {count}")
                 else:
                     self.line("# The intra-op threads every call runs on: by default, the caller's now.")
                     self.line("self._num_threads = num_threads or torch.get_num_threads()")
@@ -559,3 +563,8 @@ def print_to_string(program: PyModuleOp) -> str:
 def print_python(program: PyModuleOp, output: IO[str]) -> None:
     """Print `program` as a Python file to `output`."""
     output.write(print_to_string(program))
+
+
+def _on_threads(count: int) -> str:
+    """The header's note on the intra-op threads one-stream code runs on."""
+    return f", on {count} intra-op thread{'s' if count > 1 else ''}"

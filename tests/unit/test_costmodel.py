@@ -13,6 +13,7 @@ from ramiel.costmodel import (
     CONSTANT_KEYS,
     COST_MODEL_ENTRY_POINT_GROUP,
     COST_MODEL_REGISTRY,
+    INTRA_OP_KEYS,
     PROFILE_CACHE_FILE,
     AnalyticCostModel,
     CostModel,
@@ -182,6 +183,23 @@ def test_analytic_model_checks_constants() -> None:
         AnalyticCostModel({**constants, "flops": 1.0})
     with pytest.raises(ValueError, match="out of range"):
         AnalyticCostModel({**constants, "memory_bytes_per_s": 0.0})
+    with pytest.raises(ValueError, match="out of range"):
+        AnalyticCostModel({**constants, "intra_op_speedup": 0.5})
+
+
+def test_intra_op_costs() -> None:
+    """Below the grain an op pays a wake-up on more threads; from it on it runs faster, up to linearly."""
+    model = StaticCostModel()
+    c = static_constants()
+    small, large = c["intra_op_grain_s"] / 2, c["intra_op_grain_s"] * 10
+    assert model.intra_op_cost(small, 1) == small
+    assert model.intra_op_cost(small, 2) == pytest.approx(small + c["intra_op_small_overhead_s"])
+    assert model.intra_op_cost(large, 2) == pytest.approx(large / c["intra_op_speedup"] + c["intra_op_overhead_s"])
+    # Three threads: each added one gains what the second did.
+    three = min(3.0, 1 + 2 * (c["intra_op_speedup"] - 1))
+    assert model.intra_op_cost(large, 3) == pytest.approx(large / three + c["intra_op_overhead_s"])
+    # A model that does not say predicts no change: the code keeps the caller's threads.
+    assert CostModel.intra_op_cost(model, large, 2) == large
 
 
 def test_op_signature_is_canonical() -> None:
@@ -239,6 +257,14 @@ def test_load_cost_model(tmp_path: Path) -> None:
     relu = view("Relu", ((4,),), (F32,), ((4,),), (F32,))
     assert profile.node_cost(relu) == analytic.node_cost(relu)
     assert profile.edge_cost(100) == analytic.edge_cost(100)
+    assert profile.intra_op_cost(0.0042, 2) == analytic.intra_op_cost(0.0042, 2)
+
+    # A calibration written before the intra-op constants existed takes the static ones.
+    older = {k: v for k, v in calibrated.items() if k not in INTRA_OP_KEYS}
+    (tmp_path / ANALYTIC_CACHE_FILE).write_text(json.dumps(older))
+    analytic = load_cost_model("analytic", tmp_path)
+    assert isinstance(analytic, AnalyticCostModel)
+    assert analytic.constants == calibrated
 
     (tmp_path / PROFILE_CACHE_FILE).write_text("{not json")
     with pytest.raises(ValueError, match="unreadable"):

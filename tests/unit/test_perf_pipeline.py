@@ -1,4 +1,4 @@
-"""The default parallel pipeline: split convolutions, and one stream when parallelism does not pay."""
+"""The default parallel pipeline: split convolutions, one stream when parallelism does not pay, and one thread for it when more do not."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from pathlib import Path
 import numpy as np
 import onnx
 import pytest
+import torch
 from onnx import TensorProto, helper
 
 from ramiel import api
 from ramiel.pipeline import default_pipeline
+from tests.models.export import export_model
 
 
 @pytest.fixture(autouse=True)
@@ -112,3 +114,32 @@ def test_auto_takes_the_best_cached_cost_model(tmp_path: Path, monkeypatch: pyte
     (cache / PROFILE_CACHE_FILE).write_text("{}")
     assert cost_model_name("auto") == "profile"
     assert cost_model_name("static") == "static"
+
+
+def test_small_ops_run_on_one_thread_large_ones_on_the_callers(tmp_path: Path) -> None:
+    # A transformer's one-stream code ran 1.53x slower on two intra-op threads than
+    # on one (docs/performance.md): its ops are too small to share. A chain of
+    # large convolutions keeps the caller's threads, which it gains from.
+    small = export_model("vit_encoder", "legacy")
+    compiled = api.compile(small, workers=2, out_dir=tmp_path, name="small")
+    assert (compiled.summary.streams, compiled.summary.threads) == (1, 1)
+    assert any("predicted slower than 1" in line for line in compiled.summary.lines())
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with compiled.load() as model:
+            assert model._num_threads == 1
+        with compiled.load(2) as model:
+            assert model._num_threads == 2
+    finally:
+        torch.set_num_threads(previous)
+    rng = np.random.default_rng(0)
+    weights = {f"w{i}": (rng.standard_normal((128, 128, 3, 3)) * 0.03).astype(np.float32) for i in range(3)}
+    nodes = [
+        helper.make_node("Conv", ["x" if i == 0 else f"c{i - 1}", f"w{i}"], ["y" if i == 2 else f"c{i}"], pads=[1, 1, 1, 1])
+        for i in range(3)
+    ]
+    large = api.compile(_model(nodes, [_image("x", [1, 128, 56, 56])], weights), workers=2, out_dir=tmp_path, name="large")
+    assert large.summary.streams == 1
+    assert large.summary.threads is None
+    assert "num_threads or torch.get_num_threads()" in large.source

@@ -1,6 +1,7 @@
 // RUN: ramiel-opt %s --split-input-file -p 'select-streams{cost=static}' | filecheck %s
 // RUN: ramiel-opt %s --split-input-file -p 'select-streams{cost=static splits=false}' | filecheck %s --check-prefix=UNSPLIT
 // RUN: ramiel-opt %s --split-input-file -p 'select-streams{cost=static min-speedup=0.5}' | filecheck %s --check-prefix=LOW
+// RUN: ramiel-opt %s --split-input-file -p 'select-streams{cost=static thread-slowdown=2.0}' | filecheck %s --check-prefix=CALLER
 // RUN: not ramiel-opt %s -p 'select-streams{workers=0}' 2>&1 | filecheck %s --check-prefix=ZERO
 // RUN: not ramiel-opt %s --split-input-file -p 'select-streams{workers=1}' 2>&1 | filecheck %s --check-prefix=MORE
 // RUN: not ramiel-opt %S/Inputs/unscheduled.mlir -p 'select-streams' 2>&1 | filecheck %s --check-prefix=UNSCHEDULED
@@ -35,7 +36,11 @@ func.func @worth_two(%x: tensor<1x128x56x56xf32>) -> tensor<1x128x56x56xf32> {
 // streams, plus 3 ms per call: 0.86x. Every op moves to stream 0, and the
 // prediction turned down is kept beside the one-stream prediction, 1.
 
+// Its convolutions are long enough to gain from two intra-op threads, so the
+// one-stream code keeps the caller's threads.
+
 // CHECK:       builtin.module attributes {ramiel.pipeline = {{.*}}, ramiel.parallel_speedup = 0.86{{[0-9]*}} : f64, ramiel.predicted_speedup = 1.000000e+00 : f64, ramiel.cost_model = "static"}
+// CHECK-NOT:   ramiel.threads
 // CHECK-LABEL: func.func @not_worth_two
 // CHECK-NOT:   stream = 1
 // CHECK:       func.return
@@ -70,4 +75,24 @@ func.func @worth_two_once_split(%x: tensor<1x256x56x56xf32>) -> (tensor<1x256x56
   %c = dfg.conv %x, %w {pads = array<i64: 1, 1, 1, 1>, cluster = 0 : i64, stream = 0 : i64} : (tensor<1x256x56x56xf32>, tensor<256x256x3x3xf32>) -> tensor<1x256x56x56xf32>
   %side = dfg.neg %x {cluster = 1 : i64, stream = 1 : i64} : (tensor<1x256x56x56xf32>) -> tensor<1x256x56x56xf32>
   func.return %c, %side : tensor<1x256x56x56xf32>, tensor<1x256x56x56xf32>
+}
+
+// -----
+
+// One stream of four 8 us Adds: on two intra-op threads each op would also wake
+// the other thread and wait for it (6 us, static costs), 56 us against 32 us,
+// 1.75x slower: the code runs on one thread. A threshold of 2 keeps the caller's.
+
+// CHECK:       builtin.module attributes {ramiel.pipeline = {{.*}}, ramiel.threads = 1 : i64, ramiel.predicted_speedup = 1.000000e+00 : f64, ramiel.cost_model = "static"}
+// CHECK-LABEL: func.func @small_ops
+
+// CALLER:      builtin.module attributes
+// CALLER-NOT:  ramiel.threads
+// CALLER:      func.func @small_ops
+func.func @small_ops(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %a = dfg.add %x, %x {cluster = 0 : i64, stream = 0 : i64} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %b = dfg.add %a, %x {cluster = 0 : i64, stream = 0 : i64} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %c = dfg.add %b, %x {cluster = 0 : i64, stream = 0 : i64} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %d = dfg.add %c, %x {cluster = 0 : i64, stream = 0 : i64} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  func.return %d : tensor<1x8xf32>
 }

@@ -230,3 +230,27 @@ pyemit.module "m" inputs("m" : tensor<i64>, "x" : tensor<4xf32>) outputs("y") at
   }
 }
 // CHECK: the body must end with pyemit.yield
+
+// -----
+
+pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", threads = 0 : i64, torch_version = "t"} {
+  streams.stream 0 {
+    %x = streams.input {index = 0} : tensor<4xf32>
+    streams.output %x {index = 0}
+  }
+}
+// CHECK: threads must be at least 1, not 0
+
+// -----
+
+pyemit.module "m" inputs("x" : tensor<4xf32>) outputs("y") attributes {pipeline = "", threads = 1 : i64, torch_version = "t"} {
+  streams.stream 0 {
+    %x = streams.input {index = 0} : tensor<4xf32>
+    streams.send %x {slot = 0}
+  }
+  streams.stream 1 {
+    %r = streams.recv {slot = 0} : tensor<4xf32>
+    streams.output %r {index = 0}
+  }
+}
+// CHECK: threads is set for one-stream code only: each of several streams takes its share
