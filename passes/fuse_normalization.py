@@ -8,7 +8,7 @@ from typing import NamedTuple, cast
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import FloatAttr, IntegerAttr, ModuleOp, TensorType, f32, i64
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Attribute, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
@@ -109,10 +109,6 @@ def _normalized_by(op: DivOp | MulOp) -> tuple[SSAValue, SSAValue] | None:
     return None
 
 
-def _only_read_by(value: SSAValue, readers: set[Operation]) -> bool:
-    return all(use.operation in readers for use in value.uses)
-
-
 class _Normalization(NamedTuple):
     """What a normalization pattern found: the input, the kind, the reduced axes and epsilon."""
 
@@ -130,9 +126,9 @@ def _match(op: DivOp | MulOp) -> _Normalization | None:
     centred = d.owner if isinstance(d.owner, SubOp) else None
     if centred is not None and (mean := _trailing_mean(centred.operands[1])) is not None and mean[0] is centred.operands[0]:
         spread = _spread(s, d)
-        # d is read by the division and by the square: by nothing outside the chain.
-        square = {use.operation for use in d.uses} - {op}
-        if spread is not None and spread.axes == mean[1] and len(square) == 1 and _only_read_by(d, {op, *square}):
+        # d is read by the division and by the square `_spread` found: by nothing outside the chain.
+        others = {use.operation for use in d.uses} - {op}
+        if spread is not None and spread.axes == mean[1] and len(others) == 1:
             return _Normalization(centred.operands[0], LayerNormalizationOp, spread)
         return None
     spread = _spread(s, d)
@@ -180,13 +176,11 @@ class NormalizationFromReductions(RewritePattern):
             if step is None:
                 break
             last, inputs[index] = step
-        if inputs[1] is None and inputs[2] is not None:
-            return
         if inputs[1] is None:
             dtype = numpy_dtype(cast(TensorType, found.x.type).get_element_type())
             ones = ConstantOp.of_array(np.ones(normalized, dtype), "ones")
             ones.results[0].name_hint = "ones"
-            rewriter.insert_op(ones, InsertPoint.before(op))
+            rewriter.insert(ones, InsertPoint.before(op))
             inputs[1] = ones.results[0]
         properties: dict[str, Attribute] = {
             "axis": IntegerAttr(-found.spread.axes, i64),

@@ -4,8 +4,9 @@
     %o, %s = dfg.linear_attention %q, %k, %v {kv_num_heads = 2 : i64, q_num_heads = 2 : i64, update_rule = "linear"} : (tensor<1x8x16xf32>, tensor<1x8x16xf32>, tensor<1x8x16xf32>) -> (tensor<1x8x16xf32>, tensor<1x2x8x8xf32>)
     %r = dfg.rotary_embedding %x, %cos, %sin, %positions : (tensor<1x4x8x16xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<1x8xi64>) -> tensor<1x4x8x16xf32>
 
-Plain attention is `F.scaled_dot_product_attention`; masks, caches, soft caps,
-windows and the extra outputs go through the `onnx_attention` helper. Linear
+Plain attention, masked or not, is `F.scaled_dot_product_attention`; caches, soft
+caps, windows, the extra outputs and masks it would read otherwise than ONNX go
+through the `onnx_attention` helper. Linear
 attention runs its recurrence token by token in the `linear_attention` helper.
 """
 
@@ -47,7 +48,8 @@ def _attention(n: KernelWriter) -> str:
     softmax_dtype = _softmax_dtype(n)
     plain = (
         len(n.node.output_types) == 1
-        and not any(n.has(index) for index in (_MASK, _PAST_KEY, _PAST_VALUE, _NONPAD))
+        and not any(n.has(index) for index in (_PAST_KEY, _PAST_VALUE, _NONPAD))
+        and _sdpa_takes_mask(n)
         and n.float_attr("softcap") == 0
         and n.int_attr("left_window_size") == n.int_attr("right_window_size") == -1
         and softmax_dtype is None
@@ -71,6 +73,27 @@ def _attention(n: KernelWriter) -> str:
     call = n.call("onnx_attention", *optional_args(n), **keywords)
     count = len(n.node.output_types)
     return f"{call}[0]" if count == 1 else call if count == 4 else f"{call}[:{count}]"
+
+
+def _sdpa_takes_mask(n: KernelWriter) -> bool:
+    """Whether `F.scaled_dot_product_attention` applies the node's mask as ONNX does (true without one).
+
+    It adds a float mask to the scores and keeps the keys a boolean one marks, as
+    ONNX does, and gives zeros for a query that may attend no key, as ONNX does;
+    but it pads no mask shorter than the keys (ONNX pads with -inf), takes no mask
+    beside `is_causal`, and broadcasts a 3-D layout's mask against its 4-D heads.
+    """
+    if not n.has(_MASK):
+        return True
+    mask = n.shape(_MASK)
+    fits_heads = len(n.shape(0)) == 4 or len(mask) < 3 or mask[0] == 1
+    return (
+        bool(mask)
+        and mask[-1] == _kv_length(n)
+        and n.dtype(_MASK) in ("bool", n.dtype(0))
+        and not n.int_attr("is_causal")
+        and fits_heads
+    )
 
 
 def optional_args(n: KernelWriter) -> list[str]:
@@ -107,7 +130,8 @@ def _kv_length(n: KernelWriter) -> int:
 
 
 def _scaled_dot_product(n: KernelWriter, keywords: dict[str, str]) -> str:
-    """Attention without masks, caches or extra outputs, as `F.scaled_dot_product_attention` (which aligns causal masks top-left, as ONNX does without a cache)."""
+    """Attention without caches or extra outputs, with a mask it takes (`_sdpa_takes_mask`), as
+    `F.scaled_dot_product_attention` (which aligns causal masks top-left, as ONNX does without a cache)."""
     q, k, v = n.arg(0), n.arg(1), n.arg(2)
     three_d = len(n.shape(0)) == 3
     if three_d:
@@ -120,6 +144,8 @@ def _scaled_dot_product(n: KernelWriter, keywords: dict[str, str]) -> str:
         q_heads, kv_heads = n.shape(0)[1], n.shape(1)[1]
     if n.int_attr("is_causal"):
         keywords["is_causal"] = "True"
+    if n.has(_MASK):
+        keywords["attn_mask"] = n.arg(_MASK)
     if q_heads != kv_heads:
         keywords["enable_gqa"] = "True"
     call = f"F.scaled_dot_product_attention({q}, {k}, {v}{keyword_args(**keywords)})"
