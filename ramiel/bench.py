@@ -24,9 +24,11 @@ Generated models keep the thread count they were loaded with (their weights are
 prepacked for it), so the serial code is loaded twice, on 1 and on N threads.
 Each configuration is called from a thread of its own whose torch thread count
 is set once: on one thread, alternating thread counts makes oneDNN rebuild its
-kernels and reorder weights, slowing every configuration down. onnxruntime's
-thread pools are told not to spin: by default their idle threads spin for well
-over 100 ms after a run, taking a core from whichever configuration runs next.
+kernels and reorder weights, slowing every configuration down. onnxruntime runs
+with its default session options, as its users run it (only the thread counts
+are set): its idle pool threads spin after a run (about 50 ms here), so each
+of its timed calls is followed by a pause of `SPIN_SETTLE_SECONDS`, and their
+spinning does not take a core from the configuration that runs next.
 
 By default the timed calls follow each other closely (back to back, as in a
 serving loop under load). With a gap (`ramiel bench --gap MS`), the thread of
@@ -95,6 +97,13 @@ EAGER = "PyTorch eager"
 PAUSE_SECONDS = 0.005
 """Pause after every timed call: OpenMP threads spin for about a millisecond after a parallel region,
 and would otherwise take a core from the next configuration."""
+
+SPIN_SETTLE_SECONDS = 0.08
+"""Pause after every timed call of onnxruntime: its idle pool threads keep a core
+busy for 50-60 ms after a run (measured on ResNet-18, 2 threads)."""
+
+SPINNING = frozenset({ORT_SEQUENTIAL, ORT_PARALLEL})
+"""The configurations whose idle threads spin after a call."""
 
 MAX_GAP_SECONDS = 10.0
 """The longest idle gap `--gap` takes: a core is as idle after 10 s as after 10 minutes."""
@@ -447,20 +456,7 @@ def _configurations(
     `models` are the loaded serial code on 1 and on `workers` threads, the parallel
     code and, if given, the parallel code with the baseline runtime.
     """
-    import onnxruntime
     import torch
-
-    def session(threads: int, parallel_executor: bool) -> Any:
-        options = onnxruntime.SessionOptions()
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-        options.intra_op_num_threads = 1 if parallel_executor else threads
-        if parallel_executor:
-            options.execution_mode = onnxruntime.ExecutionMode.ORT_PARALLEL
-            options.inter_op_num_threads = threads
-        return onnxruntime.InferenceSession(
-            proto.SerializeToString(), options, providers=["CPUExecutionProvider"]
-        )
 
     arrays = dict(feed)
     serial, intra, parallel, *baseline = models
@@ -471,9 +467,9 @@ def _configurations(
     ]
     configurations += [(PARALLEL_BASELINE, workers, lambda m=m: m(*tensors)) for m in baseline]
     for threads in (1, workers):
-        ort = session(threads, parallel_executor=False)
+        ort = onnxruntime_session(proto, threads, parallel_executor=False)
         configurations.append((ORT_SEQUENTIAL, threads, lambda ort=ort: ort.run(None, arrays)))
-    ort_parallel = session(workers, parallel_executor=True)
+    ort_parallel = onnxruntime_session(proto, workers, parallel_executor=True)
     configurations.append((ORT_PARALLEL, workers, lambda: ort_parallel.run(None, arrays)))
     if torch_module is not None:
         module = torch_module.eval()
@@ -484,6 +480,19 @@ def _configurations(
 
         configurations += [(EAGER, threads, eager) for threads in (1, workers)]
     return configurations
+
+
+def onnxruntime_session(proto: onnx.ModelProto, threads: int, parallel_executor: bool) -> Any:
+    """An onnxruntime session as its users make one: default options but the thread counts
+    (the sequential executor on `threads` intra-op threads, or the parallel one on `threads` inter-op threads)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1 if parallel_executor else threads
+    if parallel_executor:
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_PARALLEL
+        options.inter_op_num_threads = threads
+    return onnxruntime.InferenceSession(proto.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
 def _measure(
@@ -514,7 +523,7 @@ def _measure(
                 timed = runners[index].time(configurations[index][2], gap)
                 if round_ >= 2:
                     times[index].append(timed)
-                time.sleep(PAUSE_SECONDS)
+                time.sleep(SPIN_SETTLE_SECONDS if configurations[index][0] in SPINNING else PAUSE_SECONDS)
     finally:
         for runner in runners:
             runner.close()

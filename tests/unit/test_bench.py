@@ -226,3 +226,23 @@ def test_the_command_fails_after_its_report_when_outputs_are_over_the_tolerance(
     assert "OVER the tolerance" in out
     assert (tmp_path / "b.json").is_file()
     assert err == f"ramiel: error: outputs differ from onnxruntime beyond the tolerance ({path})\n"
+
+
+def test_onnxruntime_runs_with_its_default_options() -> None:
+    """The baseline is onnxruntime as its users run it: spinning allowed, only the thread counts set."""
+    from onnx import TensorProto, helper
+
+    from ramiel.bench import onnxruntime_session
+
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+    )  # fmt: skip
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    for parallel in (False, True):
+        options = onnxruntime_session(proto, 2, parallel_executor=parallel).get_session_options()
+        for entry in ("session.intra_op.allow_spinning", "session.inter_op.allow_spinning"):
+            with pytest.raises(RuntimeError, match="does not have configuration"):
+                options.get_session_config_entry(entry)
+        assert (options.intra_op_num_threads, options.inter_op_num_threads) == ((1, 2) if parallel else (2, 0))
