@@ -29,7 +29,8 @@ with machine constants from a dict with exactly these keys (all in SI units):
     intra_op_small_overhead_s what a smaller op pays on several threads (it runs on one,
                         and the others wake and wait)
 
-and predicts an op of time t on n > 1 intra-op threads (`intra_op_cost`) as
+and predicts an op of time t on n > 1 intra-op threads (`intra_op_cost`; the
+profile model scales a profiled time by the ratio it predicts for its estimate) as
 
     t < grain:  t + small overhead
     otherwise:  t / min(n, 1 + (speedup - 1) * (n - 1)) + overhead
@@ -310,9 +311,9 @@ class CostModel(ABC):
         del streams
         return 0.0
 
-    def intra_op_cost(self, seconds: float, threads: int) -> float:
-        """Latency on `threads` intra-op threads of an op that takes `seconds` on one (by default the same)."""
-        del threads
+    def intra_op_cost(self, op: OpView, seconds: float, threads: int) -> float:
+        """Latency on `threads` intra-op threads of `op`, which takes `seconds` on one (by default the same)."""
+        del op, threads
         return seconds
 
 
@@ -354,8 +355,9 @@ class AnalyticCostModel(CostModel):
         """`parallel_call_s` for code on several streams, nothing for one."""
         return self.constants["parallel_call_s"] if streams > 1 else 0.0
 
-    def intra_op_cost(self, seconds: float, threads: int) -> float:
+    def intra_op_cost(self, op: OpView, seconds: float, threads: int) -> float:
         """Small ops pay a wake-up on several threads; ops from the grain on run `intra_op_speedup` faster per added thread."""
+        del op
         c = self.constants
         if threads < 2:
             return seconds
@@ -403,9 +405,17 @@ class ProfileCostModel(CostModel):
         """The fallback's per-call prediction."""
         return self.fallback.call_cost(streams)
 
-    def intra_op_cost(self, seconds: float, threads: int) -> float:
-        """The fallback's intra-op prediction, applied to the profiled time."""
-        return self.fallback.intra_op_cost(seconds, threads)
+    def intra_op_cost(self, op: OpView, seconds: float, threads: int) -> float:
+        """The profiled time scaled as the fallback predicts `op` to change on `threads` threads.
+
+        The fallback judges from its own estimate whether an op is large enough to
+        share (the intra-op constants were fitted to the static model's estimates);
+        a profile, which times each op alone, overstates small matrix products.
+        """
+        estimate = self.fallback.node_cost(op)
+        if estimate <= 0:
+            return seconds
+        return seconds * self.fallback.intra_op_cost(op, estimate, threads) / estimate
 
 
 def _read_cache(path: Path) -> dict[str, float] | None:

@@ -279,10 +279,16 @@ def predicted_speedup(graph: FunctionGraph, schedule: Schedule) -> float:
 
 
 def intra_op_slowdown(graph: FunctionGraph, threads: int) -> float:
-    """The predicted time of the graph's ops, one after another, on `threads` intra-op threads over their time on one."""
+    """The predicted time of the graph's ops, one after another, on `threads` intra-op threads over their time on one.
+
+    A control-flow op is counted unchanged: its body's ops are not priced one by one here.
+    """
     costs = graph.graph.costs
     serial = sum(costs)
-    threaded = sum(graph.model.intra_op_cost(cost, threads) for cost in costs)
+    threaded = sum(
+        cost if isinstance(op, IfOp | LoopOp) else graph.model.intra_op_cost(op.view(), cost, threads)
+        for op, cost in zip(graph.ops, costs, strict=True)
+    )
     return threaded / serial if serial > 0 else 1.0
 
 

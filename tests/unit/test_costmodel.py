@@ -192,14 +192,28 @@ def test_intra_op_costs() -> None:
     model = StaticCostModel()
     c = static_constants()
     small, large = c["intra_op_grain_s"] / 2, c["intra_op_grain_s"] * 10
-    assert model.intra_op_cost(small, 1) == small
-    assert model.intra_op_cost(small, 2) == pytest.approx(small + c["intra_op_small_overhead_s"])
-    assert model.intra_op_cost(large, 2) == pytest.approx(large / c["intra_op_speedup"] + c["intra_op_overhead_s"])
+    op = conv_op()
+    assert model.intra_op_cost(op, small, 1) == small
+    assert model.intra_op_cost(op, small, 2) == pytest.approx(small + c["intra_op_small_overhead_s"])
+    assert model.intra_op_cost(op, large, 2) == pytest.approx(large / c["intra_op_speedup"] + c["intra_op_overhead_s"])
     # Three threads: each added one gains what the second did.
     three = min(3.0, 1 + 2 * (c["intra_op_speedup"] - 1))
-    assert model.intra_op_cost(large, 3) == pytest.approx(large / three + c["intra_op_overhead_s"])
+    assert model.intra_op_cost(op, large, 3) == pytest.approx(large / three + c["intra_op_overhead_s"])
     # A model that does not say predicts no change: the code keeps the caller's threads.
-    assert CostModel.intra_op_cost(model, large, 2) == large
+    assert CostModel.intra_op_cost(model, op, large, 2) == large
+
+
+def test_a_profile_scales_its_times_as_its_fallback_predicts() -> None:
+    """A profiled op changes on more threads by the ratio the fallback predicts for its own estimate."""
+    static = StaticCostModel()
+    tiny = view("Relu", ((4,),), (F32,), ((4,),), (F32,))
+    profile = ProfileCostModel({op_signature(tiny): 1e-3, op_signature(conv_op()): 1e-3}, static)
+    for op in (tiny, conv_op()):
+        estimate = static.node_cost(op)
+        ratio = static.intra_op_cost(op, estimate, 2) / estimate
+        assert profile.intra_op_cost(op, 1e-3, 2) == pytest.approx(1e-3 * ratio)
+    # The Relu stays small however long its profile says it takes: it pays the wake-up, the convolution gains.
+    assert profile.intra_op_cost(tiny, 1e-3, 2) > 1e-3 > profile.intra_op_cost(conv_op(), 1e-3, 2)
 
 
 def test_op_signature_is_canonical() -> None:
@@ -257,7 +271,6 @@ def test_load_cost_model(tmp_path: Path) -> None:
     relu = view("Relu", ((4,),), (F32,), ((4,),), (F32,))
     assert profile.node_cost(relu) == analytic.node_cost(relu)
     assert profile.edge_cost(100) == analytic.edge_cost(100)
-    assert profile.intra_op_cost(0.0042, 2) == analytic.intra_op_cost(0.0042, 2)
 
     # A calibration written before the intra-op constants existed takes the static ones.
     older = {k: v for k, v in calibrated.items() if k not in INTRA_OP_KEYS}
