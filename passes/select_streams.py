@@ -26,12 +26,14 @@ PARALLEL_SPEEDUP_ATTR = "ramiel.parallel_speedup"
 """Module attribute: the predicted speedup of the parallel schedule that was turned down."""
 
 MIN_SPEEDUP = 1.2
-"""The default least predicted speedup over one stream for which parallel code is kept.
+"""The default least predicted speedup over the faster one-stream code for which parallel code is kept.
 
 Measured, parallel code spends 3-10% more CPU time than serial code (hand-offs,
 the Concats of split ops, cores sharing caches and memory) and waits whenever the
 other core is busy: DenseNet-121, predicted 1.18x, measured 0.92-0.99x of serial
-(docs/performance.md).
+(docs/performance.md). The faster one-stream code may be that on `workers`
+intra-op threads: two streams of light ResNet-50, predicted 1.41x over one
+thread, ran at 0.74x of its one-stream code on two (docs/bench.md).
 """
 
 
@@ -50,11 +52,13 @@ and 0.63-1.16x: the margin lies between the two groups under both cost models.
 
 @dataclass(frozen=True)
 class SelectStreams(ModulePass):
-    """Keeps a scheduled module's streams when they are predicted `min-speedup` faster than one.
+    """Keeps a scheduled module's streams when they are predicted `min-speedup` faster than one stream.
 
-    The prediction is the cost model's: total work W over the simulated makespan
-    of the schedule plus the cost model's per-call cost of parallel code (the
-    other cores resuming after the idle time between calls). With `splits`, the
+    The prediction is the cost model's: the time of the faster one-stream code (on
+    one intra-op thread, W, or on `workers`, W times the cost model's intra-op
+    slowdown) over the simulated makespan of the schedule, each on several cores
+    paying the cost model's per-call cost of parallel code (the other cores
+    resuming after the idle time between calls). With `splits`, the
     schedule judged is the one `split-ops` makes of the schedule in the IR (tried
     on a copy), since the default pipeline runs it next; a schedule on one stream
     is never split, so the splits cannot make one-stream code slower. Kept or
@@ -79,7 +83,7 @@ class SelectStreams(ModulePass):
     """Cost model: static, analytic, profile, or auto (profile when cached, else analytic when calibrated, else static)."""
 
     min_speedup: float = MIN_SPEEDUP
-    """The least predicted speedup over one stream for which the streams are kept."""
+    """The least predicted speedup over the faster one-stream code for which the streams are kept."""
 
     splits: bool = True
     """Judge the schedule with the splits `split-ops` would make (run it next)."""
@@ -103,14 +107,19 @@ class SelectStreams(ModulePass):
             SplitOps(cost=name).apply(ctx, trial)
             judged = FunctionGraph.of(trial, model)
         speedup = predicted_speedup(judged, judged.schedule())
-        parallel = schedule.num_streams > 1 and speedup >= self.min_speedup
+        slowdown = intra_op_slowdown(graph, self.workers)
+        # The streams must beat the faster one-stream code: on one thread, or on `workers`,
+        # which also wakes the other cores on every call.
+        work = graph.graph.total_work
+        threaded = slowdown + model.call_cost(self.workers) / work if work > 0 else 1.0
+        parallel = schedule.num_streams > 1 and speedup * min(1.0, threaded) >= self.min_speedup
         if schedule.num_streams > 1 and not parallel:
             for dfg_op in graph.ops:
                 dfg_op.attributes[STREAM] = IntegerAttr(0, i64)
             graph.annotate_constants(STREAM)
             op.attributes[PARALLEL_SPEEDUP_ATTR] = FloatAttr(speedup, f64)
             speedup = 1.0
-        if not parallel and intra_op_slowdown(graph, self.workers) >= self.thread_slowdown:
+        if not parallel and slowdown >= self.thread_slowdown:
             op.attributes[THREADS_ATTR] = IntegerAttr(1, i64)
         else:
             op.attributes.pop(THREADS_ATTR, None)
