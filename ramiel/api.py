@@ -110,8 +110,9 @@ class CompileSummary:
         ]
         if self.parallel_speedup is not None:
             lines.append(
-                f"note: {self.workers} streams were predicted {self.parallel_speedup:.2f}x, counting the "
-                "cost of waking the other cores on every call: too little to pay, so the code runs on one stream"
+                f"note: {self.workers} streams were predicted {self.parallel_speedup:.2f}x over one thread, counting the "
+                "cost of waking the other cores on every call: too little to pay against one stream (on one "
+                "intra-op thread or on all), so the code runs on one stream"
             )
         if self.threads is not None:
             lines.append(
