@@ -30,15 +30,14 @@ from xdsl.rewriter import InsertPoint
 from ramiel.dialects.dfg.activation import SoftmaxOp
 from ramiel.dialects.dfg.attention import AttentionOp
 from ramiel.dialects.dfg.constant import constant_array
-from ramiel.dialects.dfg.elementwise import AddOp, DivOp, MulOp
+from ramiel.dialects.dfg.elementwise import AddOp
 from ramiel.dialects.dfg.linalg import MatMulOp
 from ramiel.dialects.dfg.shape import TransposeOp
 from ramiel.onnx_types import static_shape
 from ramiel.rewrites.matching import (
-    factors,
     owner_if_read_once,
     same_type,
-    scalar_constant,
+    scaled,
 )
 
 MASKED = -1e30
@@ -57,19 +56,6 @@ class _Scores(NamedTuple):
     transposed: SSAValue
     """K^T as the product read it."""
     scale: float
-
-
-def _scaled(value: SSAValue) -> tuple[SSAValue, float]:
-    """`value` as `x * scale`: through a product or a division by a scalar constant read once."""
-    division = owner_if_read_once(value, DivOp)
-    if division is not None and (divisor := scalar_constant(division.operands[1])):
-        return division.operands[0], 1.0 / divisor
-    product = owner_if_read_once(value, MulOp)
-    if product is not None:
-        values, scale = factors(product)
-        if len(values) == 1:
-            return values[0], scale
-    return value, 1.0
 
 
 class _Key(NamedTuple):
@@ -101,12 +87,12 @@ def _transposed_key(value: SSAValue) -> _Key | None:
 
 def _scores(value: SSAValue) -> _Scores | None:
     """Q, K and the scale, when `value` is (Q * a) @ (K^T * b) * c, every inner value read once."""
-    product, scale = _scaled(value)
+    product, scale = scaled(value)
     matmul = owner_if_read_once(product, MatMulOp)
     if matmul is None:
         return None
-    q, q_scale = _scaled(matmul.operands[0])
-    key, k_scale = _scaled(matmul.operands[1])
+    q, q_scale = scaled(matmul.operands[0])
+    key, k_scale = scaled(matmul.operands[1])
     k = _transposed_key(key)
     return None if k is None else _Scores(q, k, key, scale * q_scale * k_scale)
 

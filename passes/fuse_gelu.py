@@ -18,13 +18,14 @@ from xdsl.pattern_rewriter import (
 )
 
 from ramiel.dialects.dfg.activation import GeluOp
-from ramiel.dialects.dfg.elementwise import AddOp, DivOp, ErfOp, MulOp, PowOp, TanhOp
+from ramiel.dialects.dfg.elementwise import AddOp, ErfOp, MulOp, PowOp, TanhOp
 from ramiel.rewrites.matching import (
     factors,
     is_close,
     owner_if_read_once,
     same_type,
     scalar_constant,
+    scaled,
 )
 
 SQRT_2 = math.sqrt(2.0)
@@ -45,16 +46,10 @@ def _one_plus(value: SSAValue, kind: type[ErfOp] | type[TanhOp]) -> SSAValue | N
     return None
 
 
-def _scaled(value: SSAValue, x: SSAValue, scale: float) -> bool:
+def _is_scaled(value: SSAValue, x: SSAValue, scale: float) -> bool:
     """Whether `value` is `x * scale`, written as a product or as a division by 1 / scale."""
-    division = owner_if_read_once(value, DivOp)
-    if division is not None:
-        return division.operands[0] is x and is_close(scalar_constant(division.operands[1]), 1.0 / scale)
-    product = owner_if_read_once(value, MulOp)
-    if product is None:
-        return False
-    values, factor = factors(product)
-    return values == [x] and is_close(factor, scale)
+    found, factor = scaled(value)
+    return found is x and is_close(factor, scale)
 
 
 def _cubed(values: list[SSAValue], x: SSAValue) -> bool:
@@ -67,11 +62,8 @@ def _cubed(values: list[SSAValue], x: SSAValue) -> bool:
 
 def _tanh_argument(value: SSAValue, x: SSAValue) -> bool:
     """Whether `value` is TANH_SCALE * (x + TANH_CUBIC * x^3), each inner value read once."""
-    outer = owner_if_read_once(value, MulOp)
-    if outer is None:
-        return False
-    values, scale = factors(outer)
-    inner = owner_if_read_once(values[0], AddOp) if len(values) == 1 and is_close(scale, TANH_SCALE) else None
+    total, scale = scaled(value)
+    inner = owner_if_read_once(total, AddOp) if is_close(scale, TANH_SCALE) else None
     if inner is None:
         return False
     for linear, cubic in (inner.operands, reversed(inner.operands)):
@@ -90,7 +82,7 @@ def _gelu_input(values: list[SSAValue], approximate: str) -> SSAValue | None:
     for x, other in (values, reversed(values)):
         if approximate == "none":
             argument = _one_plus(other, ErfOp)
-            if argument is not None and _scaled(argument, x, 1.0 / SQRT_2):
+            if argument is not None and _is_scaled(argument, x, 1.0 / SQRT_2):
                 return x
         else:
             argument = _one_plus(other, TanhOp)

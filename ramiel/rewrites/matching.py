@@ -16,7 +16,7 @@ from xdsl.ir import SSAValue
 
 from ramiel.dialects.dfg.base import DfgOp
 from ramiel.dialects.dfg.constant import constant_array
-from ramiel.dialects.dfg.elementwise import MulOp
+from ramiel.dialects.dfg.elementwise import DivOp, MulOp
 
 _Op = TypeVar("_Op", bound=DfgOp)
 
@@ -66,6 +66,19 @@ def factors(product: MulOp) -> tuple[list[SSAValue], float]:
         else:
             values.append(value)
     return values, scale
+
+
+def scaled(value: SSAValue) -> tuple[SSAValue, float]:
+    """`value` as `x * scale`: through a product or a division by a scalar constant read once (else scale 1)."""
+    division = owner_if_read_once(value, DivOp)
+    if division is not None and (divisor := scalar_constant(division.operands[1])):
+        return division.operands[0], 1.0 / divisor
+    product = owner_if_read_once(value, MulOp)
+    if product is not None:
+        values, scale = factors(product)
+        if len(values) == 1:
+            return values[0], scale
+    return value, 1.0
 
 
 def same_type(a: SSAValue, b: SSAValue) -> bool:
