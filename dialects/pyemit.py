@@ -180,7 +180,7 @@ class PyModuleOp(Program):
         if self.threads is not None:
             if self.threads.value.data < 1:
                 raise VerifyException(f"threads must be at least 1, not {self.threads.value.data}")
-            if len(list(self.streams)) > 1:
+            if len(self.streams) > 1:
                 raise VerifyException("threads is set for one-stream code only: each of several streams takes its share")
 
 

@@ -486,10 +486,16 @@ def _analytic(cache_dir: Path | None) -> CostModel:
     return _calibrated(constants) if constants is not None else StaticCostModel()
 
 
-def _calibrated(constants: Mapping[str, float]) -> AnalyticCostModel:
-    """The analytic model of calibrated `constants`; a calibration older than the intra-op constants gets the static ones."""
+def with_intra_op_constants(constants: Mapping[str, float]) -> dict[str, float]:
+    """`constants` with the static intra-op ones they lack: calibration does not measure those,
+    and a calibration older than them has none."""
     static = static_constants()
-    return AnalyticCostModel({**{k: static[k] for k in INTRA_OP_KEYS}, **constants})
+    return {**{k: static[k] for k in INTRA_OP_KEYS}, **constants}
+
+
+def _calibrated(constants: Mapping[str, float]) -> AnalyticCostModel:
+    """The analytic model of calibrated `constants` (`with_intra_op_constants`)."""
+    return AnalyticCostModel(with_intra_op_constants(constants))
 
 
 @register_cost_model("profile")

@@ -36,10 +36,9 @@ from xdsl.passes import ModulePass
 
 from ramiel.costmodel import (
     ANALYTIC_CACHE_FILE,
-    INTRA_OP_KEYS,
     PROFILE_CACHE_FILE,
     op_signature,
-    static_constants,
+    with_intra_op_constants,
 )
 from ramiel.dialects.dfg import DfgOp
 from ramiel.ir_graph import main_function
@@ -116,7 +115,7 @@ def calibrate(cache_dir: Path) -> dict[str, float]:
         large = _handoff_seconds(big)
     call = _parallel_call_seconds()
     memory = 3 * a.numel() * a.element_size() / max(add - overhead, 1e-9)
-    constants = {
+    constants = with_intra_op_constants({
         "gemm_flop_per_s": conv_flops / max(conv - overhead, 1e-9),
         "vector_flop_per_s": a.numel() / max(add - overhead, 1e-9),
         "memory_bytes_per_s": memory,
@@ -127,8 +126,7 @@ def calibrate(cache_dir: Path) -> dict[str, float]:
         if large > small
         else memory,
         "parallel_call_s": call,
-        **{k: static_constants()[k] for k in INTRA_OP_KEYS},
-    }
+    })
     _write_json(cache_dir / ANALYTIC_CACHE_FILE, constants)
     return constants
 
