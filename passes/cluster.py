@@ -24,7 +24,9 @@ class Cluster(ModulePass):
     a file (`ramiel-opt --load-heuristics FILE.py`) or an installed package is
     validated (every op placed once, streams in dependency order, at most
     `workers` streams) before its schedule is written, and its prediction is
-    recorded (`ramiel.predicted_speedup`).
+    recorded (`ramiel.predicted_speedup`). The heuristic sees each op's cost on up
+    to `workers` intra-op threads, but a schedule that runs an op on several
+    (`intra`, `hybrid`) is refused: the generated code cannot run it.
 
         %a = dfg.relu %x : ...   ->  %a = dfg.relu %x {cluster = 0 : i64, stream = 0 : i64} : ...
     """
@@ -47,10 +49,19 @@ class Cluster(ModulePass):
             raise PassFailedException(
                 f"unknown heuristic '{self.heuristic}': choose one of {known}"
             )
-        graph, name = scheduled_graph(op, self.cost)
+        graph, name = scheduled_graph(op, self.cost, self.workers)
         try:
             schedule = run_heuristic(self.heuristic, graph.graph, self.workers)
         except ScheduleError as e:
             raise PassFailedException(str(e)) from None
+        threaded = [v for v in range(len(graph.graph)) if len(schedule.streams_of(v)) > 1]
+        if threaded:
+            v = threaded[0]
+            raise PassFailedException(
+                f"heuristic '{self.heuristic}' runs node {v} ({graph.graph.nodes[v].name}) on "
+                f"{len(schedule.streams_of(v))} intra-op threads, which generated code cannot do: "
+                "each op runs on its stream's thread. Such schedules are predictions: "
+                "score them with ramiel compare --suite"
+            )
         graph.write_schedule(schedule)
         record_schedule(op, graph, name)

@@ -399,6 +399,17 @@ def write_generated(path: Path, source: str, program: PyModuleOp) -> None:
     _write_outputs(path, weights, source, program)
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write `text` to `path`, all or nothing: a temporary file beside it renamed into place.
+
+    An OSError (an unwritable folder, say) becomes a RamielError about writing the output.
+    """
+    _refuse_nul(path)
+    with _temporary(path.parent, path.name, (".txt",)) as (temp,):
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+
+
 def _write_outputs(path: Path, weights: Path, source: str, program: PyModuleOp) -> None:
     """Write the source to `path` and the weights to `weights`, all or nothing."""
     from ramiel.codegen.weights import write_weights

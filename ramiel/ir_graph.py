@@ -96,10 +96,11 @@ def cost_model(name: str) -> CostModel:
     return load_named_cost_model(cost_model_name(name))
 
 
-def scheduled_graph(module: ModuleOp, cost: str) -> tuple[FunctionGraph, str]:
-    """The task graph of `module` under the cost model a pass's `cost` option names, and that model's name."""
+def scheduled_graph(module: ModuleOp, cost: str, threads: int = 1) -> tuple[FunctionGraph, str]:
+    """The task graph of `module` under the cost model a pass's `cost` option names (with
+    op costs on up to `threads` intra-op threads), and that model's name."""
     name = cost_model_name(cost)
-    return FunctionGraph.of(module, load_named_cost_model(name)), name
+    return FunctionGraph.of(module, load_named_cost_model(name), threads), name
 
 
 def task_cost(model: CostModel, op: DfgOp) -> float:
@@ -151,8 +152,9 @@ class FunctionGraph:
     """The cost model that priced the graph."""
 
     @staticmethod
-    def of(module: ModuleOp, model: CostModel) -> FunctionGraph:
-        """The task graph of the module's one function, costed by `model`."""
+    def of(module: ModuleOp, model: CostModel, threads: int = 1) -> FunctionGraph:
+        """The task graph of the module's one function, costed by `model`, with each op's
+        cost on 2..`threads` intra-op threads (`Node.threaded_costs`) when `threads` > 1."""
         function = main_function(module)
         ops = [op for op in function.body.block.ops if isinstance(op, DfgOp)]
         index = {op: i for i, op in enumerate(ops)}
@@ -162,10 +164,16 @@ class FunctionGraph:
                 src = index.get(cast(DfgOp, value.owner))
                 if src is not None:
                     edges[(src, dst)] = edges.get((src, dst), 0) + _nbytes(value.type)
+        costs = [task_cost(model, op) for op in ops]
         graph = TaskGraph(
             (
-                Node(_label(op), op.ONNX_OP_TYPE, task_cost(model, op))
-                for op in ops
+                Node(
+                    _label(op),
+                    op.ONNX_OP_TYPE,
+                    cost,
+                    tuple(threaded_cost(model, op, cost, t) for t in range(2, threads + 1)),
+                )
+                for op, cost in zip(ops, costs, strict=True)
             ),
             (Edge(s, d, n, model.edge_cost(n)) for (s, d), n in sorted(edges.items())),
         )
@@ -279,17 +287,24 @@ def predicted_speedup(graph: FunctionGraph, schedule: Schedule) -> float:
 
 
 def intra_op_slowdown(graph: FunctionGraph, threads: int) -> float:
-    """The predicted time of the graph's ops, one after another, on `threads` intra-op threads over their time on one.
-
-    A control-flow op is counted unchanged: its body's ops are not priced one by one here.
-    """
+    """The predicted time of the graph's ops, one after another, on `threads` intra-op threads over their time on one."""
     costs = graph.graph.costs
     serial = sum(costs)
     threaded = sum(
-        cost if isinstance(op, IfOp | LoopOp) else graph.model.intra_op_cost(op.view(), cost, threads)
+        threaded_cost(graph.model, op, cost, threads)
         for op, cost in zip(graph.ops, costs, strict=True)
     )
     return threaded / serial if serial > 0 else 1.0
+
+
+def threaded_cost(model: CostModel, op: DfgOp, cost: float, threads: int) -> float:
+    """The latency on `threads` intra-op threads of `op`, which takes `cost` on one.
+
+    A control-flow op is counted unchanged: its body's ops are not priced one by one here.
+    """
+    if isinstance(op, IfOp | LoopOp):
+        return cost
+    return model.intra_op_cost(op.view(), cost, threads)
 
 
 def record_prediction(module: ModuleOp, speedup: float, cost: str) -> None:

@@ -1,9 +1,12 @@
 """The research workbench: every heuristic on the same graphs, and pictures of a schedule.
 
     ramiel compare models/*.onnx --workers 2,4        # one table, every heuristic
+    ramiel compare --suite dc --plot gaps.svg         # gaps to known optima, by ratio
     ramiel show model.onnx --workers 2 -o out/        # graph SVG, DOT and a Gantt chart
 
-Both work on cleaned-up `dfg` modules and run the default pipeline's scheduling
+Suites (`suite_sets`) score the heuristics on task graphs: generated sets with
+known optima, STG files, and models' task graphs. The comparison table and the
+pictures work on cleaned-up `dfg` modules and run the default pipeline's scheduling
 passes (`ramiel.pipeline.clustering_passes`) with the heuristic asked for in
 place of the default clustering: the registered heuristics (the built-ins,
 `--load-heuristics FILE.py`, and installed `ramiel.heuristics` entry points) are
@@ -16,6 +19,7 @@ predicted 1.2x), so that every heuristic has a schedule to compare.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -23,19 +27,26 @@ from pathlib import Path
 from xdsl.dialects.builtin import FloatAttr, ModuleOp
 from xdsl.utils.exceptions import PassFailedException
 
+from ramiel.api import write_text
+from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import import_file
 from ramiel.ir_graph import SPEEDUP_ATTR, FunctionGraph, cost_model
 from ramiel.pipeline import apply_passes, clustering_passes, graph_passes
 from ramiel.scheduling import (
+    THREADED_HEURISTICS,
     CompareRow,
     Schedule,
     TaskGraph,
+    compare,
     gantt_svg,
     graph_svg,
     simulate,
     to_dot,
 )
+from ramiel.scheduling.graphsets import GRAPH_SETS
 from ramiel.scheduling.serial import serial_schedule
+from ramiel.scheduling.stg import format_stg, read_stg
+from ramiel.scheduling.suite import SuiteCase, sets_by_ccr, stg_case
 
 
 def prepare(path: str | os.PathLike[str]) -> ModuleOp:
@@ -45,16 +56,20 @@ def prepare(path: str | os.PathLike[str]) -> ModuleOp:
     return module
 
 
-def task_graph(module: ModuleOp, cost: str = "auto") -> TaskGraph:
-    """The task graph of a `dfg` module under the named cost model."""
-    return FunctionGraph.of(module, cost_model(cost)).graph
+def task_graph(module: ModuleOp, cost: str = "auto", threads: int = 1) -> TaskGraph:
+    """The task graph of a `dfg` module under the named cost model, with each op's cost on
+    up to `threads` intra-op threads."""
+    return FunctionGraph.of(module, cost_model(cost), threads).graph
 
 
 def scheduled(module: ModuleOp, heuristic: str, workers: int, cost: str = "auto") -> tuple[ModuleOp, float]:
     """A copy of a cleaned-up `module` through the scheduling passes with `heuristic`, and their run time."""
     copy = module.clone()
     start = time.perf_counter()
-    apply_passes(copy, clustering_passes(workers, cost, heuristic=heuristic, min_speedup=0.0))
+    try:
+        apply_passes(copy, clustering_passes(workers, cost, heuristic=heuristic, min_speedup=0.0))
+    except PassFailedException as e:
+        raise RamielError(str(e), f"heuristic {heuristic}") from None
     return copy, time.perf_counter() - start
 
 
@@ -83,7 +98,10 @@ def compare_modules(
     A row gives the simulated makespan of the schedule, the predicted speedup the
     passes recorded (over one stream, counting the cost model's per-call cost of
     parallel code), clusters, streams, cross-stream edges, and the scheduling
-    passes' run time.
+    passes' run time. The generated code cannot run the schedules of
+    `THREADED_HEURISTICS` (ops on several intra-op threads), so their rows come from
+    the task graph of `module` with its threaded costs: the heuristic's own
+    prediction and run time, with no clone or split pass and no per-call cost.
     """
     rows: list[CompareRow] = []
     total = len(modules) * len(heuristics) * len(workers)
@@ -92,6 +110,10 @@ def compare_modules(
             for count in workers:
                 if progress is not None:
                     progress(f"scheduling ({len(rows) + 1}/{total})")
+                if heuristic in THREADED_HEURISTICS:
+                    graphs = {name: task_graph(module, cost, count)}
+                    rows += compare(graphs, [heuristic], [count])
+                    continue
                 copy, runtime = scheduled(module, heuristic, count, cost)
                 graph = FunctionGraph.of(copy, cost_model(cost))
                 schedule = _schedule(graph)
@@ -129,12 +151,74 @@ def show(
     graph = FunctionGraph.of(copy, cost_model(cost))
     schedule = _schedule(graph)
     simulation = simulate(graph.graph, schedule)
-    out_dir.mkdir(parents=True, exist_ok=True)
     title = f"{name}: {heuristic}, {workers} workers, predicted {_speedup(copy):.2f}x"
     dot_path = out_dir / f"{name}.dot"
-    dot_path.write_text(to_dot(graph.graph, schedule, title=name), encoding="utf-8")
+    write_text(dot_path, to_dot(graph.graph, schedule, title=name))
     svg_path = out_dir / f"{name}.svg"
-    svg_path.write_text(graph_svg(graph.graph, schedule, title), encoding="utf-8")
+    write_text(svg_path, graph_svg(graph.graph, schedule, title))
     gantt_path = out_dir / f"{name}.gantt.svg"
-    gantt_path.write_text(gantt_svg(simulation, graph.graph, title), encoding="utf-8")
+    write_text(gantt_path, gantt_svg(simulation, graph.graph, title))
     return [dot_path, svg_path, gantt_path]
+
+
+def suite_sets(
+    specs: Sequence[str],
+    models: Mapping[str, ModuleOp],
+    cost: str = "auto",
+    threads: int = 1,
+) -> dict[str, list[SuiteCase]]:
+    """The graph sets `ramiel compare --suite` scores, in the order given.
+
+    A spec names a generated set of `GRAPH_SETS` (one set per ratio, e.g. "dc ccr 1"),
+    or an STG file or a folder of them (one set, named after it). `models` form one
+    more set, "models": their task graphs under `cost`, with op costs on up to
+    `threads` intra-op threads, bounded by total work / workers and the longest path.
+    """
+    sets: dict[str, list[SuiteCase]] = {}
+    for spec in specs:
+        if spec in GRAPH_SETS:
+            for ratio, cases in sets_by_ccr(GRAPH_SETS[spec].graphs()).items():
+                sets[f"{spec} {ratio}"] = cases
+        else:
+            sets[Path(spec).stem or spec] = _stg_set(Path(spec))
+    if models:
+        sets["models"] = [
+            SuiteCase(name, task_graph(module, cost, threads), 0.0, (f"Graph Name : {name}", f"costs : the {cost} cost model"))
+            for name, module in models.items()
+        ]
+    return sets
+
+
+def _stg_set(path: Path) -> list[SuiteCase]:
+    """The cases of an STG file, or of the `.stg` files of a folder in name order."""
+    known = ", ".join(GRAPH_SETS)
+    if not path.exists():
+        raise RamielError(f"no such graph set: give {known}, an .stg file or a folder of them", str(path))
+    files = sorted(path.glob("*.stg")) if path.is_dir() else [path]
+    if not files:
+        raise RamielError("the folder holds no .stg files", str(path))
+    cases = []
+    for file in files:
+        try:
+            cases.append(stg_case(read_stg(file), file.stem))
+        except OSError as e:
+            raise RamielError(f"cannot read the graph: {e.strerror}", str(file)) from None
+        except (ValueError, UnicodeDecodeError) as e:
+            raise RamielError(f"invalid STG file: {e}", str(file)) from None
+    return cases
+
+
+def export_stg(sets: Mapping[str, Sequence[SuiteCase]], out_dir: Path) -> list[Path]:
+    """Write every case as `<out_dir>/<case>.stg` with its summary lines; the files written."""
+    written = []
+    for cases in sets.values():
+        for case in cases:
+            path = out_dir / f"{_file_name(case.name)}.stg"
+            write_text(path, format_stg(case.graph, comments=case.comments))
+            written.append(path)
+    return written
+
+
+def _file_name(name: str) -> str:
+    """`name` with every character outside letters, digits, `.`, `_` and `-` replaced by `_`."""
+    return re.sub(r"[^\w.-]", "_", name, flags=re.ASCII).lstrip(".") or "graph"

@@ -1,6 +1,8 @@
 """The `ramiel compare` and `ramiel show` subcommands (the research workbench).
 
     ramiel compare models/*.onnx --workers 2,4 [--heuristics cp,heft] [--load-heuristics my.py]
+    ramiel compare --suite dc [--suite graphs/] [models/*.onnx] [--plot gaps.svg] [--export-stg DIR]
+    ramiel compare model.onnx --scaling [--bandwidth 20]
     ramiel show model.onnx --workers 2 -o out/
 
 Each is a thin layer over `ramiel.workbench`, imported only when the command runs.
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ramiel.errors import RamielError
+from ramiel.scheduling.graphsets import GRAPH_SETS
 
 
 def register_commands(commands: argparse._SubParsersAction[Any]) -> None:
@@ -21,13 +24,32 @@ def register_commands(commands: argparse._SubParsersAction[Any]) -> None:
     compare_cmd = commands.add_parser(
         "compare", help="every scheduling heuristic on every model, in one table"
     )
-    compare_cmd.add_argument("models", nargs="+", metavar="MODEL.onnx")
+    compare_cmd.add_argument("models", nargs="*", metavar="MODEL.onnx")
     compare_cmd.add_argument(
-        "--workers", default="2,4", help="comma-separated worker counts (default 2,4)"
+        "--workers", help="comma-separated worker counts (default 2,4; with --suite 2,4,8; with --scaling 2 to 64)"
     )
     compare_cmd.add_argument(
         "--heuristics", help="comma-separated heuristics (default: every registered one)"
     )
+    suite = compare_cmd.add_argument_group("suites: gaps to the optimum or a lower bound")
+    suite.add_argument(
+        "--suite", action="append", default=[], metavar="SET",
+        help=f"score on a graph set: {', '.join(GRAPH_SETS)}, an .stg file or a folder of them (repeatable); "
+        "MODEL files form one more set",
+    )  # fmt: skip
+    suite.add_argument("--plot", metavar="FILE.svg", help="write the gaps as a bar chart")
+    suite.add_argument("--export-stg", metavar="DIR", help="write every graph of the suite as an STG file")
+    suite.add_argument("--processes", type=int, help="local worker processes (default: one per core; 1 runs in this one)")
+    suite.add_argument("--address", metavar="HOST:PORT", help="run on this Dask distributed scheduler instead")
+    scaling = compare_cmd.add_argument_group("scaling: predicted makespans with memory contention")
+    scaling.add_argument(
+        "--scaling", action="store_true",
+        help="predict each model's makespan for 2 to 64 workers (default heuristic: cp)",
+    )  # fmt: skip
+    scaling.add_argument(
+        "--bandwidth", type=float, metavar="GB/s",
+        help="memory bandwidth the streams share (default: the cost model's)",
+    )  # fmt: skip
     _common(compare_cmd)
     compare_cmd.set_defaults(handler=_compare_command)
 
@@ -73,7 +95,12 @@ def _integers(text: str, option: str) -> list[int]:
 
 
 def _compare_command(args: argparse.Namespace) -> None:
-    from ramiel.scheduling import available_heuristics, format_table
+    from ramiel.api import terminal_progress
+    from ramiel.scheduling import (
+        THREADED_HEURISTICS,
+        available_heuristics,
+        format_table,
+    )
     from ramiel.workbench import compare_modules, prepare
 
     _load_heuristics(args.load_heuristics)
@@ -81,13 +108,76 @@ def _compare_command(args: argparse.Namespace) -> None:
     unknown = sorted(set(heuristics) - set(available_heuristics()))
     if unknown:
         raise RamielError(f"unknown heuristic '{unknown[0]}'", "--heuristics")
+    suite_only = [
+        flag for flag, given in (("--plot", args.plot), ("--export-stg", args.export_stg),
+                                 ("--processes", args.processes), ("--address", args.address))
+        if given is not None
+    ]  # fmt: skip
+    if suite_only and not args.suite:
+        raise RamielError("this option scores a suite: add --suite SET", suite_only[0])
+    if args.bandwidth is not None and not args.scaling:
+        raise RamielError("the bandwidth is for scaling curves: add --scaling", "--bandwidth")
+    if args.scaling and args.suite:
+        raise RamielError("scaling curves are predicted for models, not suites", "--scaling")
+    if not args.models and not args.suite:
+        raise RamielError("give MODEL.onnx files or a graph set to score (--suite SET)", "compare")
+    if args.processes is not None and args.processes < 1:
+        raise RamielError("expected a positive number of processes", f"--processes {args.processes}")
     modules = {Path(path).stem: prepare(path) for path in args.models}
-    from ramiel.api import terminal_progress
+    if args.suite:
+        _suite_command(args, heuristics, modules)
+    elif args.scaling:
+        from ramiel.scheduling import DEFAULT_HEURISTIC
 
-    rows = compare_modules(
-        modules, heuristics, _integers(args.workers, "--workers"), args.cost, terminal_progress()
+        _scaling_command(args, heuristics if args.heuristics else [DEFAULT_HEURISTIC], modules)
+    else:
+        # The generated code cannot run ops on several threads: unless asked for, such
+        # heuristics are left to suites, where the task graph prices them.
+        if not args.heuristics:
+            heuristics = [h for h in heuristics if h not in THREADED_HEURISTICS]
+        workers = _integers(args.workers or "2,4", "--workers")
+        rows = compare_modules(modules, heuristics, workers, args.cost, terminal_progress())
+        print(format_table(rows), end="")
+
+
+def _suite_command(args: argparse.Namespace, heuristics: list[str], modules: dict[str, Any]) -> None:
+    from ramiel.api import write_text
+    from ramiel.scheduling.suite import format_suite, run_suite, summarize
+    from ramiel.scheduling.suite_svg import suite_svg
+    from ramiel.workbench import export_stg, suite_sets
+
+    workers = _integers(args.workers or "2,4,8", "--workers")
+    sets = suite_sets(args.suite, modules, args.cost, max(workers))
+    if args.export_stg:
+        for path in export_stg(sets, Path(args.export_stg)):
+            print(f"wrote {path}")
+    rows = run_suite(sets, heuristics, workers, address=args.address, processes=args.processes)
+    summaries = summarize(rows)
+    print(format_suite(summaries), end="")
+    if args.plot:
+        names = ", ".join(dict.fromkeys(s.split()[0] for s in sets))
+        write_text(Path(args.plot), suite_svg(summaries, f"Gaps to the optimum or lower bound: {names}"))
+        print(f"wrote {args.plot}")
+
+
+def _scaling_command(args: argparse.Namespace, heuristics: list[str], modules: dict[str, Any]) -> None:
+    from ramiel.costmodel import static_constants
+    from ramiel.scheduling.contention import (
+        SCALING_WORKERS,
+        format_scaling,
+        scaling_curve,
     )
-    print(format_table(rows), end="")
+    from ramiel.workbench import task_graph
+
+    workers = _integers(args.workers, "--workers") if args.workers else list(SCALING_WORKERS)
+    bandwidth = args.bandwidth * 1e9 if args.bandwidth is not None else static_constants()["memory_bytes_per_s"]
+    if not bandwidth > 0:
+        raise RamielError("expected a positive bandwidth in GB/s", f"--bandwidth {args.bandwidth}")
+    for name, module in modules.items():
+        graph = task_graph(module, args.cost, max(workers))
+        for heuristic in heuristics:
+            print(f"{name}, {heuristic}:")
+            print(format_scaling(scaling_curve(graph, heuristic, bandwidth, workers), bandwidth))
 
 
 def _show_command(args: argparse.Namespace) -> None:

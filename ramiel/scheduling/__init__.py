@@ -2,8 +2,11 @@
 
 Importing the package registers the built-in heuristics `cp` (default), `dsc`,
 `heft` and `serial`; `optimal` (an exact CP-SAT solver, with the `workbench`
-extra) and `ios` (IOS's stage dynamic program); and, where `anrg-saga` is
-installed, its algorithms as `saga-*`. The workbench also has task-graph sets
+extra) and `ios` (IOS's stage dynamic program); `intra` (one stream on every
+thread) and `hybrid` (IOS's stages, each inter-op or intra-op), which run ops on
+several intra-op threads where the task graph gives their threaded costs and so
+are predictions the generated code cannot run yet (`THREADED_HEURISTICS`); and,
+where `anrg-saga` is installed, its algorithms as `saga-*`. The workbench also has task-graph sets
 with known optima (`graphsets`), STG files (`stg`), suites that score every
 heuristic on them (`suite`) and a simulator with memory contention (`contention`).
 """
@@ -37,9 +40,13 @@ from ramiel.scheduling.validate import ScheduleError, validate
 
 DEFAULT_HEURISTIC = "cp"
 
+THREADED_HEURISTICS = frozenset({"hybrid", "intra"})
+"""The built-in heuristics whose schedules run ops on several intra-op threads."""
+
 __all__ = [
     "DEFAULT_HEURISTIC",
     "ENTRY_POINT_GROUP",
+    "THREADED_HEURISTICS",
     "CompareRow",
     "Edge",
     "Heuristic",

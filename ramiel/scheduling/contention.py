@@ -23,13 +23,17 @@ import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from ramiel.scheduling.registry import run_heuristic
 from ramiel.scheduling.serial import serial_schedule
-from ramiel.scheduling.simulate import Simulation, simulate
+from ramiel.scheduling.simulate import (
+    Simulation,
+    deadlock_error,
+    simulate,
+    stream_order,
+)
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
-from ramiel.scheduling.validate import ScheduleError, check_placement
+from ramiel.scheduling.validate import check_placement
 
 SCALING_WORKERS = (2, 4, 8, 16, 32, 64)
 """The worker counts of a default scaling curve."""
@@ -66,19 +70,14 @@ def simulate_contention(
     moved = default_traffic(graph) if traffic is None else tuple(traffic)
     if len(moved) != n or any(not (math.isfinite(t) and t >= 0.0) for t in moved):
         raise ValueError("traffic needs one finite, non-negative byte count per node")
-    costs = graph.costs
+    order = stream_order(graph, schedule)
+    waiting, costs = order.waiting, order.costs
     demand = [moved[v] / costs[v] if costs[v] > 0.0 else 0.0 for v in range(n)]
 
-    waiting = list(graph.in_degrees)
-    next_on_stream = [-1] * n
-    for stream in schedule.streams:
-        for a, b in pairwise(stream):
-            next_on_stream[a] = b
-            waiting[b] += 1
     ready_at = [0.0] * n  # latest input arrival or stream release seen so far
     start = [0.0] * n
     end = [0.0] * n
-    pending = [(0.0, s[0]) for s in schedule.streams if waiting[s[0]] == 0]
+    pending = [(0.0, v) for v in order.first]
     heapq.heapify(pending)
     remaining: dict[int, float] = {}
     now = 0.0
@@ -91,12 +90,11 @@ def simulate_contention(
         end[v] = now
         for w, c in graph.successor_costs[v]:
             ready_at[w] = max(ready_at[w], now + (c if where[w] != where[v] else 0.0))
-        for w in (*graph.succs(v), next_on_stream[v]):
-            if w >= 0:
-                ready_at[w] = max(ready_at[w], now)
-                waiting[w] -= 1
-                if waiting[w] == 0:
-                    heapq.heappush(pending, (ready_at[w], w))
+        for w in (*graph.succs(v), *order.followers[v]):
+            ready_at[w] = max(ready_at[w], now)
+            waiting[w] -= 1
+            if waiting[w] == 0:
+                heapq.heappush(pending, (ready_at[w], w))
 
     while pending or remaining:
         asked = sum(demand[v] for v in remaining)
@@ -119,10 +117,7 @@ def simulate_contention(
             else:
                 release(v)
     if finished < n:
-        stuck = sorted(v for v in range(n) if waiting[v] > 0)[:5]
-        raise ScheduleError(
-            f"schedule deadlocks: nodes {stuck} wait on each other across streams"
-        )
+        raise deadlock_error(waiting)
     return Simulation(
         makespan=max(end, default=0.0),
         work=graph.total_work,

@@ -65,31 +65,48 @@ def legend_svg(
     Entries run left to right from `left` and wrap to a new row before `left + width`.
     Returns the elements (one `<g class="legend">`) and the height used, 0 when empty.
     """
-    labels = [f"stream {s}" for s in streams]
-    if cross_stream:
-        labels.append("cross-stream edge")
-    if not labels:
+    return swatch_legend(
+        [(f"stream {s}", stream_colour(s)) for s in streams],
+        left, top, width,
+        line=("cross-stream edge", CROSS_STREAM_COLOUR) if cross_stream else None,
+    )  # fmt: skip
+
+
+def swatch_legend(
+    swatches: Sequence[tuple[str, str]],
+    left: float,
+    top: float,
+    width: float,
+    *,
+    line: tuple[str, str] | None = None,
+) -> tuple[list[str], float]:
+    """A legend of `(label, fill colour)` swatches and, if given, one `(label, colour)` dashed line.
+
+    Laid out as `legend_svg` says; returns the elements and the height used.
+    """
+    entries = [*swatches, *([line] if line is not None else [])]
+    if not entries:
         return [], 0.0
     out = ['<g class="legend">']
     x, y = left, top
-    for i, label in enumerate(labels):
-        is_stream = i < len(streams)
-        sample = _SWATCH if is_stream else 2 * _SWATCH
+    for i, (label, colour) in enumerate(entries):
+        is_swatch = i < len(swatches)
+        sample = _SWATCH if is_swatch else 2 * _SWATCH
         entry = sample + 6 + len(label) * CHAR_WIDTH + 16
         if x > left and x + entry > left + width:
             x, y = left, y + _LEGEND_ROW
-        if is_stream:
+        if is_swatch:
             # A path, not a rect, so that a picture's rects are exactly its boxes
             # (one per node or timeline entry) and can be counted as such.
             out.append(
                 f'<path d="M{x:.1f} {y:.1f}h{_SWATCH}v{_SWATCH}h-{_SWATCH}z" '
-                f'fill="{stream_colour(streams[i])}" stroke="#444" stroke-width="0.5"/>'
+                f'fill="{colour}" stroke="#444" stroke-width="0.5"/>'
             )
         else:
             mid = y + _SWATCH / 2
             out.append(
                 f'<line x1="{x:.1f}" y1="{mid:.1f}" x2="{x + sample:.1f}" y2="{mid:.1f}" '
-                f'stroke="{CROSS_STREAM_COLOUR}" stroke-width="1.2" stroke-dasharray="5,3"/>'
+                f'stroke="{colour}" stroke-width="1.2" stroke-dasharray="5,3"/>'
             )
         out.append(
             f'<text x="{x + sample + 6:.1f}" y="{y + _SWATCH - 2:.1f}">{svg_text(label)}</text>'

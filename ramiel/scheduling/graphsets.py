@@ -66,6 +66,15 @@ class KnownOptimum:
     schedule: Schedule
 
 
+    def stg_comments(self) -> list[str]:
+        """The summary lines an STG file of this graph carries: its name, optimum and ratio."""
+        return [
+            f"Graph Name : {self.name}",
+            f"optimal schedule length : {self.optimum:g} on {self.processors} or more processors (known by construction)",
+            f"communication-to-computation ratio : {self.ccr:.3f}",
+        ]
+
+
 def _busy_spans(
     rng: random.Random, tasks: int, processors: int, length: int
 ) -> list[tuple[int, int, int]]:
@@ -163,3 +172,26 @@ def known_optimum_set(
         for ccr in ccrs
         for seed in seeds
     ]
+
+
+@dataclass(frozen=True)
+class GraphSetSpec:
+    """The combinations `known_optimum_set` makes for one named set."""
+
+    sizes: tuple[int, ...]
+    processors: tuple[int, ...]
+    ccrs: tuple[float, ...]
+    seeds: int
+
+    def graphs(self) -> list[KnownOptimum]:
+        """The set's graphs."""
+        return known_optimum_set(self.sizes, self.processors, self.ccrs, range(self.seeds))
+
+
+GRAPH_SETS: dict[str, GraphSetSpec] = {
+    # 6 sizes x 3 processor counts x 3 ratios x 4 seeds = 216 graphs.
+    "dc": GraphSetSpec((50, 100, 200, 300, 400, 500), (2, 4, 8), (0.1, 1.0, 5.0), 4),
+    # Graphs small enough for the exact solver to prove: 3 x 2 x 3 x 4 = 72.
+    "dc-small": GraphSetSpec((10, 20, 30), (2, 3), (0.1, 1.0, 5.0), 4),
+}
+"""The generated sets `ramiel compare --suite NAME` knows, by name."""

@@ -26,6 +26,10 @@ Where this differs from IOS, and from the simulator:
   runs on a side stream and also pays the largest hand-off into it and out of it,
   since its inputs may come from, and its outputs go to, other streams. The latency
   of a stage is that of its slowest group, with the main group chosen to minimise it.
+- With `intra_op` (the `hybrid` heuristic), a single-group stage may also run each of
+  its operators on all `workers` intra-op threads, at their threaded costs
+  (`Node.threaded_costs`), whichever is faster: the choice between inter-op and
+  intra-op parallelism is then made stage by stage. Such a stage holds every stream.
 - IOS's other strategy, operator merge, fuses convolutions that share an input into
   one wider kernel; a task graph of fixed op costs cannot price a new kernel, so it has
   no counterpart here beyond a single-group stage (operators one after another on the
@@ -67,10 +71,12 @@ class _BudgetExceeded(Exception):
 
 @dataclass(frozen=True)
 class Stage:
-    """One stage: its groups of node ids (each in run order), the main group first, and its latency."""
+    """One stage: its groups of node ids (each in run order), the main group first, its latency,
+    and the intra-op threads each operator of a single-group stage runs on."""
 
     groups: tuple[tuple[int, ...], ...]
     latency: float
+    threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -131,12 +137,14 @@ class _PartSearch:
         part: range,
         max_groups: int,
         max_group_size: int,
+        threads: int,
     ) -> None:
-        """Index the part's nodes and their descendants within it."""
+        """Index the part's nodes and their descendants within it; single-group stages may use `threads`."""
         self.graph = graph
         self.part = part
         self.max_groups = max_groups
         self.max_group_size = max_group_size
+        self.threads = threads
         size = len(part)
         self.below = [0] * size  # local descendants of each local node
         for i in range(size - 1, -1, -1):
@@ -147,7 +155,7 @@ class _PartSearch:
         self.transitions_left = TRANSITION_BUDGET
         self.best: dict[int, tuple[float, tuple[int, ...]]] = {0: (0.0, ())}
         self.group_cost: dict[int, tuple[float, float]] = {}
-        self.stage_cost: dict[tuple[int, ...], tuple[float, int]] = {}
+        self.stage_cost: dict[tuple[int, ...], tuple[float, int, int]] = {}
 
     def too_wide(self) -> bool:
         """Whether the part has more than `MAX_STATES` down-closed subsets (the states of the search).
@@ -218,12 +226,14 @@ class _PartSearch:
             self.group_cost[group] = (work, into + work + out)
         return self.group_cost[group]
 
-    def latency(self, groups: tuple[int, ...]) -> tuple[float, int]:
-        """The stage's latency and the index of its main group (see the module docstring)."""
+    def latency(self, groups: tuple[int, ...]) -> tuple[float, int, int]:
+        """The stage's latency, the index of its main group and its threads (see the module docstring)."""
         if groups not in self.stage_cost:
             stats = [self.group_stats(g) for g in groups]
             if len(groups) == 1:
-                self.stage_cost[groups] = (stats[0][0], 0)
+                self.stage_cost[groups] = min(
+                    (stats[0][0], 0, 1), self.threaded(groups[0])
+                )
             else:
                 self.stage_cost[groups] = min(
                     (
@@ -232,10 +242,17 @@ class _PartSearch:
                             max(side for j, (_, side) in enumerate(stats) if j != m),
                         ),
                         m,
+                        1,
                     )
                     for m in range(len(groups))
                 )
         return self.stage_cost[groups]
+
+    def threaded(self, group: int) -> tuple[float, int, int]:
+        """The latency of a group run on stream 0 with every member on all the threads it may use."""
+        members = [self.part.start + i for i in _bits(group)]
+        threads = min(self.threads, *(self.graph.max_threads(v) for v in members))
+        return (sum(self.graph.cost_on(v, threads) for v in members), 0, threads)
 
     def solve(self, state: int) -> float:
         """The least summed latency of running the nodes of `state` in stages."""
@@ -262,7 +279,7 @@ class _PartSearch:
         found: list[Stage] = []
         while state:
             _, groups = self.best[state]
-            latency, main = self.latency(groups)
+            latency, main, threads = self.latency(groups)
             ordered = [groups[main], *(g for j, g in enumerate(groups) if j != main)]
             found.append(
                 Stage(
@@ -270,6 +287,7 @@ class _PartSearch:
                         tuple(self.part.start + i for i in _bits(g)) for g in ordered
                     ),
                     latency=latency,
+                    threads=threads,
                 )
             )
             for g in groups:
@@ -278,8 +296,10 @@ class _PartSearch:
 
 
 def _streams(graph: TaskGraph, stages: Sequence[Stage], side_streams: int) -> Schedule:
-    """Stream orders from stages: main groups on stream 0, side groups where their inputs are."""
-    streams: list[list[int]] = [[] for _ in range(side_streams + 1)]
+    """Stream orders from stages: main groups on stream 0 (and, run on several threads, on
+    as many streams), side groups where their inputs are."""
+    lanes = max([side_streams + 1, *(stage.threads for stage in stages)])
+    streams: list[list[int]] = [[] for _ in range(lanes)]
     where = [-1] * len(graph)
     for stage in stages:
         main, *sides = stage.groups
@@ -299,7 +319,8 @@ def _streams(graph: TaskGraph, stages: Sequence[Stage], side_streams: int) -> Sc
             streams[target].extend(group)
         for v in main:
             where[v] = 0
-        streams[0].extend(main)
+        for lane in range(stage.threads):
+            streams[lane].extend(main)
     return Schedule(streams=sorted((s for s in streams if s), key=min))
 
 
@@ -310,8 +331,12 @@ def ios_schedule(
     max_groups: int = MAX_GROUPS,
     max_group_size: int = MAX_GROUP_SIZE,
     max_part_size: int = MAX_PART_SIZE,
+    intra_op: bool = False,
 ) -> IOSResult:
-    """Search stage schedules of `graph` on at most `workers` streams (see the module docstring)."""
+    """Search stage schedules of `graph` on at most `workers` streams (see the module docstring).
+
+    With `intra_op`, single-group stages may run their operators on `workers` threads.
+    """
     if workers < 1 or max_groups < 1 or max_group_size < 1 or max_part_size < 1:
         raise ValueError("workers and the search limits must be >= 1")
     groups = min(workers, max_groups)
@@ -319,7 +344,9 @@ def ios_schedule(
     pending = _parts(graph, max_part_size)[::-1]
     while pending:
         part = pending.pop()
-        search = _PartSearch(graph, part, groups, max_group_size)
+        search = _PartSearch(
+            graph, part, groups, max_group_size, workers if intra_op else 1
+        )
         try:
             if search.too_wide():
                 raise _BudgetExceeded
@@ -339,3 +366,10 @@ def ios_schedule(
 def ios(graph: TaskGraph, workers: int) -> Schedule:
     """IOS's stage dynamic program with its default pruning (r = 8 groups of s = 3)."""
     return ios_schedule(graph, workers).schedule
+
+
+@register_heuristic("hybrid")
+def hybrid(graph: TaskGraph, workers: int) -> Schedule:
+    """IOS's stages, each run either inter-op (groups on streams) or intra-op (one group,
+    every operator on all threads): the same as `ios` on a graph without threaded costs."""
+    return ios_schedule(graph, workers, intra_op=True).schedule

@@ -3,6 +3,9 @@
 Execution model (shared by `simulate` and `list_schedule`): each stream runs its nodes
 one at a time; a node starts once its stream is free and every predecessor has
 finished, plus the edge's hand-off cost when the predecessor ran on another stream.
+A node listed on several streams (on that many intra-op threads) starts once all of
+them are free, holds them until it ends, and hands off from its home stream, the
+first; it takes its cost on that many threads.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
 from ramiel.scheduling.validate import ScheduleError, check_placement
@@ -44,6 +48,41 @@ class Simulation:
         )
 
 
+class StreamOrder(NamedTuple):
+    """What the stream orders of a schedule add to the dependencies (see `stream_order`)."""
+
+    waiting: list[int]
+    followers: list[tuple[int, ...]]
+    first: list[int]
+    costs: list[float]
+
+
+def stream_order(graph: TaskGraph, schedule: Schedule) -> StreamOrder:
+    """Per node: its predecessors plus the nodes before it on its streams (`waiting`),
+    the nodes after it on its streams (`followers`), and its cost on its threads;
+    `first` holds the nodes that open a stream with nothing to wait for."""
+    n = len(graph)
+    waiting = list(graph.in_degrees)
+    followers: list[list[int]] = [[] for _ in range(n)]
+    for stream in schedule.streams:
+        for a, b in pairwise(stream):
+            followers[a].append(b)
+            waiting[b] += 1
+    costs = list(graph.costs)
+    if schedule.threaded:
+        costs = [graph.cost_on(v, len(schedule.streams_of(v))) for v in range(n)]
+    first = list(dict.fromkeys(s[0] for s in schedule.streams if waiting[s[0]] == 0))
+    return StreamOrder(waiting, [tuple(f) for f in followers], first, costs)
+
+
+def deadlock_error(waiting: Sequence[int]) -> ScheduleError:
+    """The error for stream orders that left the nodes still `waiting` > 0 unrun."""
+    stuck = sorted(v for v in range(len(waiting)) if waiting[v] > 0)[:5]
+    return ScheduleError(
+        f"schedule deadlocks: nodes {stuck} wait on each other across streams"
+    )
+
+
 def simulate(graph: TaskGraph, schedule: Schedule) -> Simulation:
     """Run `schedule` in the execution model and return its timeline.
 
@@ -52,37 +91,31 @@ def simulate(graph: TaskGraph, schedule: Schedule) -> Simulation:
     """
     where = check_placement(graph, schedule)
     n = len(graph)
-    costs = graph.costs
+    order = stream_order(graph, schedule)
+    waiting, costs = order.waiting, order.costs
     start = [0.0] * n
     end = [0.0] * n
-    # Kahn's algorithm over dependencies plus "previous node on my stream" edges.
-    waiting = list(graph.in_degrees)
-    nxt = [-1] * n
-    for stream in schedule.streams:
-        for a, b in pairwise(stream):
-            nxt[a] = b
-            waiting[b] += 1
-    ready = [s[0] for s in schedule.streams if waiting[s[0]] == 0]
+    # Kahn's algorithm over dependencies plus "previous node on my streams" edges.
+    ready = list(order.first)
     free = [0.0] * schedule.num_streams
     done = 0
     while ready:
         v = ready.pop()
         done += 1
-        t = free[where[v]]
+        lanes = schedule.streams_of(v)
+        t = max(free[s] for s in lanes)
         for p, c in zip(graph.preds(v), graph.pred_costs(v), strict=True):
             t = max(t, end[p] + (c if where[p] != where[v] else 0.0))
         start[v] = t
-        end[v] = free[where[v]] = t + costs[v]
-        for w in (*graph.succs(v), nxt[v]):
-            if w >= 0:
-                waiting[w] -= 1
-                if waiting[w] == 0:
-                    ready.append(w)
+        end[v] = t + costs[v]
+        for s in lanes:
+            free[s] = end[v]
+        for w in (*graph.succs(v), *order.followers[v]):
+            waiting[w] -= 1
+            if waiting[w] == 0:
+                ready.append(w)
     if done < n:
-        stuck = sorted(v for v in range(n) if waiting[v] > 0)[:5]
-        raise ScheduleError(
-            f"schedule deadlocks: nodes {stuck} wait on each other across streams"
-        )
+        raise deadlock_error(waiting)
     return Simulation(
         makespan=max(end, default=0.0),
         work=graph.total_work,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -36,6 +37,7 @@ from ramiel.extras import require
 from ramiel.scheduling.graphsets import KnownOptimum
 from ramiel.scheduling.registry import Heuristic, available_heuristics, get_heuristic
 from ramiel.scheduling.simulate import simulate
+from ramiel.scheduling.stg import StgGraph
 from ramiel.scheduling.taskgraph import TaskGraph
 from ramiel.scheduling.validate import validate
 
@@ -47,11 +49,13 @@ _OPTIMAL_GAP = 1e-9
 
 
 class SuiteCase(NamedTuple):
-    """One graph of a set, with a lower bound on its optimal makespan (its optimum, when known)."""
+    """One graph of a set, with a lower bound on its optimal makespan (its optimum, when known),
+    and the summary lines an STG file of it carries."""
 
     name: str
     graph: TaskGraph
     bound: float
+    comments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ class SuiteSummary:
 
 def known_optimum_cases(graphs: Iterable[KnownOptimum]) -> list[SuiteCase]:
     """Cases from generated graphs, their optimum as the bound."""
-    return [SuiteCase(g.name, g.graph, g.optimum) for g in graphs]
+    return [SuiteCase(g.name, g.graph, g.optimum, tuple(g.stg_comments())) for g in graphs]
 
 
 def sets_by_ccr(graphs: Iterable[KnownOptimum]) -> dict[str, list[SuiteCase]]:
@@ -99,6 +103,20 @@ def sets_by_ccr(graphs: Iterable[KnownOptimum]) -> dict[str, list[SuiteCase]]:
     for g in sorted(graphs, key=lambda g: g.target_ccr):
         sets.setdefault(f"ccr {g.target_ccr:g}", []).extend(known_optimum_cases([g]))
     return sets
+
+
+_STATED_OPTIMUM = re.compile(r"optimal schedule length\s*:\s*([0-9.eE+-]+)")
+
+
+def stg_case(stg: StgGraph, name: str) -> SuiteCase:
+    """A case from an STG file: its stated optimal schedule length as the bound, when it has one.
+
+    A length stated for p processors bounds every worker count from below (any
+    schedule on fewer workers also runs on p), and is the optimum from p on.
+    """
+    stated = (_STATED_OPTIMUM.match(c) for c in stg.comments)
+    length = next((float(m.group(1)) for m in stated if m), 0.0)
+    return SuiteCase(name, stg.graph, length * stg.time_unit, stg.comments)
 
 
 def score(

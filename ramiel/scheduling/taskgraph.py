@@ -5,8 +5,16 @@ order (the order of the operations in the IR). Node costs are predicted latencie
 seconds; an edge cost is the hand-off latency paid when producer and consumer run on
 different streams (nothing is paid when they share a stream).
 
-A `Schedule` places every node on one stream and fixes the execution order on each
+A `Schedule` places every node on a stream and fixes the execution order on each
 stream. Heuristics map a graph and a worker count to a schedule.
+
+A node may also run on several intra-op threads, where the graph gives its cost on
+them (`Node.threaded_costs`, filled from a cost model's intra-op prediction). A
+schedule says so by listing the node on that many streams: the node then holds all
+of them from its start to its end, and its first stream is its home, the one that
+hands its inputs and outputs over. One stream whose nodes are also listed on every
+other is one-stream code on all threads; stages that alternate between such nodes and
+ordinary streams are the hybrid of intra-op and inter-op parallelism.
 
 Build a graph by hand in a few lines::
 
@@ -26,11 +34,16 @@ import networkx as nx
 
 @dataclass(frozen=True)
 class Node:
-    """One operation: its name, ONNX op type and predicted latency in seconds."""
+    """One operation: its name, ONNX op type and predicted latency in seconds.
+
+    `threaded_costs` are its predicted latencies on 2, 3, ... intra-op threads; a node
+    without them runs on one thread only.
+    """
 
     name: str
     op_type: str
     cost: float
+    threaded_costs: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,10 +70,11 @@ class TaskGraph:
         self.nodes: tuple[Node, ...] = tuple(nodes)
         n = len(self.nodes)
         for i, node in enumerate(self.nodes):
-            if not (math.isfinite(node.cost) and node.cost >= 0.0):
-                raise ValueError(
-                    f"node {i} ({node.name!r}) has invalid cost {node.cost!r}; costs must be finite and >= 0"
-                )
+            for cost in (node.cost, *node.threaded_costs):
+                if not (math.isfinite(cost) and cost >= 0.0):
+                    raise ValueError(
+                        f"node {i} ({node.name!r}) has invalid cost {cost!r}; costs must be finite and >= 0"
+                    )
         by_pair: dict[tuple[int, int], Edge] = {}
         for e in edges:
             if not (0 <= e.src < n and 0 <= e.dst < n):
@@ -144,6 +158,19 @@ class TaskGraph:
         """Node costs indexed by node id."""
         return tuple(n.cost for n in self.nodes)
 
+    def max_threads(self, v: int) -> int:
+        """The most intra-op threads node `v` has a cost for (1 when it has no threaded costs)."""
+        return 1 + len(self.nodes[v].threaded_costs)
+
+    def cost_on(self, v: int, threads: int) -> float:
+        """The cost of node `v` on `threads` intra-op threads, 1 <= threads <= `max_threads(v)`."""
+        if not 1 <= threads <= self.max_threads(v):
+            raise ValueError(
+                f"node {v} ({self.nodes[v].name!r}) has costs for 1..{self.max_threads(v)} threads, not {threads}"
+            )
+        node = self.nodes[v]
+        return node.cost if threads == 1 else node.threaded_costs[threads - 2]
+
     def preds(self, v: int) -> tuple[int, ...]:
         """Predecessors of `v`, ascending."""
         return self._preds[v]
@@ -226,25 +253,29 @@ class Schedule:
     schedule is immutable, hashable and prints the same way every time.
     `clusters[v]` is the cluster a heuristic put node `v` in before clusters were
     merged onto streams (None when the heuristic has no notion of clusters).
+    A node listed on several streams runs on that many intra-op threads (see the
+    module docstring).
     """
 
     streams: Sequence[Sequence[int]]
     clusters: Sequence[int] | None = None
-    _stream_of: dict[int, int] = field(
+    _streams_of: dict[int, tuple[int, ...]] = field(
         init=False, repr=False, compare=False, hash=False
     )
 
     def __post_init__(self) -> None:
-        """Freeze the sequences and index node -> stream (first occurrence wins; `validate` reports repeats)."""
+        """Freeze the sequences and index node -> the streams listing it, in stream order."""
         streams = tuple(tuple(int(v) for v in s) for s in self.streams)
         object.__setattr__(self, "streams", streams)
         if self.clusters is not None:
             object.__setattr__(self, "clusters", tuple(int(c) for c in self.clusters))
-        stream_of: dict[int, int] = {}
+        lists: dict[int, list[int]] = {}
         for i, s in enumerate(streams):
             for v in s:
-                stream_of.setdefault(v, i)
-        object.__setattr__(self, "_stream_of", stream_of)
+                lists.setdefault(v, []).append(i)
+        object.__setattr__(
+            self, "_streams_of", {v: tuple(on) for v, on in lists.items()}
+        )
 
     @property
     def num_streams(self) -> int:
@@ -257,11 +288,18 @@ class Schedule:
         return None if self.clusters is None else len(set(self.clusters))
 
     def stream_of(self, node: int) -> int:
-        """The stream that runs `node` (KeyError if unplaced)."""
-        return self._stream_of[node]
+        """The home stream of `node`: the first that lists it (KeyError if unplaced)."""
+        return self._streams_of[node][0]
+
+    def streams_of(self, node: int) -> tuple[int, ...]:
+        """Every stream that lists `node`, ascending: as many as its intra-op threads."""
+        return self._streams_of[node]
+
+    @property
+    def threaded(self) -> bool:
+        """Whether some node runs on several intra-op threads (is listed on several streams)."""
+        return any(len(on) > 1 for on in self._streams_of.values())
 
     def cross_stream_edges(self, graph: TaskGraph) -> list[Edge]:
-        """Edges of `graph` whose ends run on different streams, in (src, dst) order."""
-        return [
-            e for e in graph.edges if self._stream_of[e.src] != self._stream_of[e.dst]
-        ]
+        """Edges of `graph` whose ends have different home streams, in (src, dst) order."""
+        return [e for e in graph.edges if self.stream_of(e.src) != self.stream_of(e.dst)]

@@ -20,7 +20,11 @@ def _prefix(heuristic: str | None) -> str:
 def check_placement(
     graph: TaskGraph, schedule: Schedule, heuristic: str | None = None
 ) -> list[int]:
-    """Return the stream of each node, raising `ScheduleError` unless every node is placed exactly once."""
+    """Return the home stream of each node, raising `ScheduleError` unless every node is placed.
+
+    A node is placed on one stream, or on several (as many as its intra-op threads)
+    when the graph gives its cost on that many threads; never twice on one stream.
+    """
     n = len(graph)
     where = [-1] * n
     for i, stream in enumerate(schedule.streams):
@@ -33,11 +37,22 @@ def check_placement(
                 raise ScheduleError(
                     f"{_prefix(heuristic)}placed node {v} on stream {i}, but the graph has nodes 0..{n - 1}"
                 )
-            if where[v] >= 0:
-                raise ScheduleError(
-                    f"{_prefix(heuristic)}placed node {v} ({graph.nodes[v].name}) twice: on streams {where[v]} and {i}"
-                )
-            where[v] = i
+            if where[v] < 0:
+                where[v] = i
+    for v in range(n):
+        if where[v] < 0:
+            continue
+        on = schedule.streams_of(v)
+        if len(set(on)) < len(on):
+            raise ScheduleError(
+                f"{_prefix(heuristic)}placed node {v} ({graph.nodes[v].name}) twice on stream {on[0]}"
+            )
+        if len(on) > graph.max_threads(v):
+            raise ScheduleError(
+                f"{_prefix(heuristic)}placed node {v} ({graph.nodes[v].name}) twice: on streams "
+                f"{', '.join(map(str, on))}, but the graph gives its cost on at most "
+                f"{graph.max_threads(v)} thread(s)"
+            )
     missing = [v for v in range(n) if where[v] < 0]
     if missing:
         shown = ", ".join(f"{v} ({graph.nodes[v].name})" for v in missing[:5])
@@ -55,7 +70,8 @@ def validate(
 ) -> None:
     """Raise `ScheduleError` unless `schedule` is a correct, deadlock-free schedule for `workers` workers.
 
-    Checked: at most `workers` non-empty streams; every node placed exactly once; each
+    Checked: at most `workers` non-empty streams; every node placed once, or on as
+    many streams as it has intra-op threads (see `check_placement`); each
     stream ordered so that dependencies inside it point forwards; and no deadlock, i.e.
     the dependencies together with the stream orders form an acyclic graph.
     `heuristic` names the culprit in the messages.
@@ -67,16 +83,15 @@ def validate(
             f"{_prefix(heuristic)}used {schedule.num_streams} streams for {workers} workers"
         )
     where = check_placement(graph, schedule, heuristic)
-    position = [0] * len(graph)
-    for stream in schedule.streams:
-        for k, v in enumerate(stream):
-            position[v] = k
+    positions = [{v: k for k, v in enumerate(stream)} for stream in schedule.streams]
     for e in graph.edges:
-        if where[e.src] == where[e.dst] and position[e.src] > position[e.dst]:
-            raise ScheduleError(
-                f"{_prefix(heuristic)}ordered stream {where[e.src]} against a dependency: node {e.dst} "
-                f"({graph.nodes[e.dst].name}) runs before its input {e.src} ({graph.nodes[e.src].name})"
-            )
+        for s in schedule.streams_of(e.src):
+            position = positions[s]
+            if e.dst in position and position[e.src] > position[e.dst]:
+                raise ScheduleError(
+                    f"{_prefix(heuristic)}ordered stream {s} against a dependency: node {e.dst} "
+                    f"({graph.nodes[e.dst].name}) runs before its input {e.src} ({graph.nodes[e.src].name})"
+                )
     waits = nx.DiGraph()
     waits.add_nodes_from(range(len(graph)))
     waits.add_edges_from((e.src, e.dst) for e in graph.edges)

@@ -8,6 +8,8 @@
 // RUN: not ramiel-opt %s --load-heuristics %S/Inputs/heuristics.py -p 'cluster{heuristic=backwards workers=2 cost=static}' 2>&1 | filecheck %s --check-prefix=BROKEN
 // RUN: not ramiel-opt %s -p 'cluster{heuristic=nonesuch workers=2}' 2>&1 | filecheck %s --check-prefix=UNKNOWN
 // RUN: not ramiel-opt %s -p 'cluster{workers=0}' 2>&1 | filecheck %s --check-prefix=NOWORKERS
+// RUN: not ramiel-opt %s -p 'cluster{heuristic=intra workers=2 cost=static}' 2>&1 | filecheck %s --check-prefix=THREADED
+// RUN: ramiel-opt %s -p 'cluster{heuristic=intra workers=1 cost=static}' | filecheck %s --check-prefix=SERIAL
 
 // `cluster{heuristic=cp}` is `cluster-cp,merge-clusters` (the diff above). The
 // other built-ins and a researcher's heuristic set both attributes on every op.
@@ -28,6 +30,10 @@
 // BROKEN: heuristic 'backwards'
 // NOWORKERS: ramiel: error: workers must be at least 1, got 0 (pass pipeline)
 // NOWORKERS-NOT: Traceback
+// The heuristic sees threaded costs, but generated code cannot run an op on the
+// threads of several streams: `intra` on two workers is refused, on one it is serial.
+// THREADED: ramiel: error: heuristic 'intra' runs node 0 (a) on 2 intra-op threads, which generated code cannot do{{.*}}ramiel compare --suite
+// THREADED-NOT: Traceback
 // UNKNOWN: unknown heuristic 'nonesuch': choose one of {{.*}}cp{{.*}}dsc{{.*}}heft{{.*}}serial
 func.func @diamond(%x: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
   %w1 = dfg.constant dense<0.01> : tensor<64x64x3x3xf32>
