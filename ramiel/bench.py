@@ -394,7 +394,7 @@ def bench(
                     proto, feed, tensors, [model for model, _ in loaded], workers, torch_module
                 )
                 tell(f"timing {len(configurations)} configurations, {repeat} rounds after 2 of warm-up")
-                measurements = _measure(configurations, repeat, gap, progress)
+                measurements = time_configurations(configurations, repeat, gap, progress)
             tell("recording a timeline of the parallel code")
             timeline = trace_timeline(parallel, tensors)
     finally:
@@ -440,7 +440,8 @@ def _with_runtime(parallel: CompiledModel, runtime_text: str) -> Path:
     return path
 
 
-_Configuration = tuple[str, int, Callable[[], object]]
+Configuration = tuple[str, int, Callable[[], object]]
+"""A configuration to time: its name, the intra-op threads of the thread that calls it, and the call."""
 
 
 def _configurations(
@@ -450,7 +451,7 @@ def _configurations(
     models: Sequence[Any],
     workers: int,
     torch_module: torch.nn.Module | None,
-) -> list[_Configuration]:
+) -> list[Configuration]:
     """The configurations to time: name, intra-op threads (the caller's torch setting or the session's), and the call.
 
     `models` are the loaded serial code on 1 and on `workers` threads, the parallel
@@ -460,7 +461,7 @@ def _configurations(
 
     arrays = dict(feed)
     serial, intra, parallel, *baseline = models
-    configurations: list[_Configuration] = [
+    configurations: list[Configuration] = [
         (SERIAL, 1, lambda: serial(*tensors)),
         (INTRA_OP, workers, lambda: intra(*tensors)),
         (PARALLEL, workers, lambda: parallel(*tensors)),
@@ -495,8 +496,8 @@ def onnxruntime_session(proto: onnx.ModelProto, threads: int, parallel_executor:
     return onnxruntime.InferenceSession(proto.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
-def _measure(
-    configurations: Sequence[_Configuration],
+def time_configurations(
+    configurations: Sequence[Configuration],
     repeat: int,
     gap: float = 0.0,
     progress: Callable[[str], None] | None = None,

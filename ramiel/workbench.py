@@ -18,10 +18,12 @@ predicted 1.2x), so that every heuristic has a schedule to compare.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from xdsl.dialects.builtin import FloatAttr, ModuleOp
@@ -31,7 +33,12 @@ from ramiel.api import write_text
 from ramiel.errors import RamielError
 from ramiel.frontend.onnx_import import import_file
 from ramiel.ir_graph import SPEEDUP_ATTR, FunctionGraph, cost_model
-from ramiel.pipeline import apply_passes, clustering_passes, graph_passes
+from ramiel.pipeline import (
+    apply_passes,
+    clustering_passes,
+    default_pipeline,
+    graph_passes,
+)
 from ramiel.scheduling import (
     THREADED_HEURISTICS,
     CompareRow,
@@ -222,3 +229,105 @@ def export_stg(sets: Mapping[str, Sequence[SuiteCase]], out_dir: Path) -> list[P
 def _file_name(name: str) -> str:
     """`name` with every character outside letters, digits, `.`, `_` and `-` replaced by `_`."""
     return re.sub(r"[^\w.-]", "_", name, flags=re.ASCII).lstrip(".") or "graph"
+
+
+@dataclass(frozen=True)
+class MeasuredRow:
+    """One heuristic's generated code on one model: its predicted makespan against its measured latency.
+
+    `predicted` is the simulated makespan of the schedule the code runs (as in the
+    comparison table, without the per-call cost); `measured` is the median call,
+    with its first and third quartiles.
+    """
+
+    graph: str
+    heuristic: str
+    workers: int
+    streams: int
+    predicted: float
+    measured: float
+    quartiles: tuple[float, float]
+
+
+def measure_heuristics(
+    path: str | os.PathLike[str],
+    heuristics: Sequence[str],
+    workers: Sequence[int],
+    cost: str = "auto",
+    repeat: int = 10,
+    progress: Callable[[str], None] | None = None,
+) -> list[MeasuredRow]:
+    """Compile the model once per heuristic and worker count, and time every version in one run.
+
+    Each heuristic's schedule goes through the default pipeline in place of the
+    default clustering, kept even where `select-streams` would turn it down, as in
+    `compare_modules`. `serial` is the one-stream code on one thread (one row) and
+    `intra` the same code on each worker count's threads; `hybrid` has no code that
+    runs it and is left out. The versions alternate round by round (`ramiel.bench.time_configurations`).
+    """
+    import tempfile
+
+    from xdsl.passes import ModulePass
+
+    from ramiel import api
+    from ramiel.bench import Configuration, time_configurations
+    from ramiel.onnx_types import torch_of_numpy
+    from ramiel.pipeline import lowering_passes
+    from ramiel.scheduling import run_heuristic
+
+    name = Path(path).stem
+    one_stream = default_pipeline(1, cost)
+    # (heuristic, workers, threads to load the code on (None: its own), passes)
+    versions: list[tuple[str, int, int | None, list[ModulePass]]] = [
+        ("serial", 1, 1, one_stream)
+    ] if "serial" in heuristics else []  # fmt: skip
+    for h in heuristics:
+        if h == "intra":
+            versions += [(h, w, w, one_stream) for w in workers]
+        elif h not in THREADED_HEURISTICS and h != "serial":
+            versions += [
+                (h, w, None, [*graph_passes(), *clustering_passes(w, cost, heuristic=h, min_speedup=0.0), *lowering_passes()])
+                for w in workers
+            ]
+    rows: list[MeasuredRow] = []
+    cleaned: ModuleOp | None = None
+    with tempfile.TemporaryDirectory(prefix="ramiel-measure-") as folder, contextlib.ExitStack() as stack:
+        configurations: list[Configuration] = []
+        for index, (heuristic, count, threads, passes) in enumerate(versions):
+            if progress is not None:
+                progress(f"compiling ({index + 1}/{len(versions)})")
+            compiled = api.compile(path, pipeline=passes, out_dir=Path(folder) / str(index), name=name)
+            assert compiled.plan is not None
+            model = stack.enter_context(compiled.load(threads))
+            feed = api.random_inputs(compiled.inputs, 0)
+            tensors = [torch_of_numpy(feed[n]) for n, _, _ in compiled.inputs]
+            predicted = compiled.plan.simulation
+            if passes is one_stream:
+                # One-stream code has no schedule in its IR: price it as its heuristic runs it.
+                cleaned = cleaned or prepare(path)
+                graph = task_graph(cleaned, cost, count)
+                predicted = simulate(graph, run_heuristic(heuristic, graph, count))
+            configurations.append((heuristic, threads or count, lambda m=model, t=tensors: m(*t)))
+            rows.append(MeasuredRow(name, heuristic, count, compiled.summary.streams, predicted.makespan, 0.0, (0.0, 0.0)))
+        measurements = time_configurations(configurations, repeat, progress=progress)
+    return [
+        MeasuredRow(r.graph, r.heuristic, r.workers, r.streams, r.predicted, m.median, m.quartiles)
+        for r, m in zip(rows, measurements, strict=True)
+    ]
+
+
+def format_measured(rows: Sequence[MeasuredRow], load: float) -> str:
+    """A Markdown table of `rows`, headed by the load average the run began at."""
+    lines = [
+        f"Measured: medians, configurations alternated round by round; load average {load:.2f} at the start.",
+        "",
+        "| graph | heuristic | workers | streams | predicted ms | measured ms | measured / predicted | quartiles ms |",
+        "|-------|-----------|--------:|--------:|-------------:|------------:|---------------------:|-------------:|",
+    ]
+    lines += [
+        f"| {r.graph} | {r.heuristic} | {r.workers} | {r.streams} | {r.predicted * 1e3:.3f} | "
+        f"{r.measured * 1e3:.3f} | {r.measured / r.predicted if r.predicted > 0 else 0.0:.2f} | "
+        f"{r.quartiles[0] * 1e3:.3f}-{r.quartiles[1] * 1e3:.3f} |"
+        for r in rows
+    ]
+    return "\n".join(lines) + "\n"

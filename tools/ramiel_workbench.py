@@ -3,6 +3,7 @@
     ramiel compare models/*.onnx --workers 2,4 [--heuristics cp,heft] [--load-heuristics my.py]
     ramiel compare --suite dc [--suite graphs/] [models/*.onnx] [--plot gaps.svg] [--export-stg DIR]
     ramiel compare model.onnx --scaling [--bandwidth 20]
+    ramiel compare model.onnx --measure [--repeat 10]       # predicted against measured
     ramiel show model.onnx --workers 2 -o out/
 
 Each is a thin layer over `ramiel.workbench`, imported only when the command runs.
@@ -11,6 +12,7 @@ Each is a thin layer over `ramiel.workbench`, imported only when the command run
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ def register_commands(commands: argparse._SubParsersAction[Any]) -> None:
     )
     compare_cmd.add_argument("models", nargs="*", metavar="MODEL.onnx")
     compare_cmd.add_argument(
-        "--workers", help="comma-separated worker counts (default 2,4; with --suite 2,4,8; with --scaling 2 to 64)"
+        "--workers", help="comma-separated worker counts (default 2,4; with --suite 2,4,8; with --scaling 2 to 64; with --measure 2)"
     )
     compare_cmd.add_argument(
         "--heuristics", help="comma-separated heuristics (default: every registered one)"
@@ -50,6 +52,12 @@ def register_commands(commands: argparse._SubParsersAction[Any]) -> None:
         "--bandwidth", type=float, metavar="GB/s",
         help="memory bandwidth the streams share (default: the cost model's)",
     )  # fmt: skip
+    measured = compare_cmd.add_argument_group("measurements: predicted against measured latency")
+    measured.add_argument(
+        "--measure", action="store_true",
+        help="compile each heuristic's schedule of each model and time them all, alternated",
+    )  # fmt: skip
+    measured.add_argument("--repeat", type=int, help="timed rounds of --measure (default 10)")
     _common(compare_cmd)
     compare_cmd.set_defaults(handler=_compare_command)
 
@@ -115,6 +123,12 @@ def _compare_command(args: argparse.Namespace) -> None:
     ]  # fmt: skip
     if suite_only and not args.suite:
         raise RamielError("this option scores a suite: add --suite SET", suite_only[0])
+    if args.repeat is not None and not args.measure:
+        raise RamielError("the rounds are for measurements: add --measure", "--repeat")
+    if args.measure and (args.suite or args.scaling):
+        raise RamielError("measurements time models' generated code, not suites or scaling curves", "--measure")
+    if args.repeat is not None and args.repeat < 1:
+        raise RamielError("expected a positive number of rounds", f"--repeat {args.repeat}")
     if args.bandwidth is not None and not args.scaling:
         raise RamielError("the bandwidth is for scaling curves: add --scaling", "--bandwidth")
     if args.scaling and args.suite:
@@ -126,6 +140,8 @@ def _compare_command(args: argparse.Namespace) -> None:
     modules = {Path(path).stem: prepare(path) for path in args.models}
     if args.suite:
         _suite_command(args, heuristics, modules)
+    elif args.measure:
+        _measure_command(args, heuristics)
     elif args.scaling:
         from ramiel.scheduling import DEFAULT_HEURISTIC
 
@@ -158,6 +174,20 @@ def _suite_command(args: argparse.Namespace, heuristics: list[str], modules: dic
         names = ", ".join(dict.fromkeys(s.split()[0] for s in sets))
         write_text(Path(args.plot), suite_svg(summaries, f"Gaps to the optimum or lower bound: {names}"))
         print(f"wrote {args.plot}")
+
+
+def _measure_command(args: argparse.Namespace, heuristics: list[str]) -> None:
+    from ramiel.api import terminal_progress
+    from ramiel.workbench import format_measured, measure_heuristics
+
+    workers = _integers(args.workers or "2", "--workers")
+    load = os.getloadavg()[0]
+    rows = [
+        row
+        for path in args.models
+        for row in measure_heuristics(path, heuristics, workers, args.cost, args.repeat or 10, terminal_progress())
+    ]
+    print(format_measured(rows, load), end="")
 
 
 def _scaling_command(args: argparse.Namespace, heuristics: list[str], modules: dict[str, Any]) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from ramiel.api import load_model_class
-from ramiel.bench import _measure
+from ramiel.bench import time_configurations
 from ramiel.numerics import assert_close
 
 
@@ -52,7 +52,7 @@ def ab(paths: Sequence[Path], rounds: int, gap_ms: float) -> list[str]:
         (str(path), threads, lambda m=model: m(*tensors)) for path, model in zip(paths, models, strict=True)
     ]
     load = os.getloadavg()[0]
-    measurements = _measure(configurations, rounds, gap_ms / 1e3)
+    measurements = time_configurations(configurations, rounds, gap_ms / 1e3)
     for model in models:
         model.close()
     base = measurements[0].median

@@ -153,6 +153,9 @@ def cli_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         (["compare", "--suite", "dc", "--scaling"], "scaling curves are predicted for models, not suites (--scaling)"),
         (["compare", "--suite", "dc", "--processes", "0"], "expected a positive number of processes (--processes 0)"),
         (["compare", "--suite", "dc", "--workers", "2,x"], "expected comma-separated positive integers (--workers 2,x)"),
+        (["compare", "m.onnx", "--repeat", "3"], "the rounds are for measurements: add --measure (--repeat)"),
+        (["compare", "--suite", "dc", "--measure"], "measurements time models' generated code, not suites or scaling curves (--measure)"),
+        (["compare", "m.onnx", "--measure", "--repeat", "0"], "expected a positive number of rounds (--repeat 0)"),
     ],
 )
 def test_command_line_mistakes(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -189,3 +192,23 @@ def test_show_refuses_a_schedule_generated_code_cannot_run(
     assert err.startswith("ramiel: error: heuristic 'intra' runs node 0 ")
     assert err.endswith("score them with ramiel compare --suite (heuristic intra)")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_measured_rows_carry_the_predictions_of_the_comparison(capsys: pytest.CaptureFixture[str]) -> None:
+    from ramiel.seeding import light_model_path
+
+    model = str(light_model_path("squeezenet"))
+    main(["compare", model, "--workers", "2", "--cost", "static", "--heuristics", "cp,serial"])
+    compared, serial = table_rows(capsys.readouterr().out)
+    main(["compare", model, "--measure", "--repeat", "1", "--workers", "2", "--cost", "static",
+          "--heuristics", "serial,intra,cp,hybrid"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.startswith("Measured: medians, configurations alternated round by round; load average ")
+    rows = table_rows(out)
+    # hybrid has no code that runs it; serial runs once, on one thread.
+    assert [(r[1], r[2]) for r in rows] == [("serial", "1"), ("intra", "2"), ("cp", "2")]
+    # The same predicted makespans as the comparison table.
+    assert (rows[0][4], rows[2][4]) == (serial[3], compared[3])
+    for r in rows:
+        assert float(r[5]) > 0.0
+        assert float(r[6]) == pytest.approx(float(r[5]) / float(r[4]), abs=0.01)
