@@ -157,7 +157,7 @@ def _compare_command(args: argparse.Namespace) -> None:
 
 
 def _suite_command(args: argparse.Namespace, heuristics: list[str], modules: dict[str, Any]) -> None:
-    from ramiel.api import write_text
+    from ramiel.api import terminal_progress, write_text
     from ramiel.scheduling.suite import format_suite, run_suite, summarize
     from ramiel.scheduling.suite_svg import suite_svg
     from ramiel.workbench import export_stg, suite_sets
@@ -167,7 +167,9 @@ def _suite_command(args: argparse.Namespace, heuristics: list[str], modules: dic
     if args.export_stg:
         for path in export_stg(sets, Path(args.export_stg)):
             print(f"wrote {path}")
-    rows = run_suite(sets, heuristics, workers, address=args.address, processes=args.processes)
+    rows = run_suite(
+        sets, heuristics, workers, address=args.address, processes=args.processes, progress=terminal_progress()
+    )
     summaries = summarize(rows)
     print(format_suite(summaries), end="")
     if args.plot:

@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -177,12 +177,14 @@ def run_suite(
     *,
     address: str | None = None,
     processes: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[SuiteRow]:
     """Score every heuristic (default: every registered one) on every case of every set.
 
     Runs on the Dask scheduler at `address` when given, else on a local pool of
     `processes` processes (default: one per CPU), or in this process when
-    `processes` is 1. A heuristic returning an invalid schedule raises `ScheduleError`.
+    `processes` is 1; `progress` hears `scoring (i/n)` as each (case, heuristic)
+    pair is collected. A heuristic returning an invalid schedule raises `ScheduleError`.
     """
     names = list(available_heuristics() if heuristics is None else heuristics)
     jobs = [
@@ -191,23 +193,31 @@ def run_suite(
         for case in cases
         for name in names
     ]
+    tell = progress or (lambda _: None)
+
+    def collected(results: Iterable[list[SuiteRow]]) -> list[SuiteRow]:
+        rows: list[SuiteRow] = []
+        for done, result in enumerate(results, 1):
+            tell(f"scoring ({done}/{len(jobs)})")
+            rows += result
+        return rows
+
     if address is not None:
-        results = _run_on_dask(address, jobs, workers)
-    elif processes == 1:
-        results = [_score_by_name(s, c, n, workers) for s, c, n in jobs]
-    else:
-        with _local_pool(processes) as pool:
-            futures = [
-                pool.submit(_score_by_name, s, c, n, workers) for s, c, n in jobs
-            ]
-            results = [f.result() for f in futures]
-    return [row for rows in results for row in rows]
+        return _run_on_dask(address, jobs, workers, collected)
+    if processes == 1:
+        return collected(_score_by_name(s, c, n, workers) for s, c, n in jobs)
+    with _local_pool(processes) as pool:
+        futures = [pool.submit(_score_by_name, s, c, n, workers) for s, c, n in jobs]
+        return collected(f.result() for f in futures)
 
 
 def _run_on_dask(
-    address: str, jobs: Sequence[tuple[str, SuiteCase, str]], workers: Sequence[int]
-) -> list[list[SuiteRow]]:
-    """Score the jobs on the Dask distributed scheduler at `address`, results in job order."""
+    address: str,
+    jobs: Sequence[tuple[str, SuiteCase, str]],
+    workers: Sequence[int],
+    collected: Callable[[Iterable[list[SuiteRow]]], list[SuiteRow]],
+) -> list[SuiteRow]:
+    """Score the jobs on the Dask distributed scheduler at `address`, `collected` in job order."""
     Client = require("dask.distributed", "running a suite on Dask").Client
     heuristics: dict[str, Heuristic] = {
         name: get_heuristic(name) for name in dict.fromkeys(n for _, _, n in jobs)
@@ -218,7 +228,7 @@ def _run_on_dask(
             client.submit(score, s, c, n, heuristics[n], workers, pure=False)
             for s, c, n in jobs
         ]
-        return [future.result() for future in futures]
+        return collected(future.result() for future in futures)
 
 
 def summarize(rows: Iterable[SuiteRow]) -> list[SuiteSummary]:

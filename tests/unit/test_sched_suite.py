@@ -163,3 +163,9 @@ def test_known_optimum_sets_at_three_ratios() -> None:
         assert r.gap >= 0.0
         assert r.makespan >= r.bound * (1 - 1e-12)
     print(format_suite(summarize(rows)))
+
+
+def test_progress_counts_every_case_and_heuristic() -> None:
+    heard: list[str] = []
+    run_suite(small_sets(), ["serial", "cp"], [2], processes=1, progress=heard.append)
+    assert heard == [f"scoring ({i}/8)" for i in range(1, 9)]
