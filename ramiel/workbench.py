@@ -168,6 +168,10 @@ def show(
     return [dot_path, svg_path, gantt_path]
 
 
+MODELS_SET = "models"
+"""The name of the suite set made of the models' task graphs."""
+
+
 def suite_sets(
     specs: Sequence[str],
     models: Mapping[str, ModuleOp],
@@ -177,19 +181,23 @@ def suite_sets(
     """The graph sets `ramiel compare --suite` scores, in the order given.
 
     A spec names a generated set of `GRAPH_SETS` (one set per ratio, e.g. "dc ccr 1"),
-    or an STG file or a folder of them (one set, named after it). `models` form one
-    more set, "models": their task graphs under `cost`, with op costs on up to
-    `threads` intra-op threads, bounded by total work / workers and the longest path.
+    an STG file or a folder of them (one set, named after it), or "models". The
+    `models` form the set "models" whenever there are any: their task graphs under
+    `cost`, with op costs on up to `threads` intra-op threads, bounded by total
+    work / workers and the longest path.
     """
     sets: dict[str, list[SuiteCase]] = {}
     for spec in specs:
-        if spec in GRAPH_SETS:
+        if spec == MODELS_SET:
+            if not models:
+                raise RamielError("the models set needs MODEL.onnx files", "--suite models")
+        elif spec in GRAPH_SETS:
             for ratio, cases in sets_by_ccr(GRAPH_SETS[spec].graphs()).items():
                 sets[f"{spec} {ratio}"] = cases
         else:
             sets[Path(spec).stem or spec] = _stg_set(Path(spec))
     if models:
-        sets["models"] = [
+        sets[MODELS_SET] = [
             SuiteCase(name, task_graph(module, cost, threads), 0.0, (f"Graph Name : {name}", f"costs : the {cost} cost model"))
             for name, module in models.items()
         ]
@@ -198,7 +206,7 @@ def suite_sets(
 
 def _stg_set(path: Path) -> list[SuiteCase]:
     """The cases of an STG file, or of the `.stg` files of a folder in name order."""
-    known = ", ".join(GRAPH_SETS)
+    known = ", ".join([*GRAPH_SETS, MODELS_SET])
     if not path.exists():
         raise RamielError(f"no such graph set: give {known}, an .stg file or a folder of them", str(path))
     files = sorted(path.glob("*.stg")) if path.is_dir() else [path]

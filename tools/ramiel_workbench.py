@@ -36,8 +36,8 @@ def register_commands(commands: argparse._SubParsersAction[Any]) -> None:
     suite = compare_cmd.add_argument_group("suites: gaps to the optimum or a lower bound")
     suite.add_argument(
         "--suite", action="append", default=[], metavar="SET",
-        help=f"score on a graph set: {', '.join(GRAPH_SETS)}, an .stg file or a folder of them (repeatable); "
-        "MODEL files form one more set",
+        help=f"score on a graph set: {', '.join(GRAPH_SETS)}, an .stg file or a folder of them, "
+        "or models (repeatable); MODEL files always form the set models",
     )  # fmt: skip
     suite.add_argument("--plot", metavar="FILE.svg", help="write the gaps as a bar chart")
     suite.add_argument("--export-stg", metavar="DIR", help="write every graph of the suite as an STG file")

@@ -4,7 +4,9 @@ A set is a list of cases `(name, graph, bound)`, where `bound` is a lower bound 
 the graph's optimal makespan at every worker count scored: its optimum when that is
 known (as for `graphsets.known_optimum_graph`, whose optimum holds for every worker
 count >= its processor count). Each run is compared with the best bound there is for
-it: the case's bound, total work / workers, and the longest path of node costs.
+it: the case's bound, or `TaskGraph.lower_bound` (total work / workers and the
+longest path of node costs, each counted at the best thread count where the graph
+gives threaded costs), whichever is larger.
 
 `run_suite` runs every (case, heuristic) pair at every worker count, each heuristic
 validated as `compare` does, on a local process pool (by default), in this process
@@ -135,7 +137,7 @@ def score(
         runtime = time.perf_counter() - t0
         validate(graph, schedule, w, heuristic=name)
         makespan = simulate(graph, schedule).makespan
-        bound = max(case.bound, graph.total_work / w, graph.critical_path_without_edges)
+        bound = max(case.bound, graph.lower_bound(w))
         gap = makespan / bound - 1.0 if bound > 0.0 else 0.0
         rows.append(
             SuiteRow(

@@ -209,16 +209,34 @@ class TaskGraph:
         """W: the sum of node costs, i.e. the serial makespan."""
         return math.fsum(n.cost for n in self.nodes)
 
-    def _bottom_levels(self, with_edges: bool) -> tuple[float, ...]:
+    def _bottom_levels(
+        self, with_edges: bool, costs: Sequence[float] | None = None
+    ) -> tuple[float, ...]:
         # Ids are topological, so one reverse sweep suffices; networkx's longest-path
         # routines only weigh edges and would need node costs folded in first.
+        node_costs = self.costs if costs is None else costs
         level = [0.0] * len(self.nodes)
         for v in range(len(self.nodes) - 1, -1, -1):
             best = 0.0
             for w, c in zip(self._succs[v], self._succ_costs[v], strict=True):
                 best = max(best, level[w] + (c if with_edges else 0.0))
-            level[v] = self.nodes[v].cost + best
+            level[v] = node_costs[v] + best
         return tuple(level)
+
+    def lower_bound(self, workers: int) -> float:
+        """A lower bound on any makespan on `workers` workers: the larger of the least
+        core time (each node's cost times its threads, at the best thread count) over
+        `workers`, and the longest path of each node's least cost on up to `workers` threads.
+
+        Without threaded costs this is max(total work / workers, the longest path of node costs).
+        """
+        fastest, core_time = [], []
+        for v in range(len(self.nodes)):
+            options = [(self.cost_on(v, t), t) for t in range(1, min(workers, self.max_threads(v)) + 1)]
+            fastest.append(min(c for c, _ in options))
+            core_time.append(min(c * t for c, t in options))
+        longest = max(self._bottom_levels(with_edges=False, costs=fastest), default=0.0)
+        return max(math.fsum(core_time) / workers, longest)
 
     @cached_property
     def distance_to_end(self) -> tuple[float, ...]:

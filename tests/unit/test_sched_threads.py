@@ -116,3 +116,16 @@ def test_without_threaded_costs_hybrid_is_ios_and_intra_is_serial() -> None:
 def test_threaded_costs_are_checked() -> None:
     with pytest.raises(ValueError, match=re.escape("invalid cost -1.0")):
         graph([(1.0, -1.0)], [])
+
+
+def test_lower_bounds_count_threads() -> None:
+    # Without threads: max(W / w, longest path) = max(28 / 2, 10 + 4 + 10).
+    g = fork_join()
+    plain = TaskGraph.from_lists([10.0, 4.0, 4.0, 10.0], [(0, 1), (0, 2), (1, 3), (2, 3)])
+    assert plain.lower_bound(2) == 24.0
+    # With them, a and d may take 6 on two threads (12 core-time, more than their 10):
+    # the path gives 6 + 4 + 6 = 16 and the core time (10 + 4 + 4 + 10) / 2 = 14.
+    assert g.lower_bound(2) == 16.0
+    assert g.lower_bound(1) == 28.0  # one worker: all the work, one thread
+    # hybrid reaches it: its schedule is optimal here.
+    assert simulate(g, run_heuristic("hybrid", g, 2)).makespan == g.lower_bound(2)

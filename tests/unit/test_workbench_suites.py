@@ -147,7 +147,8 @@ def cli_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     ("argv", "message"),
     [
         (["compare"], "give MODEL.onnx files or a graph set to score (--suite SET) (compare)"),
-        (["compare", "--suite", "nonesuch"], "no such graph set: give dc, dc-small, an .stg file or a folder of them (nonesuch)"),
+        (["compare", "--suite", "nonesuch"], "no such graph set: give dc, dc-small, models, an .stg file or a folder of them (nonesuch)"),
+        (["compare", "--suite", "models"], "the models set needs MODEL.onnx files (--suite models)"),
         (["compare", "m.onnx", "--plot", "p.svg"], "this option scores a suite: add --suite SET (--plot)"),
         (["compare", "m.onnx", "--bandwidth", "9"], "the bandwidth is for scaling curves: add --scaling (--bandwidth)"),
         (["compare", "--suite", "dc", "--scaling"], "scaling curves are predicted for models, not suites (--scaling)"),
