@@ -190,7 +190,7 @@ def run_suite(
     """
     names = list(available_heuristics() if heuristics is None else heuristics)
     jobs = [
-        (set_name, SuiteCase(*case), name)
+        (set_name, case if isinstance(case, SuiteCase) else SuiteCase(*case), name)
         for set_name, cases in sets.items()
         for case in cases
         for name in names
