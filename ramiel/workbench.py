@@ -54,6 +54,7 @@ from ramiel.scheduling.graphsets import GRAPH_SETS
 from ramiel.scheduling.serial import serial_schedule
 from ramiel.scheduling.stg import format_stg, read_stg
 from ramiel.scheduling.suite import SuiteCase, sets_by_ccr, stg_case
+from ramiel.scheduling.tables import markdown_table
 
 
 def prepare(path: str | os.PathLike[str]) -> ModuleOp:
@@ -326,16 +327,17 @@ def measure_heuristics(
 
 def format_measured(rows: Sequence[MeasuredRow], load: float) -> str:
     """A Markdown table of `rows`, headed by the load average the run began at."""
-    lines = [
-        f"Measured: medians, configurations alternated round by round; load average {load:.2f} at the start.",
-        "",
-        "| graph | heuristic | workers | streams | predicted ms | measured ms | measured / predicted | quartiles ms |",
-        "|-------|-----------|--------:|--------:|-------------:|------------:|---------------------:|-------------:|",
-    ]
-    lines += [
-        f"| {r.graph} | {r.heuristic} | {r.workers} | {r.streams} | {r.predicted * 1e3:.3f} | "
-        f"{r.measured * 1e3:.3f} | {r.measured / r.predicted if r.predicted > 0 else 0.0:.2f} | "
-        f"{r.quartiles[0] * 1e3:.3f}-{r.quartiles[1] * 1e3:.3f} |"
-        for r in rows
-    ]
-    return "\n".join(lines) + "\n"
+    headline = f"Measured: medians, configurations alternated round by round; load average {load:.2f} at the start.\n\n"
+    header = ("graph", "heuristic", "workers", "streams", "predicted ms", "measured ms", "measured / predicted", "quartiles ms")
+    return headline + markdown_table(
+        header,
+        [
+            (
+                r.graph, r.heuristic, str(r.workers), str(r.streams), f"{r.predicted * 1e3:.3f}",
+                f"{r.measured * 1e3:.3f}", f"{r.measured / r.predicted if r.predicted > 0 else 0.0:.2f}",
+                f"{r.quartiles[0] * 1e3:.3f}-{r.quartiles[1] * 1e3:.3f}",
+            )
+            for r in rows
+        ],
+        text_columns=2,
+    )  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ramiel.scheduling.registry import get_heuristic
 from ramiel.scheduling.simulate import simulate
+from ramiel.scheduling.tables import markdown_table
 from ramiel.scheduling.taskgraph import TaskGraph
 from ramiel.scheduling.validate import validate
 
@@ -81,39 +82,21 @@ _HEADER = (
 
 def format_table(rows: Sequence[CompareRow]) -> str:
     """A Markdown table of `rows`, one line per row, columns padded to line up."""
-    cells = [_HEADER] + [
-        (
-            r.graph,
-            r.heuristic,
-            str(r.workers),
-            f"{r.makespan * 1e3:.3f}",
-            f"{r.speedup:.2f}",
-            "-" if r.clusters is None else str(r.clusters),
-            str(r.streams),
-            str(r.cross_edges),
-            f"{r.runtime * 1e3:.1f}",
-        )
-        for r in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(_HEADER))]
-    numeric = [False, False] + [True] * (len(_HEADER) - 2)
-
-    def line(row: Sequence[str]) -> str:
-        return (
-            "| "
-            + " | ".join(
-                c.rjust(w) if num else c.ljust(w)
-                for c, w, num in zip(row, widths, numeric, strict=True)
+    return markdown_table(
+        _HEADER,
+        [
+            (
+                r.graph,
+                r.heuristic,
+                str(r.workers),
+                f"{r.makespan * 1e3:.3f}",
+                f"{r.speedup:.2f}",
+                "-" if r.clusters is None else str(r.clusters),
+                str(r.streams),
+                str(r.cross_edges),
+                f"{r.runtime * 1e3:.1f}",
             )
-            + " |"
-        )
-
-    rule = (
-        "|"
-        + "|".join(
-            ("-" * (w + 1) + ":") if num else ("-" * (w + 2))
-            for w, num in zip(widths, numeric, strict=True)
-        )
-        + "|"
+            for r in rows
+        ],
+        text_columns=2,
     )
-    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])]) + "\n"

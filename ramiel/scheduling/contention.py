@@ -32,6 +32,7 @@ from ramiel.scheduling.simulate import (
     simulate,
     stream_order,
 )
+from ramiel.scheduling.tables import markdown_table
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
 from ramiel.scheduling.validate import check_placement
 
@@ -170,14 +171,12 @@ def scaling_curve(
 
 def format_scaling(points: Sequence[ScalingPoint], bandwidth: float) -> str:
     """A Markdown table of a scaling curve, headed as the prediction it is."""
-    lines = [
-        f"Predicted, not measured: memory bandwidth {bandwidth / 1e9:g} GB/s shared by all streams.",
-        "",
-        "| workers | streams | makespan ms | with contention ms | speedup |",
-        "|--------:|--------:|------------:|-------------------:|--------:|",
-    ]
-    lines += [
-        f"| {p.workers} | {p.streams} | {p.makespan * 1e3:.3f} | {p.contended * 1e3:.3f} | {p.speedup:.2f} |"
-        for p in points
-    ]
-    return "\n".join(lines) + "\n"
+    headline = f"Predicted, not measured: memory bandwidth {bandwidth / 1e9:g} GB/s shared by all streams.\n\n"
+    return headline + markdown_table(
+        ("workers", "streams", "makespan ms", "with contention ms", "speedup"),
+        [
+            (str(p.workers), str(p.streams), f"{p.makespan * 1e3:.3f}", f"{p.contended * 1e3:.3f}", f"{p.speedup:.2f}")
+            for p in points
+        ],
+        text_columns=0,
+    )

@@ -40,6 +40,7 @@ from ramiel.scheduling.graphsets import KnownOptimum
 from ramiel.scheduling.registry import Heuristic, available_heuristics, get_heuristic
 from ramiel.scheduling.simulate import simulate
 from ramiel.scheduling.stg import StgGraph
+from ramiel.scheduling.tables import markdown_table
 from ramiel.scheduling.taskgraph import TaskGraph
 from ramiel.scheduling.validate import validate
 
@@ -267,37 +268,20 @@ _HEADER = (
 
 def format_suite(summaries: Sequence[SuiteSummary]) -> str:
     """A Markdown table of `summaries`, one line each, columns padded to line up."""
-    cells = [_HEADER] + [
-        (
-            s.set,
-            s.heuristic,
-            str(s.workers),
-            str(s.cases),
-            f"{100 * s.mean_gap:.2f}",
-            f"{100 * s.worst_gap:.2f}",
-            f"{100 * s.optimal_fraction:.0f}",
-            f"{1e3 * s.mean_runtime:.1f}",
-        )
-        for s in summaries
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(_HEADER))]
-
-    def line(row: Sequence[str]) -> str:
-        return (
-            "| "
-            + " | ".join(
-                c.ljust(w) if i < 2 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+    return markdown_table(
+        _HEADER,
+        [
+            (
+                s.set,
+                s.heuristic,
+                str(s.workers),
+                str(s.cases),
+                f"{100 * s.mean_gap:.2f}",
+                f"{100 * s.worst_gap:.2f}",
+                f"{100 * s.optimal_fraction:.0f}",
+                f"{1e3 * s.mean_runtime:.1f}",
             )
-            + " |"
-        )
-
-    rule = (
-        "|"
-        + "|".join(
-            "-" * (w + 2) if i < 2 else "-" * (w + 1) + ":"
-            for i, w in enumerate(widths)
-        )
-        + "|"
+            for s in summaries
+        ],
+        text_columns=2,
     )
-    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])]) + "\n"
