@@ -37,6 +37,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     TensorType,
     f32,
+    i1,
     i64,
 )
 from xdsl.ir import Attribute
@@ -76,7 +77,7 @@ ELEMENT_TYPES: tuple[ElementType, ...] = (
     ElementType(TensorProto.UINT16, "uint16", IntegerType(16, Signedness.UNSIGNED), 2, ("ui16", "u16")),
     ElementType(TensorProto.UINT32, "uint32", IntegerType(32, Signedness.UNSIGNED), 4, ("ui32", "u32")),
     ElementType(TensorProto.UINT64, "uint64", IntegerType(64, Signedness.UNSIGNED), 8, ("ui64", "u64")),
-    ElementType(TensorProto.BOOL, "bool", IntegerType(1), 1, ("i1",)),
+    ElementType(TensorProto.BOOL, "bool", i1, 1, ("i1",)),
 )
 """Every element type Ramiel knows, the one table all spellings come from."""
 
@@ -192,11 +193,15 @@ def dense_attr(array: np.ndarray) -> DenseIntOrFPElementsAttr:
 
 def dense_to_numpy(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
     """The value of a dense elements attribute as a numpy array of its own shape."""
-    t = cast(TensorType, attr.get_type())
+    return bytes_to_numpy(cast(TensorType, attr.get_type()), attr.data.data)
+
+
+def bytes_to_numpy(t: TensorType, data: bytes) -> np.ndarray:
+    """The value of type `t` stored in `data` as a dense elements attribute stores it (read-only, no copy)."""
     element = t.get_element_type()
     shape = static_shape(t)
-    raw_dtype = np.int8 if element == IntegerType(1) else numpy_dtype(element)
-    flat = np.frombuffer(attr.data.data, dtype=raw_dtype)
+    raw_dtype = np.int8 if element == i1 else numpy_dtype(element)
+    flat = np.frombuffer(data, dtype=raw_dtype)
     if flat.size == 1 and int(np.prod(shape)) != 1:
         flat = np.broadcast_to(flat, (int(np.prod(shape)),))
     return flat.reshape(shape).astype(numpy_dtype(element), copy=False)

@@ -35,12 +35,11 @@ from typing import cast
 import numpy as np
 from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
 from xdsl.dialects.builtin import (
-    AnyDenseElement,
     BytesAttr,
     DenseIntOrFPElementsAttr,
-    IntegerType,
     StringAttr,
     TensorType,
+    i1,
 )
 from xdsl.interfaces import HasFolderInterface
 from xdsl.ir import Attribute, Operation, ParametrizedAttribute, SSAValue
@@ -59,6 +58,7 @@ from xdsl.traits import ConstantLike, Pure
 from xdsl.utils.exceptions import VerifyException
 
 from ramiel.onnx_types import (
+    bytes_to_numpy,
     dense_attr,
     dense_to_numpy,
     is_supported_element_type,
@@ -204,7 +204,7 @@ class ResourceAttr(ParametrizedAttribute):
 
 def _itemsize(t: TensorType) -> int:
     element = t.get_element_type()
-    return 1 if element == IntegerType(1) else numpy_dtype(element).itemsize
+    return 1 if element == i1 else numpy_dtype(element).itemsize
 
 
 
@@ -263,9 +263,7 @@ class ConstantOp(IRDLOperation, HasFolderInterface):
         data = RESOURCES.get(value.key.data)
         if data is None:
             raise VerifyException(f"resource '{value.key.data}' has no data")
-        return dense_to_numpy(
-            DenseIntOrFPElementsAttr(cast(TensorType[AnyDenseElement], value.type), BytesAttr(data))
-        )
+        return bytes_to_numpy(cast(TensorType, value.type), data)
 
     def is_splat(self) -> bool:
         """Whether the value is stored as one repeated element."""

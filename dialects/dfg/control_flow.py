@@ -37,6 +37,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     TensorType,
+    i1,
     i32,
 )
 from xdsl.ir import (
@@ -174,7 +175,7 @@ class IfForm(RegionForm):
 
     def verify_branches(self) -> None:
         """The condition is one bool; each branch takes the captured values and yields the results."""
-        _check_scalar(self.cond, IntegerType(1), "condition", "a bool")
+        _check_scalar(self.cond, i1, "condition", "a bool")
         if not self.outputs:
             raise VerifyException("an If has at least one result")
         captured = [v.type for v in self.captured]
@@ -263,7 +264,7 @@ class LoopForm(RegionForm):
             raise VerifyException("the body's first argument must be the iteration number, an i64 tensor of one element")
         cond = [] if self.cond is None else [self.cond.type]
         if self.cond is not None:
-            _check_scalar(self.cond, IntegerType(1), "condition", "a bool")
+            _check_scalar(self.cond, i1, "condition", "a bool")
         last = block.last_op
         if not isinstance(last, self.TERMINATOR):
             raise VerifyException(f"the body must end with {self.TERMINATOR.name}")

@@ -64,6 +64,7 @@ from xdsl.dialects.builtin import (
     NoneAttr,
     StringAttr,
     TensorType,
+    i1,
 )
 from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.utils.exceptions import VerifyException
@@ -1207,7 +1208,7 @@ class _Importer:
         init_types = [self.values[n].type for n in inits]
         iteration_type = self._scalar_type(body.input[0], IntegerType(64))
         carried_names = [i.name for i in body.input[2:]]
-        cond_type = self.values[cond_name].type if cond_name else TensorType(IntegerType(1), [])
+        cond_type = self.values[cond_name].type if cond_name else TensorType(i1, [])
         body_inputs = [(iteration, iteration_type), (cond_in, cond_type), *zip(carried_names, init_types, strict=True)]
         if any(_static_shape(self.types, o) is None for node in all_nodes(body) for o in node.output if o):
             self._infer_locally(body, body_inputs)

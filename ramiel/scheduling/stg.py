@@ -31,8 +31,6 @@ import os
 import re
 from dataclasses import dataclass
 
-import networkx as nx
-
 from ramiel.scheduling.taskgraph import Edge, Node, TaskGraph
 
 UNITS_PER_LARGEST_COST = 10**6
@@ -139,6 +137,8 @@ def _to_graph(
     """Drop the zero-cost dummies and number the rest in a topological order."""
     exit_id = len(tasks) - 1
     dummies = {t for t in (0, exit_id) if tasks[t][0] == 0}
+    import networkx as nx  # imported on use: it takes as long as a small compile
+
     dag = nx.DiGraph()
     dag.add_nodes_from(t for t in range(len(tasks)) if t not in dummies)
     dag.add_edges_from(

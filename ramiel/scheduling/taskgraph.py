@@ -28,8 +28,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class TaskGraph:
         self._succ_costs = tuple(tuple(e.cost for e in s) for s in succs)
 
     def _raise_ordering_error(self, edge: Edge) -> None:
+        import networkx as nx  # imported on use: it takes as long as a small compile
+
         g = nx.DiGraph()
         g.add_nodes_from(range(len(self.nodes)))
         g.add_edges_from((e.src, e.dst) for e in self.edges)
@@ -255,6 +259,8 @@ class TaskGraph:
 
     def to_networkx(self) -> nx.DiGraph:
         """A `networkx.DiGraph` with node attributes name/op_type/cost and edge attributes nbytes/cost."""
+        import networkx as nx
+
         g = nx.DiGraph()
         for i, node in enumerate(self.nodes):
             g.add_node(i, name=node.name, op_type=node.op_type, cost=node.cost)

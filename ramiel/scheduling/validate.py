@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-import networkx as nx
-
 from ramiel.scheduling.taskgraph import Schedule, TaskGraph
 
 
@@ -92,6 +90,8 @@ def validate(
                     f"{_prefix(heuristic)}ordered stream {s} against a dependency: node {e.dst} "
                     f"({graph.nodes[e.dst].name}) runs before its input {e.src} ({graph.nodes[e.src].name})"
                 )
+    import networkx as nx  # imported on use: it takes as long as a small compile
+
     waits = nx.DiGraph()
     waits.add_nodes_from(range(len(graph)))
     waits.add_edges_from((e.src, e.dst) for e in graph.edges)
