@@ -81,6 +81,8 @@ class CompileSummary:
     """The cost model that made the prediction."""
     threads: int | None = None
     """The intra-op threads the one-stream code runs on by default, when the pipeline chose them."""
+    dim_bounds: str | None = None
+    """What the costs assumed of the sizes the values decide, when the model has such sizes."""
 
     @property
     def ops_before(self) -> int:
@@ -114,6 +116,8 @@ class CompileSummary:
                 "cost of waking the other cores on every call: too little to pay against one stream (on one "
                 "intra-op thread or on all), so the code runs on one stream"
             )
+        if self.dim_bounds is not None:
+            lines.append(f"note: {self.dim_bounds}")
         if self.threads is not None:
             lines.append(
                 f"note: {self.workers} intra-op threads are predicted slower than {self.threads} on this graph's "
@@ -174,6 +178,7 @@ def compile(
     progress: Progress | None = None,
     note: Progress | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    dim_bounds: Mapping[str, int] | None = None,
 ) -> CompiledModel:
     """Compile an ONNX model (a path or a proto) into `out_dir/<name>.py` and its weights.
 
@@ -188,11 +193,14 @@ def compile(
     them, unless `force`. Nothing is left half-written: both files are written to
     temporary names in `out_dir` and renamed at the end. A model whose tensors would
     take more than `memory_budget` bytes to compile and load is refused before
-    they are read (`ramiel.limits.check_memory_budget`).
+    they are read (`ramiel.limits.check_memory_budget`). `dim_bounds` gives the
+    sizes the cost models assume where the values decide them
+    (`ramiel.ir_graph.set_dim_bounds`).
     """
     from ramiel.codegen.escape import module_name
     from ramiel.codegen.printer import print_to_string
     from ramiel.frontend.onnx_import import import_model
+    from ramiel.ir_graph import set_dim_bounds
     from ramiel.pipeline import default_pipeline, parse_pipeline, run_pipeline
 
     start = time.perf_counter()
@@ -211,6 +219,7 @@ def compile(
     tell = progress or (lambda _: None)
     tell(f"importing {where}")
     module = import_model(proto, input_shapes, where=where, note=note, name=stem, memory_budget=memory_budget)
+    bounds_note = set_dim_bounds(module, dim_bounds or {}, where)
     if profile:
         from ramiel.ir_graph import cache_dir
         from ramiel.profiling import profile_pipeline
@@ -236,6 +245,7 @@ def compile(
         parallel_speedup=observer.parallel_speedup,
         threads=observer.threads,
         cost_model=program.cost_model.data if program.cost_model else None,
+        dim_bounds=bounds_note,
     )
     return CompiledModel(
         source, path, weights, _input_specs(program),
@@ -672,11 +682,12 @@ def check(
     progress: Progress | None = None,
     note: Progress | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    dim_bounds: Mapping[str, int] | None = None,
 ) -> CheckReport:
     """Compile serial and `workers`-stream code in a temporary folder, run both, compare with onnxruntime.
 
     `inputs` defaults to `random_inputs` of the model's inputs with `seed`;
-    `memory_budget` is as for `compile`.
+    `memory_budget` and `dim_bounds` are as for `compile`.
     """
     tell = progress or (lambda _: None)
     proto, where, stem = _load(model, None, memory_budget)
@@ -685,7 +696,7 @@ def check(
             compile(
                 proto, workers=w, pipeline=pipeline, input_shapes=input_shapes, profile=profile,
                 out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress, note=note,
-                memory_budget=memory_budget,
+                memory_budget=memory_budget, dim_bounds=dim_bounds,
             )
             for w in dict.fromkeys((1, workers))
         ]  # fmt: skip

@@ -331,6 +331,7 @@ def bench(
     name: str | None = None,
     progress: Progress | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    dim_bounds: Mapping[str, int] | None = None,
 ) -> BenchReport:
     """Compile `model` serial and for `workers` streams, and time every configuration (module docstring).
 
@@ -340,7 +341,7 @@ def bench(
     the model's ops timed on this machine (`ramiel.api.compile`). `gap` is the
     idle time in seconds before each timed call; `baseline_runtime`, a version of
     `ramiel/runtime/streams.py` to time the parallel code with as well;
-    `memory_budget` is as for `ramiel.api.compile`.
+    `memory_budget` and `dim_bounds` are as for `ramiel.api.compile`.
     """
     import onnx
     import torch
@@ -367,7 +368,7 @@ def bench(
                 api.compile(
                     proto, workers=w, pipeline=p, input_shapes=input_shapes, profile=profile,
                     out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress,
-                    memory_budget=memory_budget,
+                    memory_budget=memory_budget, dim_bounds=dim_bounds,
                 )
                 for w, p in ((1, None), (workers, pipeline))
             )  # fmt: skip

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import cast
 
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
+    DictionaryAttr,
     FloatAttr,
     IntegerAttr,
     ModuleOp,
@@ -30,7 +31,7 @@ from xdsl.dialects.builtin import (
     f64,
     i64,
 )
-from xdsl.ir import Operation, Region
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.utils.exceptions import PassFailedException
 
 from ramiel.costmodel import (
@@ -40,9 +41,11 @@ from ramiel.costmodel import (
     available_cost_models,
     load_cost_model,
 )
-from ramiel.dialects.dfg import ConstantOp, DfgOp
+from ramiel.dialects.dfg import ConstantOp, DfgOp, sanitize_identifier
 from ramiel.dialects.dfg.control_flow import IfOp, LoopOp
-from ramiel.onnx_types import dtype_name
+from ramiel.errors import RamielError
+from ramiel.onnx_types import UNKNOWN, dtype_name
+from ramiel.opview import OpView
 from ramiel.scheduling import Edge, Node, Schedule, TaskGraph
 
 CLUSTER = "cluster"
@@ -103,6 +106,86 @@ def scheduled_graph(module: ModuleOp, cost: str, threads: int = 1) -> tuple[Func
     return FunctionGraph.of(module, load_named_cost_model(name), threads), name
 
 
+DIM_BOUNDS = "dfg.dim_bounds"
+"""The function attribute bounding, for the cost models, the sizes that the values decide:
+with `{"*" = 64 : i64, boxes = 200 : i64}`, each unknown dimension (`?`) of the value named
+`boxes` counts as 200 and every other one as 64. The generated code bounds nothing."""
+
+DEFAULT_DIM_BOUND = 64
+"""What an unknown dimension counts as when the function bounds none (`DIM_BOUNDS`'s "*")."""
+
+
+def dim_bound(value: SSAValue) -> int:
+    """What the cost models count each unknown dimension of `value` as (see `DIM_BOUNDS`)."""
+    owner = value.owner
+    scope = owner.parent_op() if isinstance(owner, Block) else owner
+    while scope is not None and not isinstance(scope, func.FuncOp):
+        scope = scope.parent_op()
+    bounds = scope.attributes.get(DIM_BOUNDS) if scope is not None else None
+    if not isinstance(bounds, DictionaryAttr):
+        return DEFAULT_DIM_BOUND
+    found = bounds.data.get(value.name_hint or "", bounds.data.get("*"))
+    return found.value.data if isinstance(found, IntegerAttr) else DEFAULT_DIM_BOUND
+
+
+def set_dim_bounds(module: ModuleOp, bounds: Mapping[str, int], where: str) -> str | None:
+    """Bound the unknown dimensions of `module`'s function for the cost models (`DIM_BOUNDS`):
+    `bounds` maps tensor names to bounds, "*" to the default. Returns what the report says of
+    them, None when the function has no unknown dimension.
+
+    Raises RamielError for a name that has no unknown dimension, naming those that do.
+    """
+    function = main_function(module)
+    unknown = sorted({
+        v.name_hint or "" for op in function.walk() for v in (*op.operands, *op.results)
+        if UNKNOWN in cast(TensorType, v.type).get_shape()
+    } - {""})  # fmt: skip
+    named = {sanitize_identifier(n) if n != "*" else n: b for n, b in bounds.items()}
+    stray = sorted(n for n in named if n != "*" and n not in unknown)
+    if stray:
+        choices = ", ".join(f"'{n}'" for n in unknown) or "none"
+        raise RamielError(f"--dim-bound names no tensor of unknown size '{stray[0]}' (those of unknown size: {choices})", where)
+    if named:
+        function.attributes[DIM_BOUNDS] = DictionaryAttr({n: IntegerAttr(b, i64) for n, b in sorted(named.items())})
+    if not unknown:
+        return None
+    default = named.get("*", DEFAULT_DIM_BOUND)
+    others = "".join(f", {n} as {b}" for n, b in sorted(named.items()) if n != "*")
+    return f"{len(unknown)} tensors have sizes that the values decide; the costs count each such size as {default}{others} (--dim-bound)"
+
+
+def parse_dim_bound(spec: str) -> tuple[str, int]:
+    """Parse `--dim-bound` text: `NAME=N` bounds tensor NAME's unknown sizes, `N` every other one."""
+    name, sep, number = spec.rpartition("=")
+    try:
+        bound = int(number)
+    except ValueError:
+        bound = 0
+    if bound <= 0 or (sep and not name):
+        raise RamielError("expected N or NAME=N with a positive N", f"--dim-bound {spec}")
+    return (name if sep else "*"), bound
+
+
+def bounded_shape(value: SSAValue) -> tuple[int, ...]:
+    """The shape of tensor `value`, each unknown dimension counted as its bound."""
+    shape = cast(TensorType, value.type).get_shape()
+    if UNKNOWN not in shape:
+        return tuple(shape)
+    bound = dim_bound(value)
+    return tuple(bound if d == UNKNOWN else d for d in shape)
+
+
+def cost_view(op: DfgOp) -> OpView:
+    """The view of `op` that the cost models price: its unknown dimensions counted as their bounds."""
+    view = op.view()
+    if not op.has_unknown_dims():
+        return view
+    return view.with_shapes(
+        tuple(None if v is None else bounded_shape(v) for v in op.input_values()),
+        tuple(bounded_shape(r) for r in op.results),
+    )
+
+
 def task_cost(model: CostModel, op: DfgOp) -> float:
     """The predicted latency of `op`: an If costs its dearer branch, whichever runs, and a
     Loop its body times its iterations (see `loop_trips`)."""
@@ -110,7 +193,7 @@ def task_cost(model: CostModel, op: DfgOp) -> float:
         return max(_region_cost(model, branch) for branch in op.branches)
     if isinstance(op, LoopOp):
         return loop_trips(op) * _region_cost(model, op.body)
-    return model.node_cost(op.view())
+    return model.node_cost(cost_view(op))
 
 
 def _region_cost(model: CostModel, region: Region) -> float:
@@ -130,10 +213,10 @@ def loop_trips(op: LoopOp) -> int:
     return DEFAULT_LOOP_TRIPS if trips is None else trips
 
 
-def _nbytes(t: object) -> int:
-    tensor = cast(TensorType, t)
+def _nbytes(value: SSAValue) -> int:
+    tensor = cast(TensorType, value.type)
     size = 1
-    for d in tensor.get_shape():
+    for d in bounded_shape(value):
         size *= d
     element = dtype_name(tensor.get_element_type())
     return size * (
@@ -163,7 +246,7 @@ class FunctionGraph:
             for value in op.operands:
                 src = index.get(cast(DfgOp, value.owner))
                 if src is not None:
-                    edges[(src, dst)] = edges.get((src, dst), 0) + _nbytes(value.type)
+                    edges[(src, dst)] = edges.get((src, dst), 0) + _nbytes(value)
         costs = [task_cost(model, op) for op in ops]
         graph = TaskGraph(
             (
@@ -304,7 +387,7 @@ def threaded_cost(model: CostModel, op: DfgOp, cost: float, threads: int) -> flo
     """
     if isinstance(op, IfOp | LoopOp):
         return cost
-    return model.intra_op_cost(op.view(), cost, threads)
+    return model.intra_op_cost(cost_view(op), cost, threads)
 
 
 def record_prediction(module: ModuleOp, speedup: float, cost: str) -> None:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ramiel.onnx_types import ELEMENT_TYPES
+from ramiel.onnx_types import ELEMENT_TYPES, UNKNOWN
 from ramiel.opview import AttrValue, OpView, TensorSig
 
 if TYPE_CHECKING:
@@ -129,8 +129,23 @@ class KernelWriter:
         return sig
 
     def shape(self, index: int = 0) -> tuple[int, ...]:
-        """The static shape of input `index`."""
+        """The static shape of input `index`, which must have no dimension of unknown size."""
+        return self._known(self._sig(index)[0], f"input {index}")
+
+    def rank(self, index: int = 0) -> int:
+        """The rank of input `index`, whatever its sizes."""
+        return len(self._sig(index)[0])
+
+    def dims(self, index: int = 0) -> tuple[int, ...]:
+        """The shape of input `index`, `UNKNOWN` where the values decide a size."""
         return tuple(self._sig(index)[0])
+
+    def _known(self, shape: Sequence[int], what: str) -> tuple[int, ...]:
+        # A kernel that writes a size into its code cannot serve every run when the
+        # values decide that size.
+        if UNKNOWN in shape:
+            raise self.fail(f"the kernel needs the sizes of {what}, which only the values decide")
+        return tuple(shape)
 
     def dtype(self, index: int = 0) -> str:
         """The element type name of input `index`."""
@@ -138,8 +153,18 @@ class KernelWriter:
 
     @property
     def out_shape(self) -> tuple[int, ...]:
-        """The static shape of the first output."""
+        """The static shape of the first output, which must have no dimension of unknown size."""
+        return self._known(self.node.output_types[0][0], "output 0")
+
+    @property
+    def out_dims(self) -> tuple[int, ...]:
+        """The shape of the first output, `UNKNOWN` where the values decide a size."""
         return tuple(self.node.output_types[0][0])
+
+    @property
+    def out_rank(self) -> int:
+        """The rank of the first output, whatever its sizes."""
+        return len(self.node.output_types[0][0])
 
     @property
     def out_dtype(self) -> str:
@@ -299,7 +324,7 @@ def result_dtype(n: KernelWriter, first: int, second: int) -> str:
     """The dtype torch's type promotion gives an elementwise op on two inputs."""
     import torch
 
-    operands = [torch.empty((1,) * len(n.shape(i)), dtype=torch_dtype(n.dtype(i))) for i in (first, second)]
+    operands = [torch.empty((1,) * n.rank(i), dtype=torch_dtype(n.dtype(i))) for i in (first, second)]
     return str(torch.result_type(*operands)).removeprefix("torch.")
 
 
@@ -362,7 +387,8 @@ def inplace_call(node: OpView) -> KernelCall | None:
     n = KernelWriter(node)
     if row is None or row.INPLACE is None or len(node.output_types) != 1:
         return None
-    if n.shape(0) != n.out_shape or n.dtype(0) != n.out_dtype or n.out_dtype not in FLOAT_TYPES:
+    # Equal sizes that the values decide may still differ in a run (one input broadcasts).
+    if n.dims(0) != n.out_dims or UNKNOWN in n.out_dims or n.dtype(0) != n.out_dtype or n.out_dtype not in FLOAT_TYPES:
         return None
     try:
         return emit(node, row.INPLACE)

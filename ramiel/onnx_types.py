@@ -20,6 +20,7 @@ import ml_dtypes
 import numpy as np
 from onnx import AttributeProto, TensorProto, helper, numpy_helper
 from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
     AnyDenseElement,
     AnyFloat,
     ArrayAttr,
@@ -174,9 +175,23 @@ def tensor_type(shape: Sequence[int], element_type: Attribute) -> TensorType:
 
 
 def static_shape(t: Attribute) -> tuple[int, ...]:
-    """The shape of a tensor type, as a tuple."""
+    """The shape of a tensor type, as a tuple (`UNKNOWN` for a dimension written `?`)."""
     assert isinstance(t, TensorType)
     return tuple(t.get_shape())
+
+
+UNKNOWN = DYNAMIC_INDEX
+"""A dimension whose size the values decide (written `?`), as shapes hold it."""
+
+
+def onnx_dims(shape: Sequence[int]) -> list[int | None]:
+    """A shape as `onnx.helper.make_tensor_type_proto` takes it: None for an unknown dimension."""
+    return [None if d == UNKNOWN else d for d in shape]
+
+
+def has_unknown_dims(t: Attribute) -> bool:
+    """Whether `t` is a tensor type with a dimension of unknown size (`tensor<?x4xf32>`)."""
+    return isinstance(t, TensorType) and UNKNOWN in t.get_shape()
 
 
 def dense_attr(array: np.ndarray) -> DenseIntOrFPElementsAttr:

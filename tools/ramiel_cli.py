@@ -61,6 +61,12 @@ def _shapes(specs: Sequence[str]) -> dict[str, list[int]]:
     return dict(parse_input_shape(s) for s in specs)
 
 
+def _dim_bounds(specs: Sequence[str]) -> dict[str, int]:
+    from ramiel.ir_graph import parse_dim_bound
+
+    return dict(parse_dim_bound(s) for s in specs)
+
+
 def _compile(args: argparse.Namespace) -> None:
     from ramiel import api
 
@@ -69,6 +75,7 @@ def _compile(args: argparse.Namespace) -> None:
         workers=args.workers,
         pipeline=args.pipeline,
         input_shapes=_shapes(args.input_shape),
+        dim_bounds=_dim_bounds(args.dim_bound),
         memory_budget=args.max_memory,
         out_dir=args.output,
         force=args.force,
@@ -92,6 +99,7 @@ def _check(args: argparse.Namespace) -> None:
         workers=args.workers,
         inputs=api.load_arrays(args.inputs) if args.inputs else None,
         input_shapes=_shapes(args.input_shape),
+        dim_bounds=_dim_bounds(args.dim_bound),
         memory_budget=args.max_memory,
         pipeline=args.pipeline,
         profile=args.profile,
@@ -135,6 +143,7 @@ def _bench(args: argparse.Namespace) -> None:
         gap=args.gap / 1e3,
         baseline_runtime=args.baseline_runtime,
         input_shapes=_shapes(args.input_shape),
+        dim_bounds=_dim_bounds(args.dim_bound),
         memory_budget=args.max_memory,
         pipeline=args.pipeline,
         profile=args.profile,
@@ -183,6 +192,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--input-shape", action="append", default=[], metavar="NAME=DIMS",
             help="fix the shape of a graph input, e.g. data=1x3x224x224 (repeatable)",
+        )  # fmt: skip
+        sub.add_argument(
+            "--dim-bound", action="append", default=[], metavar="[NAME=]N",
+            help="the size the costs assume where the values decide one: of tensor NAME, or of all others "
+            "(default: 64; repeatable)",
         )  # fmt: skip
         add_max_memory(sub)
 

@@ -61,7 +61,7 @@ def _attention(n: KernelWriter) -> str:
         return _scaled_dot_product(n, keywords)
     if n.int_attr("is_causal"):
         keywords["is_causal"] = "True"
-    if len(n.shape(0)) == 3:
+    if n.rank(0) == 3:
         keywords |= {"q_num_heads": str(n.int_attr("q_num_heads")), "kv_num_heads": str(n.int_attr("kv_num_heads"))}
     defaults = {"softcap": 0, "qk_matmul_output_mode": 0, "left_window_size": -1, "right_window_size": -1}
     names = {"qk_matmul_output_mode": "qk_mode", "left_window_size": "left_window", "right_window_size": "right_window"}
@@ -86,7 +86,7 @@ def _sdpa_takes_mask(n: KernelWriter) -> bool:
     if not n.has(_MASK):
         return True
     mask = n.shape(_MASK)
-    fits_heads = len(n.shape(0)) == 4 or len(mask) < 3 or mask[0] == 1
+    fits_heads = n.rank(0) == 4 or len(mask) < 3 or mask[0] == 1
     return (
         bool(mask)
         and mask[-1] == _kv_length(n)
@@ -133,7 +133,7 @@ def _scaled_dot_product(n: KernelWriter, keywords: dict[str, str]) -> str:
     """Attention without caches or extra outputs, with a mask it takes (`_sdpa_takes_mask`), as
     `F.scaled_dot_product_attention` (which aligns causal masks top-left, as ONNX does without a cache)."""
     q, k, v = n.arg(0), n.arg(1), n.arg(2)
-    three_d = len(n.shape(0)) == 3
+    three_d = n.rank(0) == 3
     if three_d:
         q_heads, kv_heads = n.int_attr("q_num_heads"), n.int_attr("kv_num_heads")
         q, k, v = (

@@ -107,11 +107,14 @@ from ramiel.dialects.dfg.constant import (
     ConstantOp,
     constant_array,
     constant_value,
-    is_static_supported_tensor,
+    is_supported_tensor,
 )
 from ramiel.onnx_types import (
+    UNKNOWN,
     attribute_of_onnx,
     element_types_of_constraint,
+    has_unknown_dims,
+    onnx_dims,
     onnx_of_attribute,
     onnx_of_element_type,
     python_of_attribute,
@@ -229,6 +232,9 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
     """The op's cost class: its FLOPs and bytes for the cost models."""
     EXTENSION_PROPERTIES: ClassVar[tuple[str, ...]] = ()
     """The properties an extension op has besides its ONNX operator's attributes."""
+    SHAPE_RULES_TAKE_UNKNOWN: ClassVar[bool] = False
+    """Whether `verify_shapes` is written for sizes that the values decide (`UNKNOWN`) as well;
+    otherwise it runs only when every size is known."""
 
     @classmethod
     def skipped_output_type(
@@ -416,25 +422,43 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
     # Verification.
 
     def verify_(self) -> None:
-        self.verify_static_tensors()
+        self.verify_tensors()
         self._verify_result_gaps()
         self._verify_type_constraints()
         self._verify_attribute_values()
         shapes = [None if v is None else static_shape(v.type) for v in self.input_values()]
         self._verify_axis(shapes)
         self._verify_inferred_types()
-        self.verify_shapes(shapes)
+        if self.has_unknown_dims():
+            # Rules over sizes that only the values decide are the kernel's to meet
+            # when it runs; what the verifier can hold is that the kernel needs none.
+            self._verify_kernel_without_sizes()
+        if self.SHAPE_RULES_TAKE_UNKNOWN or not self.has_unknown_dims():
+            self.verify_shapes(shapes)
         self._verify_inplace()
 
-    def verify_static_tensors(self) -> None:
-        """Every operand and result is a statically shaped tensor of a supported element type."""
+    def verify_tensors(self) -> None:
+        """Every operand and result is a ranked tensor of a supported element type, its sizes
+        static or unknown (`?`)."""
         for kind, values in (("operand", self.operands), ("result", self.results)):
             for i, v in enumerate(values):
-                if not is_static_supported_tensor(v.type):
+                if not is_supported_tensor(v.type):
                     raise VerifyException(
-                        f"{kind} #{i} must be a statically shaped tensor of a supported "
-                        f"element type, got {v.type}"
+                        f"{kind} #{i} must be a ranked tensor of a supported element type, "
+                        f"got {v.type}"
                     )
+
+    def has_unknown_dims(self) -> bool:
+        """Whether an operand or result has a dimension of unknown size."""
+        return any(has_unknown_dims(v.type) for v in (*self.operands, *self.results))
+
+    def _verify_kernel_without_sizes(self) -> None:
+        from ramiel.kernels import UnsupportedKernel
+
+        try:
+            self.kernel_call()
+        except UnsupportedKernel as e:
+            raise VerifyException(str(e)) from None
 
     def _verify_inplace(self) -> None:
         from ramiel.kernels import inplace_call
@@ -517,7 +541,7 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
             input_names.append(name)
             t = cast(TensorType, v.type)
             input_types[name] = helper.make_tensor_type_proto(
-                onnx_of_element_type(t.get_element_type()), static_shape(t)
+                onnx_of_element_type(t.get_element_type()), onnx_dims(static_shape(t))
             )
             if (value := _small_constant(v)) is not None:
                 input_data[name] = numpy_helper.from_array(value, name)
@@ -557,14 +581,14 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
             dims = type_proto.tensor_type.shape.dim
             shape = static_shape(t)
             if len(dims) != len(shape) or any(
-                d.HasField("dim_value") and d.dim_value != s
+                d.HasField("dim_value") and s != UNKNOWN and d.dim_value != s
                 for d, s in zip(dims, shape, strict=False)
             ):
                 inferred_shape = "x".join(
                     str(d.dim_value) if d.HasField("dim_value") else "?" for d in dims
                 )
                 raise VerifyException(
-                    f"result #{result.index} has shape {'x'.join(map(str, shape)) or 'scalar'}, "
+                    f"result #{result.index} has shape {shape_text(shape)}, "
                     f"but {self.ONNX_OP_TYPE} gives {inferred_shape or 'scalar'}"
                 )
 
@@ -658,7 +682,7 @@ _PROPERTY_BASES: dict[defs.OpSchema.AttrType, type[Attribute]] = {
 
 def shape_text(shape: Sequence[int] | None) -> str:
     """A shape as diagnostics write it: `1x3x8x8`, `scalar` or `absent`."""
-    return "absent" if shape is None else "x".join(map(str, shape)) or "scalar"
+    return "absent" if shape is None else "x".join("?" if d == UNKNOWN else str(d) for d in shape) or "scalar"
 
 
 def expect(condition: bool, message: str) -> None:

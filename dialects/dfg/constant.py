@@ -58,9 +58,11 @@ from xdsl.traits import ConstantLike, Pure
 from xdsl.utils.exceptions import VerifyException
 
 from ramiel.onnx_types import (
+    UNKNOWN,
     bytes_to_numpy,
     dense_attr,
     dense_to_numpy,
+    has_unknown_dims,
     is_supported_element_type,
     numpy_dtype,
     static_shape,
@@ -85,9 +87,15 @@ def sanitize_identifier(name: str) -> str:
 
 def is_static_supported_tensor(t: Attribute) -> bool:
     """Whether `t` is a statically shaped tensor of an element type Ramiel compiles."""
+    return is_supported_tensor(t) and not has_unknown_dims(t)
+
+
+def is_supported_tensor(t: Attribute) -> bool:
+    """Whether `t` is a ranked tensor of an element type Ramiel compiles, each dimension a
+    size or unknown (`?`)."""
     return (
         isinstance(t, TensorType)
-        and all(d >= 0 for d in t.get_shape())
+        and all(d >= 0 or d == UNKNOWN for d in t.get_shape())
         and is_supported_element_type(t.get_element_type())
     )
 

@@ -77,6 +77,7 @@ from ramiel.dialects.dfg.constant import (
     constant_array,
 )
 from ramiel.dialects.streams import split_attributes
+from ramiel.onnx_types import UNKNOWN
 
 
 class RegionForm:
@@ -120,7 +121,7 @@ class RegionForm:
         if not isinstance(last, self.TERMINATOR):
             raise VerifyException(f"the {name} must end with {self.TERMINATOR.name}")
         yielded = [v.type for v in last.operands]
-        if yielded != list(values):
+        if len(yielded) != len(values) or not all(map(_refines, yielded, values)):
             raise VerifyException(f"the {name} yields {_types(yielded)}, but must yield {_types(values)}")
         outside = next(self._outer_reads(region), None)
         if outside is not None:
@@ -339,6 +340,22 @@ def parse_loop(op_type: type[IRDLOperation], parser: Parser) -> Operation:
     )
 
 
+def _refines(given: Attribute, declared: Attribute) -> bool:
+    """Whether a region may yield a value of type `given` where `declared` is due: the same
+    type, or the same but with sizes where `declared` leaves them unknown (a branch that
+    finds nothing yields an empty tensor for the other's `?`)."""
+    if given == declared:
+        return True
+    if not isinstance(given, TensorType) or not isinstance(declared, TensorType):
+        return False
+    sizes, bounds = given.get_shape(), declared.get_shape()
+    return (
+        given.get_element_type() == declared.get_element_type()
+        and len(sizes) == len(bounds)
+        and all(b in (s, UNKNOWN) for s, b in zip(sizes, bounds, strict=True))
+    )
+
+
 def _types(types: Sequence[Attribute]) -> str:
     return "(" + ", ".join(str(t) for t in types) + ")"
 
@@ -425,7 +442,7 @@ class IfOp(IfForm, DfgOp):
         return list(self.operands)
 
     def verify_(self) -> None:
-        self.verify_static_tensors()
+        self.verify_tensors()
         self.verify_branches()
 
     @classmethod
@@ -487,7 +504,7 @@ class LoopOp(LoopForm, DfgOp):
         return list(self.operands)
 
     def verify_(self) -> None:
-        self.verify_static_tensors()
+        self.verify_tensors()
         self.verify_body()
 
     def constant_trips(self) -> int | None:

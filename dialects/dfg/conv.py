@@ -79,7 +79,7 @@ _CONV_CHECKS = {**WINDOW_CHECKS, "group": at_least(1)}
 
 def _conv_rank(n: KernelWriter) -> int:
     """The number of spatial axes of a convolution (1 to 3)."""
-    rank = len(n.shape(1)) - 2
+    rank = n.rank(1) - 2
     if not 1 <= rank <= 3:
         raise n.fail(f"{rank}-D convolution is not supported")
     return rank
@@ -243,7 +243,7 @@ Conv2dParameters = tuple[list[int], list[int], list[int], int]
 
 def _conv2d_parameters(n: KernelWriter) -> Conv2dParameters | None:
     """The parameters of a 2-D float32 convolution with symmetric pads, else None."""
-    if len(n.shape(1)) != 4 or n.dtype(0) != "float32" or n.dtype(1) != "float32":
+    if n.rank(1) != 4 or n.dtype(0) != "float32" or n.dtype(1) != "float32":
         return None
     strides = n.int_list("strides", [1, 1])
     dilations = window_dilations(n, n.shape(1)[2:])

@@ -32,7 +32,7 @@ from ramiel.opview import OpView
 
 def _deform_conv(n: KernelWriter) -> str:
     """DeformConv: the `deform_conv` helper (the output's spatial shape is the offset's)."""
-    rank = len(n.shape(1)) - 2
+    rank = n.rank(1) - 2
     keywords = {
         "strides": tuple_literal(n.int_list("strides", [1] * rank)),
         "pads": tuple_literal(n.int_list("pads", [0] * 2 * rank)),

@@ -39,7 +39,13 @@ from xdsl.dialects.builtin import TensorType
 from xdsl.ir import SSAValue
 
 from ramiel.dialects.dfg.constant import constant_array, is_splat, same_type, splat
-from ramiel.onnx_types import numpy_dtype, numpy_of_torch, static_shape, torch_of_numpy
+from ramiel.onnx_types import (
+    has_unknown_dims,
+    numpy_dtype,
+    numpy_of_torch,
+    static_shape,
+    torch_of_numpy,
+)
 
 if TYPE_CHECKING:
     from .base import DfgOp
@@ -68,7 +74,10 @@ class NumpyFold:
 def fold_values(op: DfgOp, max_bytes: int = DEFAULT_MAX_BYTES) -> list[np.ndarray] | None:
     """The values of `op`'s results, or None when they are unknown or too large."""
     inputs = op.input_values()
-    if not op.FOLDABLE or not _numpy_sized([*op.results, *filter(None, inputs)]):
+    # A folded value is a constant, whose type is static.
+    if not op.FOLDABLE or any(has_unknown_dims(r.type) for r in op.results):
+        return None
+    if not _numpy_sized([*op.results, *filter(None, inputs)]):
         return None
     rule = op.FOLD
     needs = range(len(inputs)) if rule is None or rule.needs is None else rule.needs
@@ -85,7 +94,7 @@ def fold_values(op: DfgOp, max_bytes: int = DEFAULT_MAX_BYTES) -> list[np.ndarra
     if sum(v.nbytes for v in values if v is not None and is_splat(v)) > max_bytes:
         return None
     results = rule.compute(op, values) if rule is not None else None
-    if results is None:
+    if results is None and not op.has_unknown_dims():  # else an input it needs is not a value
         results = _evaluate_kernel(op, values)
     if results is None or not all(map(same_type, results, op.results)):
         return None

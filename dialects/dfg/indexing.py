@@ -46,6 +46,7 @@ from ramiel.kernels import (
     tuple_literal,
     varargs,
 )
+from ramiel.onnx_types import UNKNOWN
 
 
 def _same_type(op: DfgOp) -> bool:
@@ -57,11 +58,16 @@ def _slice(n: KernelWriter) -> str:
     """Slice: Python indexing (with `flip` for negative steps) when the bounds are constant, else the `onnx_slice` helper."""
     from ramiel.runtime_helpers.bounds import slice_bounds
 
-    shape = n.shape(0)
+    shape = n.dims(0)
     starts, ends = n.ints(1), n.ints(2)
     axes = n.ints(3) if n.has(3) else list(range(len(starts or ())))
     steps = n.ints(4) if n.has(4) else [1] * len(starts or ())
-    if starts is None or ends is None or axes is None or steps is None:
+    # Python's slices clamp as ONNX's do for positive steps, whatever the size; for
+    # negative ones on a size the values decide, the helper works the bounds out.
+    runtime = starts is None or ends is None or axes is None or steps is None or any(
+        shape[axis] == UNKNOWN and step < 0 for axis, step in zip(axes, steps, strict=True)
+    )
+    if runtime:
         optional = [n.arg(index) if n.has(index) else "None" for index in (3, 4)]
         while optional and optional[-1] == "None":
             optional.pop()
@@ -70,6 +76,9 @@ def _slice(n: KernelWriter) -> str:
     flips = []
     for axis, start, end, step in zip(axes, starts, ends, steps, strict=True):
         axis %= len(shape)
+        if shape[axis] == UNKNOWN:
+            parts[axis] = f"{start}:{end}" + ("" if step == 1 else f":{step}")
+            continue
         lo, hi, stride, flipped = slice_bounds(shape[axis], start, end, step)
         parts[axis] = slice_text(lo, hi, stride, shape[axis])
         if flipped:
@@ -110,13 +119,15 @@ _MAX_INLINE_INDICES = 16
 
 
 def _gather(n: KernelWriter) -> str:
-    """Gather: indexing along `axis`, with constant indices folded in and negative indices wrapped."""
-    shape = n.shape(0)
-    axis = n.int_attr("axis") % len(shape)
-    size = shape[axis]
+    """Gather: indexing along `axis`, with constant indices folded in and negative indices
+    wrapped (by the run's size of the axis where the values decide it)."""
+    axis = n.int_attr("axis") % n.rank(0)
+    size = n.dims(0)[axis]
     prefix = [":"] * axis
     data = n.arg(0)
     indices = n.value(1)
+    if size == UNKNOWN:
+        return index_expr(data, [*prefix, f"{n.arg(1)} % {data}.shape[{axis}]"])
     if indices is not None:
         flat = [int(index) % size for index in indices.reshape(-1)]
         if indices.ndim == 0:
@@ -244,7 +255,7 @@ def _same_rank(op: DfgOp, shapes: Shapes) -> None:
 
 def _gather_elements(n: KernelWriter) -> str:
     """GatherElements: `torch.gather` along `axis`."""
-    axis = n.int_attr("axis") % len(n.shape(0))
+    axis = n.int_attr("axis") % n.rank(0)
     return f"torch.gather({n.arg(0)}, {axis}, {_wrapped_indices(n, axis)})"
 
 
@@ -262,14 +273,17 @@ class GatherElementsOp(DfgOp):
 def _gather_nd(n: KernelWriter) -> str:
     """GatherND: advanced indexing by the index tuples, with an arange for each batch dim broadcasting over them."""
     batch_dims = n.int_attr("batch_dims")
-    grid = n.shape(1)[:-1]
+    # The tuples' length must be known; the number of tuples need not be, unless they
+    # share batch dims with the data.
+    tuple_length = n.dims(1)[-1]
+    grid = n.shape(1)[:-1] if batch_dims or tuple_length == UNKNOWN else ()
     indices = n.arg(1)
     parts = []
     for dim in range(batch_dims):
         view = [1] * len(grid)
         view[dim] = grid[dim]
         parts.append(f"torch.arange({grid[dim]}).reshape({varargs(view)})")
-    parts += [f"{indices}[..., {position}]" for position in range(n.shape(1)[-1])]
+    parts += [f"{indices}[..., {position}]" for position in range(tuple_length)]
     return f"{n.arg(0)}[{', '.join(parts)}]"
 
 
@@ -300,7 +314,7 @@ def _unsigned_scatters(kernel: Kernel) -> Kernel:
 
 def _scatter_elements(n: KernelWriter) -> str:
     """ScatterElements along `axis`: torch's `scatter`, `scatter_add` or `scatter_reduce` (keeping the data's own values)."""
-    axis = n.int_attr("axis") % len(n.shape(0))
+    axis = n.int_attr("axis") % n.rank(0)
     data, index, updates = n.arg(0), _wrapped_indices(n, axis), n.arg(2)
     reduction = str(n.attr("reduction"))
     if reduction == "none":
@@ -356,7 +370,7 @@ class ScatterNDOp(DfgOp):
 
 def _one_hot(n: KernelWriter) -> str:
     """OneHot: the `onnx_one_hot` helper; the depth is the static size of the new axis, so it may be computed."""
-    axis = n.int_attr("axis") % len(n.out_shape)
+    axis = n.int_attr("axis") % n.out_rank
     return n.call("onnx_one_hot", n.arg(0), n.arg(2), str(n.out_shape[axis]), str(axis))
 
 
@@ -409,13 +423,16 @@ class ReverseSequenceOp(DfgOp):
 
 
 def _compress(n: KernelWriter) -> str:
-    """Compress by a constant condition: the kept positions along `axis` (of the flattened input without one)."""
+    """Compress: the kept positions along `axis` (of the flattened input without one), written
+    out for a constant condition, else those where the run's condition holds."""
     condition = n.value(1)
-    if condition is None:
-        raise n.fail("a condition known only at run time gives a result shape known only then")
     x = n.arg(0)
+    if condition is None:
+        flat = "axis" not in n.node.attrs
+        axis = 0 if flat else n.int_attr("axis") % n.rank(0)
+        return f"torch.index_select({f'{x}.reshape(-1)' if flat else x}, {axis}, torch.nonzero({n.arg(1)}).reshape(-1))"
     if "axis" in n.node.attrs:
-        axis = n.int_attr("axis") % len(n.shape(0))
+        axis = n.int_attr("axis") % n.rank(0)
         size = n.shape(0)[axis]
     else:
         x, axis, size = f"{x}.reshape(-1)", 0, math.prod(n.shape(0))
@@ -507,7 +524,7 @@ class Col2ImOp(DfgOp):
 
 def _tensor_scatter(n: KernelWriter) -> str:
     """TensorScatter: the `tensor_scatter` helper (an index along `axis` for each update, a `scatter`)."""
-    axis = n.int_attr("axis") % len(n.shape(0))
+    axis = n.int_attr("axis") % n.rank(0)
     write_indices = n.arg(2) if n.has(2) else "None"
     circular = str(n.attr("mode") == "circular")
     return n.call("tensor_scatter", n.arg(0), n.arg(1), write_indices, str(axis), circular)

@@ -181,7 +181,7 @@ class GroupNormalizationOp(DfgOp):
 
 def _mean_variance_norm(n: KernelWriter) -> str:
     """MeanVarianceNormalization: the `mean_variance_normalization` helper."""
-    rank = len(n.shape(0))
+    rank = n.rank(0)
     axes = sorted({axis % rank for axis in n.int_list("axes", [0, 2, 3])})
     return n.call("mean_variance_normalization", n.arg(0), tuple_literal(axes))
 

@@ -134,7 +134,7 @@ class AveragePoolOp(DfgOp):
 def _global_pool(n: KernelWriter) -> str:
     """GlobalAveragePool, GlobalMaxPool: a reduction over the spatial axes keeping them."""
     x = n.arg(0)
-    dims = tuple(range(2, len(n.shape(0))))
+    dims = tuple(range(2, n.rank(0)))
     if not dims:
         return x
     method = "mean" if n.node.op_type == "GlobalAveragePool" else "amax"
@@ -167,7 +167,7 @@ class LpPoolOp(DfgOp):
 
 def _global_lp_pool(n: KernelWriter) -> str:
     """GlobalLpPool: the p-norm over the spatial axes, keeping them."""
-    dims = tuple_literal(range(2, len(n.shape(0))))
+    dims = tuple_literal(range(2, n.rank(0)))
     return f"torch.linalg.vector_norm({n.arg(0)}, {n.int_attr('p')}, dim={dims}, keepdim=True)"
 
 

@@ -360,7 +360,7 @@ def _per_channel(n: KernelWriter, index: int, trailing: int) -> str:
 
 def _convolution(n: KernelWriter, data: str, weight: int, weight_expr: str, bias: str | None) -> str:
     """`F.convNd` of the given operand expressions with the op's window attributes, as Conv's kernel writes it."""
-    spatial = len(n.shape(weight)) - 2
+    spatial = n.rank(weight) - 2
     if not 1 <= spatial <= 3:
         raise n.fail(f"{spatial}-D convolution is not supported")
     inputs = (data, weight_expr) if bias is None else (data, weight_expr, bias)
@@ -375,7 +375,7 @@ def _integer_convolution(n: KernelWriter, zero_points: tuple[int, int], weight: 
     `bias` (int32) if given, in the float type `exact` (see `_accumulation`)."""
     x_zero, w_zero = zero_points
     x = _shifted(_converted(n.arg(0), n.dtype(0), exact), -1, _zero_point(n, x_zero, _one_element))
-    kernel_axes = len(n.shape(weight)) - 1
+    kernel_axes = n.rank(weight) - 1
     per_channel = _zero_point(n, w_zero, lambda n, index: _per_channel(n, index, kernel_axes))
     w = _shifted(_converted(n.arg(weight), n.dtype(weight), exact), -1, per_channel)
     added = None if bias is None else _converted(n.arg(bias), n.dtype(bias), exact)
@@ -440,7 +440,7 @@ def _qlinear_conv(n: KernelWriter) -> str:
     """QLinearConv: the exact convolution less the zero points plus the int32 bias, requantized."""
     bias = 8 if n.has(8) else None
     accumulator = _integer_convolution(n, (2, 5), 3, bias, _accumulation(n, (2, 5), 3, bias))
-    spatial = len(n.shape(0)) - 2
+    spatial = n.rank(0) - 2
     return _requantized(n, accumulator, ((1, _one_element), (4, lambda n, index: _per_channel(n, index, spatial)), (6, _one_element)))
 
 

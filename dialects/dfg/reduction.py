@@ -36,7 +36,7 @@ from ramiel.kernels import (
     lowest_value,
     tuple_literal,
 )
-from ramiel.onnx_types import static_shape
+from ramiel.onnx_types import UNKNOWN, static_shape
 from ramiel.opview import OpView
 
 _REDUCTIONS: dict[str, tuple[str, str, str]] = {
@@ -64,17 +64,17 @@ def _keep_dtype(n: KernelWriter) -> str:
 
 def _reduced_dims(n: KernelWriter) -> tuple[int, ...] | str:
     """The dims to reduce (empty for none), or the text of a list of them known only at run time."""
-    shape = n.shape(0)
-    rank = len(shape)
+    rank = n.rank(0)
     axes = n.ints(1) if n.has(1) else []
     if axes is not None:
         if not axes:
             return () if n.attr("noop_with_empty_axes") else tuple(range(rank))
         return tuple(sorted({axis % rank for axis in axes}))
+    shape = n.shape(0)
     if n.attr("keepdims"):
         # Reducing an axis of size 1 keeps its values, so the shapes tell the axes that matter.
         return tuple(axis for axis, (size, out) in enumerate(zip(shape, n.out_shape, strict=True)) if size != out)
-    if len(n.out_shape) == rank:
+    if n.out_rank == rank:
         return ()  # Only empty axes with noop_with_empty_axes keep the rank.
     if not n.out_shape:
         return tuple(range(rank))
@@ -103,6 +103,10 @@ def _reduction(n: KernelWriter, method: str, x: str, dims: tuple[int, ...] | str
     keepdim = bool(n.attr("keepdims"))
     keyword = ", keepdim=True" if keepdim else ""
     dtype = n.out_dtype
+    if method in ("amax", "amin") and UNKNOWN in n.dims(0):
+        # Whether there is nothing to reduce only the run tells.
+        dims_text = dims if isinstance(dims, str) else tuple_literal(dims)
+        return n.call("extreme_over", x, dims_text, str(keepdim), str(method == "amax"))
     if method in ("amax", "amin") and math.prod(n.shape(0)) == 0 and math.prod(n.out_shape) > 0:
         # The extreme of nothing is the type's end; torch refuses empty reductions.
         end = lowest_value(dtype) if method == "amax" else highest_value(dtype)
@@ -260,7 +264,7 @@ class ArgMinOp(DfgOp):
 
 def _hardmax(n: KernelWriter) -> str:
     """Hardmax: one at the first maximum along `axis`, zero elsewhere."""
-    axis = n.int_attr("axis") % len(n.shape(0))
+    axis = n.int_attr("axis") % n.rank(0)
     x = n.arg(0)
     return f"torch.zeros_like({x}).scatter({axis}, {x}.argmax({axis}, keepdim=True), 1.0)"
 
@@ -274,11 +278,12 @@ class HardmaxOp(DfgOp):
 
 
 def _top_k(n: KernelWriter) -> str:
-    """TopK, sorted, ties in index order: the `onnx_top_k` helper (`unsigned_top_k` for uint16 to uint64, which torch does not sort); k is the static size of the results' axis."""
-    axis = n.int_attr("axis") % len(n.shape(0))
+    """TopK, sorted, ties in index order: the `onnx_top_k` helper (`unsigned_top_k` for uint16 to uint64, which torch does not sort); k is the static size of the results' axis, else the run's K."""
+    axis = n.int_attr("axis") % n.rank(0)
     largest = bool(n.attr("largest"))
     helper = "unsigned_top_k" if n.dtype(0) in ("uint16", "uint32", "uint64") else "onnx_top_k"
-    return n.call(helper, n.arg(0), str(n.out_shape[axis]), str(axis), str(largest))
+    k = n.out_dims[axis]
+    return n.call(helper, n.arg(0), f"int({n.arg(1)})" if k == UNKNOWN else str(k), str(axis), str(largest))
 
 
 @onnx_op("TopK", kernel=_top_k)
@@ -310,7 +315,7 @@ class TopKOp(DfgOp):
 def _cumulative(n: KernelWriter) -> str:
     """CumSum, CumProd along the `axis` input: `torch.cumsum`/`torch.cumprod`, or the `onnx_cumulative` helper when `exclusive` or `reverse`."""
     axis_value = n.ints(1)
-    axis = f"{n.arg(1)}.item()" if axis_value is None else str(axis_value[0] % len(n.shape(0)))
+    axis = f"{n.arg(1)}.item()" if axis_value is None else str(axis_value[0] % n.rank(0))
     exclusive, reverse = bool(n.attr("exclusive")), bool(n.attr("reverse"))
     product = n.node.op_type == "CumProd"
     x = n.arg(0)

@@ -105,7 +105,7 @@ def _resize_roi(n: KernelWriter, axes: list[int]) -> str:
     """The full-rank region of interest (starts, then ends) of a 'tf_crop_and_resize' Resize, as a literal or a `resize_roi` call."""
     from ramiel.runtime_helpers.resize import resize_roi
 
-    rank = len(n.shape(0))
+    rank = n.rank(0)
     roi = n.value(1)
     if roi is None:
         if not n.has(1):
@@ -211,7 +211,7 @@ _TORCH_SAMPLE_MODES = {"linear": "bilinear", "bilinear": "bilinear", "nearest": 
 def _grid_sample(n: KernelWriter) -> str:
     """GridSample: `F.grid_sample`, bicubic in 2-D only; data other than floats only in nearest mode, by the `sample_nearest` helper."""
     mode = _TORCH_SAMPLE_MODES[str(n.attr("mode"))]
-    spatial = len(n.shape(0)) - 2
+    spatial = n.rank(0) - 2
     if not 2 <= spatial <= 3 or (mode == "bicubic" and spatial != 2):
         raise n.fail(f"{spatial}-D {n.attr('mode')} sampling is not supported")
     padding_mode, align_corners = literal(str(n.attr("padding_mode"))), str(bool(n.attr("align_corners")))

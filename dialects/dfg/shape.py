@@ -45,7 +45,7 @@ from ramiel.kernels import (
     tuple_literal,
     varargs,
 )
-from ramiel.onnx_types import numpy_dtype, static_shape
+from ramiel.onnx_types import UNKNOWN, numpy_dtype, static_shape
 
 
 def _same_type(op: DfgOp) -> bool:
@@ -65,23 +65,30 @@ def _element_count(op: DfgOp, shapes: Shapes) -> None:
 
 
 def _shape(n: KernelWriter) -> str:
-    """Shape: the static shape, sliced by `start`/`end`, as an int64 literal."""
+    """Shape: the static shape, sliced by `start`/`end`, as an int64 literal; the run's shape
+    where the values decide a size in it."""
     end = n.node.attrs.get("end")
-    dims = list(n.shape(0))[n.int_attr("start") : None if end is None else n.int_attr("end")]
+    picked = slice(n.int_attr("start"), None if end is None else n.int_attr("end"))
+    dims = list(n.dims(0))[picked]
+    if UNKNOWN in dims:
+        sliced = "" if picked == slice(0, None) else f"[{picked.start or ''}:{'' if picked.stop is None else picked.stop}]"
+        return f"torch.tensor({n.arg(0)}.shape{sliced}, dtype=torch.int64)"
     return f"torch.tensor({dims}, dtype=torch.int64)"
 
 
-def _shape_values(op: DfgOp, values: Values) -> list[np.ndarray]:
+def _shape_values(op: DfgOp, values: Values) -> list[np.ndarray] | None:
     dims = static_shape(op.operands[0].type)
     attrs = op.python_attributes()
     start, end = cast(int, attrs.get("start", 0)), cast(int | None, attrs.get("end"))
     # Python slicing wraps and clamps `start` and `end` exactly as ONNX's Shape does.
-    return [np.array(dims[start:end], dtype=np.int64)]
+    picked = dims[start:end]
+    return None if UNKNOWN in picked else [np.array(picked, dtype=np.int64)]
 
 
 @onnx_op("Shape", kernel=_shape, fold=NumpyFold(_shape_values, needs=(), exempt=True), work=view_work)
 class ShapeOp(DfgOp):
-    """ONNX `Shape`: the static shape, sliced by `start` and `end`; it always folds.
+    """ONNX `Shape`: the shape, sliced by `start` and `end`; it folds unless the values decide
+    a size in that slice.
 
         %s = dfg.shape %x : (tensor<1x3x8x8xf32>) -> tensor<4xi64>
     """
@@ -100,7 +107,14 @@ def _reshape_to_output(n: KernelWriter) -> str:
     return x if n.out_shape == n.shape(0) else f"{x}.reshape({varargs(n.out_shape)})"
 
 
-@onnx_op("Reshape", kernel=_reshape_to_output, fold=_RESHAPED, work=view_work)
+def _reshape(n: KernelWriter) -> str:
+    """Reshape: to the static output shape, or by the `onnx_reshape` helper where the values decide a size."""
+    if UNKNOWN in n.out_dims:
+        return n.call("onnx_reshape", n.arg(0), n.arg(1), str(bool(n.attr("allowzero"))))
+    return _reshape_to_output(n)
+
+
+@onnx_op("Reshape", kernel=_reshape, fold=_RESHAPED, work=view_work)
 class ReshapeOp(DfgOp):
     """ONNX `Reshape`, to the static result shape.
 
@@ -139,7 +153,7 @@ class FlattenOp(DfgOp):
 
 def _squeeze(n: KernelWriter) -> str:
     """Squeeze: the constant (or all unit) axes, else a reshape to the static output shape."""
-    rank = len(n.shape(0))
+    rank = n.rank(0)
     if n.has(1):
         given = n.ints(1)
         if given is None:
@@ -171,9 +185,12 @@ class SqueezeOp(DfgOp):
 def _unsqueeze(n: KernelWriter) -> str:
     """Unsqueeze: `unsqueeze` for one constant axis, else a reshape to the static output shape."""
     axes = n.ints(1)
+    if axes is not None and UNKNOWN in n.out_dims:
+        # In ascending order, each inserted axis is where the result has it.
+        return n.arg(0) + "".join(f".unsqueeze({axis})" for axis in sorted(a % n.out_rank for a in axes))
     if axes is None or len(axes) != 1:
         return _reshape_to_output(n)
-    return f"{n.arg(0)}.unsqueeze({axes[0] % len(n.out_shape)})"
+    return f"{n.arg(0)}.unsqueeze({axes[0] % n.out_rank})"
 
 
 @onnx_op("Unsqueeze", kernel=_unsqueeze, fold=_RESHAPED, work=view_work)
@@ -201,7 +218,7 @@ class IdentityOp(DfgOp):
 
 def _transpose(n: KernelWriter) -> str:
     """Transpose: `permute` by `perm`, by default reversing the axes."""
-    rank = len(n.shape(0))
+    rank = n.rank(0)
     perm = n.int_list("perm", list(reversed(range(rank))))
     x = n.arg(0)
     return x if perm == list(range(rank)) else f"{x}.permute({varargs(perm)})"
@@ -234,8 +251,10 @@ class TransposeOp(DfgOp):
 
 
 def _expand(n: KernelWriter) -> str:
-    """Expand: a broadcasting view of the static output shape."""
+    """Expand: a broadcasting view of the static output shape, or of the run's (the `onnx_expand` helper)."""
     x = n.arg(0)
+    if UNKNOWN in n.out_dims:
+        return n.call("onnx_expand", x, n.arg(1))
     return x if n.out_shape == n.shape(0) else f"{x}.expand({varargs(n.out_shape)})"
 
 
@@ -305,9 +324,11 @@ class ConcatOp(DfgOp):
 
 def _split(n: KernelWriter) -> str:
     """Split: the piece sizes come from the static output shapes, whether from `split` or `num_outputs`."""
-    axis = n.int_attr("axis") % len(n.shape(0))
+    axis = n.int_attr("axis") % n.rank(0)
     x = n.arg(0)
     sizes = [shape[axis] for shape, _ in n.node.output_types]
+    if UNKNOWN in sizes:
+        raise n.fail("the sizes of the pieces are known only when it runs")
     return x if len(sizes) == 1 else f"torch.split({x}, {tuple_literal(sizes)}, dim={axis})"
 
 
@@ -328,7 +349,7 @@ def _dropout(n: KernelWriter) -> str:
     x = n.arg(0)
     if len(n.node.output_types) == 1:
         return x
-    return f"({x}, torch.ones({tuple_literal(n.node.output_types[1][0])}, dtype=torch.bool))"
+    return f"({x}, torch.ones({tuple_literal(n.shape(0))}, dtype=torch.bool))"
 
 
 @onnx_op("Dropout", kernel=_dropout, foldable=False, work=view_work)
@@ -344,10 +365,12 @@ class DropoutOp(DfgOp):
 
 
 def _constant_of_shape(n: KernelWriter) -> str:
-    """ConstantOfShape: the static output shape filled with `value` (default float32 zero)."""
+    """ConstantOfShape: the static output shape (or the run's) filled with `value` (default float32 zero)."""
     value = n.node.attrs.get("value")
     fill = 0 if value is None else np.asarray(value).reshape(-1)[0].item()
-    return f"torch.full({tuple_literal(n.out_shape)}, {scalar_literal(fill, n.out_dtype)}, dtype=torch.{n.out_dtype})"
+    unknown = UNKNOWN in n.out_dims
+    shape = f"{n.arg(0)}.tolist()" if unknown else tuple_literal(n.out_shape)
+    return f"torch.full({shape}, {scalar_literal(fill, n.out_dtype)}, dtype=torch.{n.out_dtype})"
 
 
 def _constant_of_shape_values(op: DfgOp, values: Values) -> list[np.ndarray]:
@@ -365,8 +388,11 @@ class ConstantOfShapeOp(DfgOp):
 
 
 def _range(n: KernelWriter) -> str:
-    """Range: `torch.arange` over constant bounds; otherwise start + i * delta for the static count."""
+    """Range: `torch.arange` over constant bounds; otherwise start + i * delta for the static
+    count, or the `onnx_range` helper where the values decide the count."""
     dtype = n.out_dtype
+    if n.out_dims == (UNKNOWN,):
+        return n.call("onnx_range", *n.args())
     count = n.out_shape[0]
     values = [n.value(index) for index in range(3)]
     if all(value is not None for value in values):
@@ -393,12 +419,15 @@ class RangeOp(DfgOp):
 
 
 def _size(n: KernelWriter) -> str:
-    """Size: the static element count as an int64 scalar."""
+    """Size: the static element count as an int64 scalar, the run's where the values decide a size."""
+    if UNKNOWN in n.dims(0):
+        return f"torch.tensor({n.arg(0)}.numel(), dtype=torch.int64)"
     return f"torch.tensor({math.prod(n.shape(0))}, dtype=torch.int64)"
 
 
-def _size_values(op: DfgOp, values: Values) -> list[np.ndarray]:
-    return [np.array(math.prod(static_shape(op.operands[0].type)), dtype=np.int64)]
+def _size_values(op: DfgOp, values: Values) -> list[np.ndarray] | None:
+    dims = static_shape(op.operands[0].type)
+    return None if UNKNOWN in dims else [np.array(math.prod(dims), dtype=np.int64)]
 
 
 @onnx_op("Size", kernel=_size, fold=NumpyFold(_size_values, needs=(), exempt=True), work=view_work)

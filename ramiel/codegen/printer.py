@@ -63,7 +63,7 @@ from ramiel.dialects.pyemit import (
 )
 from ramiel.dialects.streams import InputOp, OutputOp, RecvOp, SendOp, StreamOp
 from ramiel.errors import RamielError
-from ramiel.onnx_types import dtype_name, static_shape
+from ramiel.onnx_types import UNKNOWN, dtype_name, static_shape
 
 # Names of the generated code's own locals and classes; model names avoid them.
 _LOCALS = ("self", "inputs", "call", "w", "Model")
@@ -484,12 +484,15 @@ class PythonPrinter(BasePrinter[str]):
             if op.M is None and iteration.uses:
                 self.line(f"{step} += 1")
         for name, result in scans:
-            shape = static_shape(result.type)
-            if shape[0]:
-                self.line(f"{name} = torch.stack({self._slices[result]})")
-            else:  # there is no slice to stack
-                element = dtype_name(cast(TensorType, result.type).get_element_type())
-                self.line(f"{name} = torch.empty({_tuple(map(str, shape))}, dtype=torch.{element})")
+            length, *part = static_shape(result.type)
+            slices = self._slices[result]
+            element = dtype_name(cast(TensorType, result.type).get_element_type())
+            # With no slice to stack, the output is empty.
+            empty = f"torch.empty({_tuple(map(str, (0, *part)))}, dtype=torch.{element})"
+            if length == UNKNOWN:
+                self.line(f"{name} = torch.stack({slices}) if {slices} else {empty}")
+            else:
+                self.line(f"{name} = torch.stack({slices})" if length else f"{name} = {empty}")
 
     @print.register
     def _(self, op: YieldOp) -> None:

@@ -85,10 +85,12 @@ from ramiel.limits import (
     subgraphs,
 )
 from ramiel.onnx_types import (
+    UNKNOWN,
     UnsupportedType,
     attribute_of_onnx,
     dtype_name,
     element_type_of_onnx,
+    onnx_dims,
     tensor_type,
 )
 from ramiel.pipeline import MODEL_ATTR
@@ -1063,7 +1065,7 @@ class _Importer:
     def module(self) -> ModuleOp:
         initializers = {t.name for t in self.graph.initializer}
         inputs = [i for i in self.graph.input if i.name not in initializers]
-        arg_types = [self._tensor_type(i.name, "graph input", self.where) for i in inputs]
+        arg_types = [self._tensor_type(i.name, "graph input", self.where, unknown_dims=False) for i in inputs]
         block = Block(arg_types=arg_types)
         for arg, value in zip(block.args, inputs, strict=True):
             arg.name_hint = sanitize_identifier(value.name)
@@ -1102,7 +1104,9 @@ class _Importer:
                 return self.where if isinstance(op, ModuleOp | func.FuncOp) else f"{self.where}, node '{op_label(op)}'"
         return self.where
 
-    def _tensor_type(self, name: str, what: str, where: str) -> TensorType:
+    def _tensor_type(self, name: str, what: str, where: str, unknown_dims: bool = True) -> TensorType:
+        """The type of tensor `name`: a dimension that shape inference leaves open is one whose
+        size the values decide (`?`), which only a graph input may not have (`unknown_dims`)."""
         proto = self.types.get(name)
         if proto is None or not proto.HasField("tensor_type"):
             raise RamielError(f"no type known for {what} '{name}'", where)
@@ -1111,15 +1115,15 @@ class _Importer:
             element = element_type_of_onnx(tensor.elem_type)
         except UnsupportedType as e:
             raise RamielError(f"{e} of {what} '{name}'", where) from None
-        if not tensor.HasField("shape") or any(
-            not d.HasField("dim_value") for d in tensor.shape.dim
+        if not tensor.HasField("shape") or (
+            not unknown_dims and any(not d.HasField("dim_value") for d in tensor.shape.dim)
         ):
             raise RamielError(
                 f"cannot infer a static shape for {what} '{name}'; fix the input shapes "
                 "with --input-shape",
                 where,
             )
-        return tensor_type([d.dim_value for d in tensor.shape.dim], element)
+        return tensor_type([d.dim_value if d.HasField("dim_value") else UNKNOWN for d in tensor.shape.dim], element)
 
     def _add_constant(self, block: Block, name: str, array: np.ndarray, where: str) -> None:
         try:
@@ -1231,7 +1235,7 @@ class _Importer:
         trips = self.values[trips_name] if trips_name else None
         known = None if stops or trips is None else self._constant(trips_name)
         scans = [
-            self._scan_type(name, cast(TensorType, t), None if known is None else int(known.reshape(-1)[0]), where)
+            self._scan_type(name, cast(TensorType, t), None if known is None else int(known.reshape(-1)[0]))
             for name, t in zip(node.output[len(inits) :], yielded[int(stops) + len(inits) :], strict=True)
         ]  # fmt: skip
         op = LoopOp(
@@ -1291,7 +1295,7 @@ class _Importer:
         types = [cast(TensorType, self.values[v].type) for v in stacked]
         out_axes = _axes(node, "scan_output_axes", [len(t.get_shape()) for t in types], where)
         for name, value, t, axis, backwards in zip(node.output[len(states) :], stacked, types, out_axes, out_reversed, strict=True):
-            proto = helper.make_tensor_type_proto(_onnx_element(t), list(t.get_shape()))
+            proto = helper.make_tensor_type_proto(_onnx_element(t), onnx_dims(t.get_shape()))
             if backwards:
                 flipped, order = self._fresh_name("flipped"), self._fresh_name("backwards")
                 self.types[flipped] = proto
@@ -1336,7 +1340,7 @@ class _Importer:
         alone = helper.make_graph(
             graph.node,
             graph.name or "local",
-            [helper.make_tensor_value_info(n, _onnx_element(cast(TensorType, t)), list(cast(TensorType, t).get_shape())) for n, t in typed],
+            [helper.make_tensor_value_info(n, _onnx_element(cast(TensorType, t)), onnx_dims(cast(TensorType, t).get_shape())) for n, t in typed],
             list(graph.output),
             [*graph.initializer, *constants],
         )  # fmt: skip
@@ -1388,18 +1392,14 @@ class _Importer:
             return TensorType(element, [d.dim_value for d in declared.shape.dim])
         return TensorType(element, [])
 
-    def _scan_type(self, name: str, part: TensorType, trips: int | None, where: str) -> TensorType:
-        """The type of a Loop's scan output `name`, which stacks `part`s: as inferred, or from a known trip count."""
+    def _scan_type(self, name: str, part: TensorType, trips: int | None) -> TensorType:
+        """The type of a Loop's scan output `name`, which stacks `part`s: as inferred, or from a
+        known trip count, else of a length that the values decide."""
         proto = self.types.get(name)
         shape = proto.tensor_type.shape if proto is not None and proto.HasField("tensor_type") else None
         if shape is not None and shape.dim and all(d.HasField("dim_value") for d in shape.dim):
             return TensorType(part.get_element_type(), [shape.dim[0].dim_value, *part.get_shape()])
-        if trips is None:
-            raise RamielError(
-                f"the length of Loop scan output '{name}' depends on the data; tensor shapes must be static",
-                where,
-            )
-        return TensorType(part.get_element_type(), [trips, *part.get_shape()])
+        return TensorType(part.get_element_type(), [UNKNOWN if trips is None else trips, *part.get_shape()])
 
     def _fresh_name(self, role: str) -> str:
         """A name for a tensor the importer adds, which no tensor of the model has."""

@@ -14,6 +14,25 @@ def prod_over(x: torch.Tensor, dims: list[int], keepdim: bool) -> torch.Tensor:
     return x
 
 
+def extreme_over(x: torch.Tensor, dims: list[int] | tuple[int, ...], keepdim: bool, largest: bool) -> torch.Tensor:
+    """ReduceMax (ReduceMin unless `largest`) over `dims` of a tensor that may hold no elements.
+
+    The extreme of nothing is the type's end (minus infinity for the maximum of floats),
+    as ONNX has it; torch refuses empty reductions.
+    """
+    if x.numel():
+        return x.amax(dim=dims, keepdim=keepdim) if largest else x.amin(dim=dims, keepdim=keepdim)
+    reduced = {d % x.dim() for d in dims}
+    shape = [1 if d in reduced else size for d, size in enumerate(x.shape) if keepdim or d not in reduced]
+    if x.dtype.is_floating_point:
+        end: float | int | bool = -torch.inf if largest else torch.inf
+    elif x.dtype == torch.bool:
+        end = not largest
+    else:
+        end = torch.iinfo(x.dtype).min if largest else torch.iinfo(x.dtype).max
+    return torch.full(shape, end, dtype=x.dtype)
+
+
 def onnx_cumulative(
     x: torch.Tensor, axis: int, exclusive: bool, reverse: bool, product: bool
 ) -> torch.Tensor:

@@ -155,9 +155,21 @@ def test_an_if_is_one_task_priced_by_its_dearer_branch() -> None:
     assert {graph.ops[p].ONNX_OP_TYPE for p in graph.graph.preds(index)} == {"Relu", "Sigmoid"}
 
 
-def test_branches_of_different_shapes_are_refused() -> None:
-    with pytest.raises(RamielError, match="cannot infer a static shape for tensor 'y'"):
-        import_model(_branchy_model(then_width=4))
+def test_branches_of_different_shapes_give_a_size_the_values_decide() -> None:
+    model = _branchy_model(then_width=4)
+    [branch] = [op for op in main_function(import_model(model)).body.block.ops if isinstance(op, IfOp)]
+    assert str(branch.results[0].type) == "tensor<1x?xf32>"
+    generated = api.compile(model, workers=2, name="branchy").load()
+    try:
+        feeds = _feeds(False, 1.0)  # the else branch: as wide as h, which it is added to
+        [expected] = run_onnxruntime(model, feeds)
+        actual = generated(*(torch.from_numpy(a) for a in feeds)).numpy()
+        assert np.abs(actual - expected).max() <= 1e-4 * max(1.0, float(np.abs(expected).max()))
+        # The then branch's 1x4 does not broadcast with h's 1x8: torch says so when it runs.
+        with pytest.raises(RuntimeError, match="size of tensor"):
+            generated(*(torch.from_numpy(a) for a in _feeds(True, 1.0)))
+    finally:
+        generated.close()
 
 
 def test_a_tensor_bomb_in_a_branch_is_refused_before_it_is_built() -> None:

@@ -212,7 +212,7 @@ _IMG = ((1, 2, 4, 4), "float32")
 @pytest.mark.parametrize(
     ("node", "message"),
     [
-        pytest.param(_node("NonMaxSuppression", [_IMG], [_IMG]), "no kernel", id="unknown-op"),
+        pytest.param(_node("ImageDecoder", [_IMG], [_IMG]), "no kernel", id="unknown-op"),
         pytest.param(
             _node("MaxPool", [((1, 1, 2, 2, 2, 2), "float32")], [((1, 1, 1, 1, 1, 1), "float32")], kernel_shape=[2, 2, 2, 2]),
             "4-D pooling",

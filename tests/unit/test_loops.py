@@ -204,9 +204,25 @@ def _counting_loop(*, trips: str, cond: str, scan: bool = False, grow: bool = Fa
     return _model([loop], inputs, [helper.make_empty_tensor_value_info(n) for n in outputs])
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_scan_output_of_a_computed_trip_count_has_a_length_the_values_decide(workers: int) -> None:
+    model = _counting_loop(trips="m", cond="", scan=True)
+    [loop] = [op for op in main_function(import_model(model)).body.block.ops if isinstance(op, LoopOp)]
+    assert str(loop.results[1].type) == "tensor<?x2xf32>"
+    generated = api.compile(model, workers=workers, name="counting").load()
+    try:
+        for trips in (0, 1, 3):  # no slice to stack, one, several
+            feeds = [np.array([0.5, -1.0], np.float32), np.array(trips, np.int64), np.array(True)]
+            expected = run_onnxruntime(model, feeds)
+            actual = generated(*(torch.from_numpy(a) for a in feeds))
+            for a, e in zip(actual, expected, strict=True):
+                assert a.shape == e.shape, trips
+                assert np.array_equal(a.numpy(), e), (trips, a, e)
+    finally:
+        generated.close()
+
+
 def test_loops_shapes_cannot_follow_are_refused() -> None:
-    with pytest.raises(RamielError, match="scan output 'slices' depends on the data"):
-        import_model(_counting_loop(trips="m", cond="", scan=True))
     with pytest.raises(RamielError, match="loop-carried value 'v' changes from tensor<2xf32> to tensor<4xf32>"):
         import_model(_counting_loop(trips="m", cond="", grow=True))
     with pytest.raises(RamielError, match="never ends"):

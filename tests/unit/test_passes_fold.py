@@ -34,7 +34,9 @@ NOT_FOLDED = frozenset({"Dropout"})
 
 
 def _folds(op: DfgOp) -> bool:
-    """Whether `op` should fold: not excluded, and the kernel table computes it."""
+    """Whether `op` should fold: it may (`FOLDABLE`), it is not excluded, and the kernel table computes it."""
+    if not op.FOLDABLE:
+        return False
     try:
         kernels.emit(op.view())
     except kernels.UnsupportedKernel:

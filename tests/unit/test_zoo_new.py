@@ -44,7 +44,6 @@ NEW_MODELS = {**zoo_perf.ZOO, **zoo_ops.ZOO, **zoo_control.ZOO}
 # its error message), keyed by model name for either exporter, or by model name
 # and exporter.
 REFUSED: dict[str | tuple[str, Exporter], str] = {
-    "ssd_detector": "unsupported operator NonZero",
     "dynamic_sequence": "input 'input_0' has symbolic dimension 'sequence'",
 }
 

@@ -57,3 +57,17 @@ func.func @main(%x: tensor<1x4xf32> {dfg.name = "x"}) -> (tensor<1x4xf32> {dfg.n
   %g = dfg.sub %i, %big {stream = 0 : i64} : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   func.return %a, %b, %b2, %t, %t2, %c, %d, %f, %g : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<4xf32>, tensor<1x4xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+// Sizes that the values decide may differ in a run where the types say `?` for
+// both: %n and %m may be 1 and 5 long, so the Add does not write over %r.
+
+// CHECK-LABEL: func.func @main
+// CHECK-NOT:     inplace
+// CHECK:         func.return
+func.func @main(%n: tensor<?xf32> {dfg.name = "n"}, %m: tensor<?xf32> {dfg.name = "m"}) -> (tensor<?xf32> {dfg.name = "y"}) {
+  %r = dfg.relu %n : (tensor<?xf32>) -> tensor<?xf32>
+  %y = dfg.add %r, %m : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+  func.return %y : tensor<?xf32>
+}

@@ -133,6 +133,6 @@ def builds(
     return register
 
 
-def t(shape: Sequence[int], element: str = "f32") -> str:
+def t(shape: Sequence[int | str], element: str = "f32") -> str:
     dims = "x".join(str(d) for d in shape)
     return f"tensor<{dims}x{element}>" if dims else f"tensor<{element}>"

@@ -3,13 +3,31 @@
 // Each chunk breaks one rule of the dfg dialect; the diagnostic names the rule
 // and points at the op.
 
-func.func @dynamic(%x: tensor<?x3xf32>) {
-  %y = dfg.relu %x : (tensor<?x3xf32>) -> tensor<?x3xf32>
+// A size that the values decide (`?`) is allowed where the op's kernel needs none.
+func.func @unknown_size(%x: tensor<1x3x?x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  %y = dfg.conv %x, %w : (tensor<1x3x?x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x?x6xf32>
   func.return
 }
-// CHECK: invalid.mlir:7:3
-// CHECK-NEXT: %y = dfg.relu %x : (tensor<?x3xf32>) -> tensor<?x3xf32>
-// CHECK: 'dfg.relu' op operand #0 must be a statically shaped tensor of a supported element type, got tensor<?x3xf32>
+// CHECK: invalid.mlir:8:3
+// CHECK-NEXT: %y = dfg.conv %x, %w
+// CHECK: 'dfg.conv' op Conv: the kernel needs the sizes of input 0, which only the values decide
+
+// -----
+
+func.func @unknown_pieces(%x: tensor<?x4xf32>) {
+  %a, %b = dfg.split %x {axis = 0 : i64, num_outputs = 2 : i64} : (tensor<?x4xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>)
+  func.return
+}
+// CHECK: 'dfg.split' op Split: the sizes of the pieces are known only when it runs
+
+// -----
+
+func.func @unranked(%x: tensor<*xf32>) {
+  %y = dfg.relu %x : (tensor<*xf32>) -> tensor<*xf32>
+  func.return
+}
+// CHECK: 'dfg.relu' op operand 'X' at position 0 does not verify:
+// CHECK-NEXT: tensor<*xf32> should be of base attribute tensor
 
 // -----
 
@@ -17,7 +35,7 @@ func.func @float8(%x: tensor<2xf8E4M3FN>) {
   %y = dfg.relu %x : (tensor<2xf8E4M3FN>) -> tensor<2xf8E4M3FN>
   func.return
 }
-// CHECK: 'dfg.relu' op operand #0 must be a statically shaped tensor of a supported element type, got tensor<2xf8E4M3FN>
+// CHECK: 'dfg.relu' op operand #0 must be a ranked tensor of a supported element type, got tensor<2xf8E4M3FN>
 
 // -----
 
@@ -25,7 +43,7 @@ func.func @unsupported_result(%x: tensor<2xf32>) {
   %y = dfg.cast %x {to = 17 : i64} : (tensor<2xf32>) -> tensor<2xf8E4M3FN>
   func.return
 }
-// CHECK: 'dfg.cast' op result #0 must be a statically shaped tensor of a supported element type, got tensor<2xf8E4M3FN>
+// CHECK: 'dfg.cast' op result #0 must be a ranked tensor of a supported element type, got tensor<2xf8E4M3FN>
 
 // -----
 
