@@ -179,6 +179,7 @@ def compile(
     note: Progress | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
     dim_bounds: Mapping[str, int] | None = None,
+    dynamic_dims: bool = False,
 ) -> CompiledModel:
     """Compile an ONNX model (a path or a proto) into `out_dir/<name>.py` and its weights.
 
@@ -195,7 +196,8 @@ def compile(
     take more than `memory_budget` bytes to compile and load is refused before
     they are read (`ramiel.limits.check_memory_budget`). `dim_bounds` gives the
     sizes the cost models assume where the values decide them
-    (`ramiel.ir_graph.set_dim_bounds`).
+    (`ramiel.ir_graph.set_dim_bounds`); `dynamic_dims` keeps the inputs' symbolic
+    dimensions so (`ramiel.frontend.onnx_import.import_model`).
     """
     from ramiel.codegen.escape import module_name
     from ramiel.codegen.printer import print_to_string
@@ -218,7 +220,9 @@ def compile(
         _refuse_to_overwrite(path, weights)
     tell = progress or (lambda _: None)
     tell(f"importing {where}")
-    module = import_model(proto, input_shapes, where=where, note=note, name=stem, memory_budget=memory_budget)
+    module = import_model(
+        proto, input_shapes, where=where, note=note, name=stem, memory_budget=memory_budget, dynamic_dims=dynamic_dims
+    )
     bounds_note = set_dim_bounds(module, dim_bounds or {}, where)
     if profile:
         from ramiel.ir_graph import cache_dir
@@ -486,11 +490,15 @@ def run(
     num_threads: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Run a generated model on inputs keyed by ONNX input name; outputs keyed likewise."""
-    from ramiel.onnx_types import torch_of_numpy
+    from ramiel.onnx_types import UNKNOWN, torch_of_numpy
 
     module = _load_generated(Path(path))
-    # The generated table names torch dtypes (`torch.float32`); specs use numpy's names.
-    specs = [(name, shape, str(dtype).removeprefix("torch.")) for name, shape, dtype in module._INPUTS]
+    # The generated table names torch dtypes (`torch.float32`), specs numpy's; it has None
+    # for a size that the values decide.
+    specs = [
+        (name, tuple(UNKNOWN if d is None else d for d in shape), str(dtype).removeprefix("torch."))
+        for name, shape, dtype in module._INPUTS
+    ]
     names = [name for name, _, _ in specs]
     check_inputs(specs, inputs, str(path))
     tensors = [torch_of_numpy(inputs[n]) for n in names]
@@ -553,12 +561,15 @@ def check_inputs(specs: Sequence[InputSpec], inputs: Mapping[str, object], where
     if problems:
         expected = ", ".join(map(repr, names))
         raise RamielError(f"the inputs do not match the model's ({expected}): {'; '.join(problems)}", where)
+    from ramiel.dialects.dfg.base import shape_text
+    from ramiel.onnx_types import UNKNOWN
+
     for name, shape, dtype in specs:
         value = np.asarray(inputs[name])
-        if value.shape != tuple(shape) or value.dtype.name != dtype:
-            given = "x".join(map(str, value.shape)) or "scalar"
-            wanted = "x".join(map(str, shape)) or "scalar"
-            raise RamielError(f"input {name!r} is {given} {value.dtype.name}; the model takes {wanted} {dtype}", where)
+        sized = len(value.shape) == len(shape) and all(d in (UNKNOWN, v) for d, v in zip(shape, value.shape, strict=True))
+        if not sized or value.dtype.name != dtype:
+            given = shape_text(value.shape)
+            raise RamielError(f"input {name!r} is {given} {value.dtype.name}; the model takes {shape_text(shape)} {dtype}", where)
 
 
 def call_model(model: Any, tensors: Sequence[Any], output_names: Sequence[str]) -> dict[str, np.ndarray]:
@@ -572,11 +583,19 @@ def call_model(model: Any, tensors: Sequence[Any], output_names: Sequence[str]) 
     return {n: numpy_of_torch(t) for n, t in zip(output_names, outputs, strict=True)}
 
 
-def random_inputs(specs: Sequence[InputSpec], seed: int = 0) -> dict[str, np.ndarray]:
-    """Seeded inputs: standard normal floats, small non-negative integers, random bools."""
+def random_inputs(
+    specs: Sequence[InputSpec], seed: int = 0, dim_bounds: Mapping[str, int] | None = None
+) -> dict[str, np.ndarray]:
+    """Seeded inputs: standard normal floats, small non-negative integers, random bools; a size
+    that the values decide is the bound `dim_bounds` gives it (as for `compile`)."""
+    from ramiel.ir_graph import named_bound
+    from ramiel.onnx_types import UNKNOWN
+
     rng = np.random.default_rng(seed)
     arrays: dict[str, np.ndarray] = {}
-    for name, shape, dtype in specs:
+    for name, dims, dtype in specs:
+        bound = named_bound(dim_bounds or {}, name)
+        shape = tuple(bound if d == UNKNOWN else d for d in dims)
         if np.issubdtype(np.dtype(dtype), np.floating) or dtype == "bfloat16":  # ml_dtypes' is no numpy float
             arrays[name] = rng.standard_normal(shape).astype(dtype)
         elif dtype == "bool":
@@ -683,11 +702,12 @@ def check(
     note: Progress | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
     dim_bounds: Mapping[str, int] | None = None,
+    dynamic_dims: bool = False,
 ) -> CheckReport:
     """Compile serial and `workers`-stream code in a temporary folder, run both, compare with onnxruntime.
 
     `inputs` defaults to `random_inputs` of the model's inputs with `seed`;
-    `memory_budget` and `dim_bounds` are as for `compile`.
+    `memory_budget`, `dim_bounds` and `dynamic_dims` are as for `compile`.
     """
     tell = progress or (lambda _: None)
     proto, where, stem = _load(model, None, memory_budget)
@@ -696,16 +716,16 @@ def check(
             compile(
                 proto, workers=w, pipeline=pipeline, input_shapes=input_shapes, profile=profile,
                 out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress, note=note,
-                memory_budget=memory_budget, dim_bounds=dim_bounds,
+                memory_budget=memory_budget, dim_bounds=dim_bounds, dynamic_dims=dynamic_dims,
             )
             for w in dict.fromkeys((1, workers))
         ]  # fmt: skip
         if inputs is not None:
             check_inputs(compiled[0].inputs, inputs, "--inputs")
-        feed = dict(inputs) if inputs is not None else random_inputs(compiled[0].inputs, seed)
+        feed = dict(inputs) if inputs is not None else random_inputs(compiled[0].inputs, seed, dim_bounds)
         tell(f"running onnxruntime on {where}")
         # A second draw of inputs tells whether the inputs move the outputs at all.
-        reference, other = onnxruntime_runs(proto, [feed, random_inputs(compiled[0].inputs, seed + 1)])
+        reference, other = onnxruntime_runs(proto, [feed, random_inputs(compiled[0].inputs, seed + 1, dim_bounds)])
         results = []
         for c in compiled:
             tell(f"running the code for {c.summary.streams} stream(s)")

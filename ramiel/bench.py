@@ -332,6 +332,7 @@ def bench(
     progress: Progress | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
     dim_bounds: Mapping[str, int] | None = None,
+    dynamic_dims: bool = False,
 ) -> BenchReport:
     """Compile `model` serial and for `workers` streams, and time every configuration (module docstring).
 
@@ -341,7 +342,7 @@ def bench(
     the model's ops timed on this machine (`ramiel.api.compile`). `gap` is the
     idle time in seconds before each timed call; `baseline_runtime`, a version of
     `ramiel/runtime/streams.py` to time the parallel code with as well;
-    `memory_budget` and `dim_bounds` are as for `ramiel.api.compile`.
+    `memory_budget`, `dim_bounds` and `dynamic_dims` are as for `ramiel.api.compile`.
     """
     import onnx
     import torch
@@ -368,12 +369,12 @@ def bench(
                 api.compile(
                     proto, workers=w, pipeline=p, input_shapes=input_shapes, profile=profile,
                     out_dir=Path(folder) / f"workers{w}", name=stem, progress=progress,
-                    memory_budget=memory_budget, dim_bounds=dim_bounds,
+                    memory_budget=memory_budget, dim_bounds=dim_bounds, dynamic_dims=dynamic_dims,
                 )
                 for w, p in ((1, None), (workers, pipeline))
             )  # fmt: skip
             assert parallel.plan is not None
-            feed = dict(inputs) if inputs is not None else api.random_inputs(serial.inputs, 0)
+            feed = dict(inputs) if inputs is not None else api.random_inputs(serial.inputs, 0, dim_bounds)
             tensors = [torch_of_numpy(feed[n]) for n, _, _ in serial.inputs]
             tell("checking the outputs against onnxruntime")
             reference = api.onnxruntime_outputs(proto, feed)

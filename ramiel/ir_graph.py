@@ -128,6 +128,10 @@ def dim_bound(value: SSAValue) -> int:
     return found.value.data if isinstance(found, IntegerAttr) else DEFAULT_DIM_BOUND
 
 
+_LISTED = 8
+"""How many tensors of unknown size an error about `--dim-bound` lists."""
+
+
 def set_dim_bounds(module: ModuleOp, bounds: Mapping[str, int], where: str) -> str | None:
     """Bound the unknown dimensions of `module`'s function for the cost models (`DIM_BOUNDS`):
     `bounds` maps tensor names to bounds, "*" to the default. Returns what the report says of
@@ -140,11 +144,12 @@ def set_dim_bounds(module: ModuleOp, bounds: Mapping[str, int], where: str) -> s
         v.name_hint or "" for op in function.walk() for v in (*op.operands, *op.results)
         if UNKNOWN in cast(TensorType, v.type).get_shape()
     } - {""})  # fmt: skip
-    named = {sanitize_identifier(n) if n != "*" else n: b for n, b in bounds.items()}
-    stray = sorted(n for n in named if n != "*" and n not in unknown)
-    if stray:
-        choices = ", ".join(f"'{n}'" for n in unknown) or "none"
-        raise RamielError(f"--dim-bound names no tensor of unknown size '{stray[0]}' (those of unknown size: {choices})", where)
+    # Values are named as xDSL keeps a name hint (it drops a `_<number>` ending).
+    named = {n if n == "*" else SSAValue.extract_valid_name(sanitize_identifier(n)): b for n, b in bounds.items()}
+    stray = next((given for given, n in zip(bounds, named, strict=True) if n != "*" and n not in unknown), None)
+    if stray is not None:
+        listed = ", ".join(f"'{n}'" for n in unknown[:_LISTED]) + (f" and {len(unknown) - _LISTED} more" if len(unknown) > _LISTED else "")
+        raise RamielError(f"--dim-bound names no tensor of unknown size '{stray}' (those of unknown size: {listed or 'none'})", where)
     if named:
         function.attributes[DIM_BOUNDS] = DictionaryAttr({n: IntegerAttr(b, i64) for n, b in sorted(named.items())})
     if not unknown:
@@ -164,6 +169,11 @@ def parse_dim_bound(spec: str) -> tuple[str, int]:
     if bound <= 0 or (sep and not name):
         raise RamielError("expected N or NAME=N with a positive N", f"--dim-bound {spec}")
     return (name if sep else "*"), bound
+
+
+def named_bound(bounds: Mapping[str, int], name: str) -> int:
+    """The bound that `bounds` (`--dim-bound` as given) sets on the unknown sizes of tensor `name`."""
+    return bounds.get(name, bounds.get("*", DEFAULT_DIM_BOUND))
 
 
 def bounded_shape(value: SSAValue) -> tuple[int, ...]:

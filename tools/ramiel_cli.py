@@ -76,6 +76,7 @@ def _compile(args: argparse.Namespace) -> None:
         pipeline=args.pipeline,
         input_shapes=_shapes(args.input_shape),
         dim_bounds=_dim_bounds(args.dim_bound),
+        dynamic_dims=args.dynamic_dims,
         memory_budget=args.max_memory,
         out_dir=args.output,
         force=args.force,
@@ -100,6 +101,7 @@ def _check(args: argparse.Namespace) -> None:
         inputs=api.load_arrays(args.inputs) if args.inputs else None,
         input_shapes=_shapes(args.input_shape),
         dim_bounds=_dim_bounds(args.dim_bound),
+        dynamic_dims=args.dynamic_dims,
         memory_budget=args.max_memory,
         pipeline=args.pipeline,
         profile=args.profile,
@@ -144,6 +146,7 @@ def _bench(args: argparse.Namespace) -> None:
         baseline_runtime=args.baseline_runtime,
         input_shapes=_shapes(args.input_shape),
         dim_bounds=_dim_bounds(args.dim_bound),
+        dynamic_dims=args.dynamic_dims,
         memory_budget=args.max_memory,
         pipeline=args.pipeline,
         profile=args.profile,
@@ -197,6 +200,11 @@ def _parser() -> argparse.ArgumentParser:
             "--dim-bound", action="append", default=[], metavar="[NAME=]N",
             help="the size the costs assume where the values decide one: of tensor NAME, or of all others "
             "(default: 64; repeatable)",
+        )  # fmt: skip
+        sub.add_argument(
+            "--dynamic-dims", action="store_true",
+            help="keep the inputs' symbolic dimensions: the code runs for every size (--dim-bound names the one "
+            "to schedule for)",
         )  # fmt: skip
         add_max_memory(sub)
 

@@ -31,7 +31,7 @@ from ramiel.dialects.dfg.base import (
     shape_text,
 )
 from ramiel.kernels import KernelWriter, float_literal, keyword_args, varargs
-from ramiel.onnx_types import ELEMENT_TYPES
+from ramiel.onnx_types import ELEMENT_TYPES, UNKNOWN
 from ramiel.opview import OpView
 
 _MASK, _PAST_KEY, _PAST_VALUE, _NONPAD = 3, 4, 5, 6
@@ -123,10 +123,12 @@ def _softmax_dtype(n: KernelWriter) -> str | None:
 
 
 def _kv_length(n: KernelWriter) -> int:
-    """The number of keys each query may attend: the past's and the new ones."""
-    k = n.shape(1)
+    """The number of keys each query may attend: the past's and the new ones (`UNKNOWN` where
+    the values decide how many new ones there are)."""
+    k = n.dims(1)
+    new = k[1] if len(k) == 3 else k[2]
     past = n.shape(_PAST_KEY)[2] if n.has(_PAST_KEY) else 0
-    return past + (k[1] if len(k) == 3 else k[2])
+    return UNKNOWN if new == UNKNOWN else past + new
 
 
 def _scaled_dot_product(n: KernelWriter, keywords: dict[str, str]) -> str:

@@ -23,6 +23,7 @@ from ramiel.dialects.dfg.base import (
     shape_text,
 )
 from ramiel.kernels import KernelWriter, tuple_literal
+from ramiel.onnx_types import UNKNOWN
 
 _EPSILON_CHECK = {"epsilon": at_least(0.0)}
 """The variance's guard is no negative number (torch refuses one)."""
@@ -98,9 +99,12 @@ def _layer_norm(n: KernelWriter) -> str:
 
 
 def _normalized_shape(n: KernelWriter) -> tuple[int, ...]:
-    """The shape of the axes from `axis` on."""
-    shape = n.shape(0)
-    return shape[n.int_attr("axis") % len(shape) :] if shape else ()
+    """The shape of the axes from `axis` on (the others may be sizes that the values decide)."""
+    dims = n.dims(0)
+    normalized = dims[n.int_attr("axis") % len(dims) :] if dims else ()
+    if UNKNOWN in normalized:
+        raise n.fail("the normalised axes have sizes that only the values decide")
+    return normalized
 
 
 def _affine(n: KernelWriter, index: int) -> str:

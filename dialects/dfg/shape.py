@@ -563,10 +563,12 @@ class ComposeReshapes(RewritePattern):
             return
         source = _source(inner)
         result = op.results[0]
+        dims = static_shape(result.type)
+        if UNKNOWN in dims:
+            return  # Equal types may hold different shapes; no constant spells the result's.
         if source.type == result.type:
             rewriter.replace(op, [], [source])
             return
-        dims = static_shape(result.type)
         if 0 in dims:
             return  # Reshape would read a 0 as "keep the input's dimension".
         shape = _shape_constant(dims, result)
@@ -589,7 +591,7 @@ class ConstantShapeOperand(RewritePattern):
     def match_and_rewrite(self, op: ReshapeOp | ExpandOp, rewriter: PatternRewriter, /) -> None:
         shape = op.input_values()[1]
         dims = static_shape(op.results[0].type)
-        if shape is None or constant_array(shape) is not None or 0 in dims:
+        if shape is None or constant_array(shape) is not None or 0 in dims or UNKNOWN in dims:
             return
         constant = _shape_constant(dims, op.results[0])
         constant.location = op.location

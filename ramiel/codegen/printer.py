@@ -41,7 +41,7 @@ import io
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import singledispatchmethod
 from typing import IO, cast
 
@@ -52,6 +52,7 @@ from xdsl.utils.identity import identity
 
 from ramiel.codegen import MARKER, WEIGHTS_SUFFIX
 from ramiel.codegen.escape import Namer, comment, literal
+from ramiel.dialects.dfg.base import shape_text
 from ramiel.dialects.pyemit import (
     CallOp,
     IfOp,
@@ -67,10 +68,6 @@ from ramiel.onnx_types import UNKNOWN, dtype_name, static_shape
 
 # Names of the generated code's own locals and classes; model names avoid them.
 _LOCALS = ("self", "inputs", "call", "w", "Model")
-
-
-def _shape_text(shape: Sequence[int]) -> str:
-    return "x".join(map(str, shape)) or "scalar"
 
 
 def _tuple(items: Iterable[str]) -> str:
@@ -207,7 +204,7 @@ class PythonPrinter(BasePrinter[str]):
         streams = len(op.streams)
         speedup = op.predicted_speedup
         inputs = ", ".join(
-            f"{n.data} ({_shape_text(static_shape(t))} {dtype_name(t.get_element_type())})"
+            f"{n.data} ({shape_text(static_shape(t))} {dtype_name(t.get_element_type())})"
             for n, t in zip(op.input_names, op.input_types, strict=True)
         )
         lines = [
@@ -236,7 +233,8 @@ class PythonPrinter(BasePrinter[str]):
             _tuple(
                 [
                     literal(n.data),
-                    _tuple(map(str, static_shape(t))) if static_shape(t) else "()",
+                    # None for a size the values decide: any size will do.
+                    _tuple("None" if d == UNKNOWN else str(d) for d in static_shape(t)) if static_shape(t) else "()",
                     f"torch.{dtype_name(t.get_element_type())}",
                 ]
             )

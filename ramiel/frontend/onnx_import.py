@@ -238,18 +238,21 @@ def import_model(
     note: Callable[[str], None] | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
     name: str | None = None,
+    dynamic_dims: bool = False,
 ) -> ModuleOp:
     """The `dfg` module of an ONNX model (with its weights loaded), named `name`; `model` is not changed.
 
     `input_shapes` fixes graph inputs' shapes by name; otherwise a symbolic
     leading (batch) dimension becomes 1, reported through `note`, and any other
-    symbolic dimension is an error. A model whose compile would hold more than
+    symbolic dimension is an error, unless `dynamic_dims`: then every symbolic
+    dimension stays a size that the values decide (`?`), and the code serves every
+    size where its kernels need none (the verifier names one that does). A model whose compile would hold more than
     `memory_budget` bytes for its tensors is refused before shape inference (see
     `ramiel.limits.check_memory_budget`).
     """
     owned = onnx.ModelProto()
     owned.CopyFrom(model)
-    return _named(_import_owned(owned, input_shapes, where, note, memory_budget), name)
+    return _named(_import_owned(owned, input_shapes, where, note, memory_budget, dynamic_dims), name)
 
 
 def import_file(
@@ -291,6 +294,7 @@ def _import_owned(
     where: str,
     note: Callable[[str], None] | None,
     memory_budget: int,
+    dynamic_dims: bool = False,
 ) -> ModuleOp:
     """Import a model this module may change."""
     opset = _check_opset(model, where)
@@ -301,13 +305,13 @@ def _import_owned(
     model = _normalise_opset(model, opset, where)
     skipped = _name_skipped_outputs(model.graph)
     _spell_out_function_defaults(model.graph, max(opset, NORMALISED_OPSET))
-    _fix_input_shapes(model, dict(input_shapes or {}), where, note or (lambda _: None))
+    _fix_input_shapes(model, dict(input_shapes or {}), where, note or (lambda _: None), dynamic_dims)
     # Once from the declared sizes, before shape inference; again with every shape
     # known, before the weights become IR and folding computes constants.
     check_memory_budget(model, memory_budget, where)
     types, evaluated = _infer_types(model, where)
     check_memory_budget(model, memory_budget, where, types)
-    module = _Importer(model, types, evaluated, skipped, opset, where).module()
+    module = _Importer(model, types, evaluated, skipped, opset, where, dynamic_dims).module()
     # Again with the types the import added (around loops) to those inference gave.
     check_memory_budget(model, memory_budget, where, types)
     return module
@@ -789,6 +793,7 @@ def _fix_input_shapes(
     input_shapes: dict[str, Sequence[int]],
     where: str,
     note: Callable[[str], None],
+    dynamic_dims: bool,
 ) -> None:
     initializers = {t.name for t in model.graph.initializer}
     graph_inputs = {i.name: i for i in model.graph.input if i.name not in initializers}
@@ -821,8 +826,8 @@ def _fix_input_shapes(
                 tensor.shape.dim.add().dim_value = d
             continue
         for index, dim in enumerate(dims):
-            if dim.HasField("dim_value"):
-                continue  # a static size; 0 is a real, empty dimension
+            if dim.HasField("dim_value") or dynamic_dims:
+                continue  # a static size (0 is a real, empty dimension), or one that stays symbolic
             symbol = dim.dim_param or "?"
             if index == 0:
                 dim.dim_value = 1
@@ -1048,8 +1053,11 @@ class _Importer:
         skipped: set[str],
         opset: int,
         where: str,
+        dynamic_dims: bool = False,
     ) -> None:
         self.graph = model.graph
+        self.dynamic_dims = dynamic_dims
+        """Whether a graph input may have dimensions of unknown size."""
         self.opset_import = list(model.opset_import)
         self.types = types
         self.evaluated = evaluated
@@ -1065,7 +1073,7 @@ class _Importer:
     def module(self) -> ModuleOp:
         initializers = {t.name for t in self.graph.initializer}
         inputs = [i for i in self.graph.input if i.name not in initializers]
-        arg_types = [self._tensor_type(i.name, "graph input", self.where, unknown_dims=False) for i in inputs]
+        arg_types = [self._tensor_type(i.name, "graph input", self.where, self.dynamic_dims) for i in inputs]
         block = Block(arg_types=arg_types)
         for arg, value in zip(block.args, inputs, strict=True):
             arg.name_hint = sanitize_identifier(value.name)

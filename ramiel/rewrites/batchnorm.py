@@ -48,7 +48,7 @@ from ramiel.dialects.dfg.conv import ConvOp
 from ramiel.dialects.dfg.elementwise import AddOp, MulOp
 from ramiel.dialects.dfg.linalg import GemmOp, MatMulOp
 from ramiel.dialects.dfg.normalization import BatchNormalizationOp
-from ramiel.onnx_types import numpy_dtype, static_shape
+from ramiel.onnx_types import UNKNOWN, numpy_dtype, static_shape
 
 
 class _Affine(NamedTuple):
@@ -97,7 +97,9 @@ def _elementwise_affine(op: DfgOp, value: SSAValue, axis: int) -> _Affine | None
     other = cast(SSAValue, b if a is value else a)
     c = constant_array(other)
     shape = static_shape(value.type)
-    per_channel = None if c is None else _per_channel(c, len(shape), axis, shape[axis])
+    if c is None or shape[axis] == UNKNOWN:  # a per-channel constant needs the channel count
+        return None
+    per_channel = _per_channel(c, len(shape), axis, shape[axis])
     if per_channel is None:
         return None
     if isinstance(op, MulOp):

@@ -54,7 +54,7 @@ def _intra_op_threads(count: int) -> Iterator[None]:
 def _bind_inputs(
     inputs: tuple[object, ...],
     named: dict[str, object],
-    spec: tuple[tuple[str, tuple[int, ...], torch.dtype], ...],
+    spec: tuple[tuple[str, tuple[int | None, ...], torch.dtype], ...],
 ) -> tuple[torch.Tensor, ...]:
     """The inputs in `spec`'s order, given by position and then by name.
 
@@ -77,9 +77,11 @@ def _bind_inputs(
     for value, (name, shape, dtype) in zip(values, spec):
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"input {name!r} must be a torch.Tensor, got {type(value).__name__}")
-        if tuple(value.shape) != shape:
+        if len(value.shape) != len(shape) or any(
+            size not in (None, given) for size, given in zip(shape, value.shape)
+        ):
             raise ValueError(
-                f"input {name!r} must have shape {list(shape)}, got {list(value.shape)}"
+                f"input {name!r} must have shape {_shape_text(shape)}, got {list(value.shape)}"
             )
         if value.dtype != dtype:
             raise ValueError(f"input {name!r} must have dtype {dtype}, got {value.dtype}")
@@ -88,15 +90,21 @@ def _bind_inputs(
 
 
 def _describe(
-    spec: tuple[tuple[str, tuple[int, ...], torch.dtype], ...],
+    spec: tuple[tuple[str, tuple[int | None, ...], torch.dtype], ...],
     outputs: tuple[str, ...],
     streams: int,
 ) -> str:
     """What `print(model)` shows between `Model(` and `)`: inputs, outputs and streams."""
     inputs = ", ".join(
-        f"{name}: {str(dtype).removeprefix('torch.')}{list(shape)}" for name, shape, dtype in spec
+        f"{name}: {str(dtype).removeprefix('torch.')}{_shape_text(shape)}"
+        for name, shape, dtype in spec
     )
     return f"inputs=[{inputs}], outputs=[{', '.join(outputs)}], streams={streams}"
+
+
+def _shape_text(shape: tuple[int | None, ...]) -> str:
+    """A shape of `_INPUTS` as a list, `?` for a size the values decide: `[1, ?, 32]`."""
+    return "[" + ", ".join("?" if size is None else str(size) for size in shape) + "]"
 
 
 def _load_weights(path: str, splats: dict[str, tuple[int, ...]]) -> dict[str, torch.Tensor]:

@@ -244,6 +244,20 @@ class Test_ramiel:
         finally:
             generated.close()
 
+    @pytest.mark.parametrize("workers", [1, 2])
+    @pytest.mark.parametrize("exporter", model_spec("dynamic_sequence").exporters)
+    def test_dynamic_sequence_compiled_once_runs_every_length(self, exporter: Exporter, workers: int) -> None:
+        path = model_path("dynamic_sequence", exporter)
+        compiled = compile_model(path, workers=workers, dynamic_dims=True, dim_bounds={"input_0": 24})
+        assert compiled.inputs[0][1][1] < 0  # the sequence axis: a size the values decide
+        generated = compiled.load()
+        try:
+            for inputs in comparison_inputs("dynamic_sequence"):
+                output = generated(*(torch.from_numpy(x) for x in inputs))
+                assert_matches([output.numpy()], run_onnxruntime(path, inputs))
+        finally:
+            generated.close()
+
     @pytest.mark.parametrize("exporter", model_spec("dynamic_sequence").exporters)
     def test_dynamic_sequence_with_a_given_length(self, exporter: Exporter) -> None:
         [inputs] = random_inputs([(1, 17, 32)], 17)
