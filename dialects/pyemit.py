@@ -76,6 +76,7 @@ from ramiel.dialects.dfg.control_flow import (
     parse_loop,
 )
 from ramiel.dialects.streams import Program, StreamOp, split_attributes
+from ramiel.dialects.types import ValueType
 
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
 """An operand placeholder `{i}` in a `pyemit.call` expression template."""
@@ -118,7 +119,7 @@ class PyModuleOp(Program):
     def __init__(
         self,
         model_name: str,
-        inputs: Sequence[tuple[str, TensorType]],
+        inputs: Sequence[tuple[str, ValueType]],
         output_names: Sequence[str],
         pipeline: str,
         torch_version: str,
@@ -324,10 +325,10 @@ class IfOp(IfForm, IRDLOperation):
     comment = opt_prop_def(StringAttr)
     """Where the If comes from, for the reader."""
     cond = operand_def(TensorType)
-    captured = var_operand_def(TensorType)
+    captured = var_operand_def(ValueType)
     then_branch = region_def("single_block")
     else_branch = region_def("single_block")
-    outputs = var_result_def(TensorType)
+    outputs = var_result_def(ValueType)
 
     traits = traits_def(Pure())
 
@@ -398,10 +399,10 @@ class LoopOp(LoopForm, IRDLOperation):
     """Where the loop comes from, for the reader."""
     M = opt_operand_def(TensorType)
     cond = opt_operand_def(TensorType)
-    v_initial = var_operand_def(TensorType)
-    captured = var_operand_def(TensorType)
+    v_initial = var_operand_def(ValueType)
+    captured = var_operand_def(ValueType)
     body = region_def("single_block")
-    v_final_and_scan_outputs = var_result_def(TensorType)
+    v_final_and_scan_outputs = var_result_def(ValueType)
 
     traits = traits_def(Pure())
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
@@ -453,8 +454,8 @@ class CallOp(IRDLOperation):
     """The helper functions the expression needs."""
     comment = opt_prop_def(StringAttr)
     """Where the call comes from, for the reader."""
-    args = var_operand_def(TensorType)
-    outputs = var_result_def(TensorType)
+    args = var_operand_def(ValueType)
+    outputs = var_result_def(ValueType)
 
     traits = traits_def(Pure(), HasParent(StreamOp, IfOp, LoopOp))
 

@@ -58,6 +58,8 @@ from xdsl.traits import ConstantLike, HasParent, NoTerminator, OpTrait
 from xdsl.transforms.dead_code_elimination import is_trivially_dead
 from xdsl.utils.exceptions import VerifyException
 
+from ramiel.dialects.types import SequenceType, ValueType
+
 
 class LoadTime(OpTrait):
     """The op depends on its operands alone: when they are all top-level values (weights), it is computed once, when the model loads, instead of on every call."""
@@ -84,7 +86,7 @@ class Program(IRDLOperation):
 
     input_names = prop_def(ArrayAttr[StringAttr])
     """The names of the graph inputs, in order."""
-    input_types = prop_def(ArrayAttr[TensorType])
+    input_types = prop_def(ArrayAttr[ValueType])
     """The types of the graph inputs, in order."""
     output_names = prop_def(ArrayAttr[StringAttr])
     """The names of the graph outputs, in order."""
@@ -94,7 +96,7 @@ class Program(IRDLOperation):
     traits = traits_def(NoTerminator())
 
     @staticmethod
-    def signature(inputs: Sequence[tuple[str, TensorType]], output_names: Sequence[str]) -> dict[str, Attribute]:
+    def signature(inputs: Sequence[tuple[str, ValueType]], output_names: Sequence[str]) -> dict[str, Attribute]:
         """The signature properties of a program with these inputs and outputs."""
         return {
             "input_names": ArrayAttr([StringAttr(n) for n, _ in inputs]),
@@ -130,14 +132,14 @@ class Program(IRDLOperation):
         """The signature properties, parsed from `inputs(...) outputs(...)`."""
         parser.parse_keyword("inputs")
 
-        def parse_input() -> tuple[str, TensorType]:
+        def parse_input() -> tuple[str, ValueType]:
             name = parser.parse_str_literal("input name expected")
             parser.parse_punctuation(":")
             pos = parser.pos
             t = parser.parse_type()
-            if not isinstance(t, TensorType):
-                parser.raise_error("graph inputs must be tensors", pos, parser.pos)
-            return name, cast(TensorType, t)
+            if not isinstance(t, TensorType | SequenceType):
+                parser.raise_error("graph inputs must be tensors or sequences", pos, parser.pos)
+            return name, cast(ValueType, t)
 
         inputs = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parse_input)
         parser.parse_keyword("outputs")
@@ -151,7 +153,7 @@ class Program(IRDLOperation):
         printer.print_string(" inputs(")
         pairs = zip(self.input_names, self.input_types, strict=True)
 
-        def print_input(pair: tuple[StringAttr, TensorType]) -> None:
+        def print_input(pair: tuple[StringAttr, ValueType]) -> None:
             printer.print_string_literal(pair[0].data)
             printer.print_string(" : ")
             printer.print_attribute(pair[1])
@@ -275,7 +277,7 @@ class ProgramOp(Program):
     name = "streams.program"
 
     def __init__(
-        self, inputs: Sequence[tuple[str, TensorType]], output_names: Sequence[str], body: Region | None = None
+        self, inputs: Sequence[tuple[str, ValueType]], output_names: Sequence[str], body: Region | None = None
     ) -> None:
         super().__init__(properties=Program.signature(inputs, output_names), regions=[body or Region(Block())])
 
@@ -400,7 +402,7 @@ class InputOp(_SlotOp):
 
     index = prop_def(IntegerAttr[I64])
     """The input's position in the model's inputs."""
-    result = result_def(TensorType)
+    result = result_def(ValueType)
 
     traits = traits_def(HasParent(StreamOp))
 
@@ -418,7 +420,7 @@ class OutputOp(_SlotOp):
     name = "streams.output"
     KEY: ClassVar[str] = "index"
 
-    value = operand_def(TensorType)
+    value = operand_def(ValueType)
     index = prop_def(IntegerAttr[I64])
     """The output's position in the model's outputs."""
 
@@ -438,7 +440,7 @@ class SendOp(_SlotOp):
     name = "streams.send"
     KEY: ClassVar[str] = "slot"
 
-    value = operand_def(TensorType)
+    value = operand_def(ValueType)
     slot = prop_def(IntegerAttr[I64])
     """The hand-off slot."""
 
@@ -460,7 +462,7 @@ class RecvOp(_SlotOp):
 
     slot = prop_def(IntegerAttr[I64])
     """The hand-off slot."""
-    result = result_def(TensorType)
+    result = result_def(ValueType)
 
     traits = traits_def(HasParent(StreamOp))
 

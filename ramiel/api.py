@@ -138,8 +138,9 @@ class Plan:
     """The name of the cost model that priced the graph."""
 
 
-InputSpec = tuple[str, tuple[int, ...], str]
-"""A graph input: ONNX name, shape, numpy dtype name."""
+InputSpec = tuple[str, tuple[int, ...] | None, str]
+"""A graph input: ONNX name, shape (None for a sequence of tensors), numpy dtype name (of a
+sequence's tensors)."""
 
 
 @dataclass(frozen=True)
@@ -364,10 +365,11 @@ def _program(module: ModuleOp) -> PyModuleOp:
 
 
 def _input_specs(program: PyModuleOp) -> tuple[InputSpec, ...]:
+    from ramiel.dialects.types import SequenceType, element_type_of
     from ramiel.onnx_types import dtype_name, static_shape
 
     return tuple(
-        (n.data, static_shape(t), dtype_name(t.get_element_type()))
+        (n.data, None if isinstance(t, SequenceType) else static_shape(t), dtype_name(element_type_of(t)))
         for n, t in zip(program.input_names, program.input_types, strict=True)
     )
 
@@ -490,18 +492,18 @@ def run(
     num_threads: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Run a generated model on inputs keyed by ONNX input name; outputs keyed likewise."""
-    from ramiel.onnx_types import UNKNOWN, torch_of_numpy
+    from ramiel.onnx_types import UNKNOWN
 
     module = _load_generated(Path(path))
     # The generated table names torch dtypes (`torch.float32`), specs numpy's; it has None
     # for a size that the values decide.
     specs = [
-        (name, tuple(UNKNOWN if d is None else d for d in shape), str(dtype).removeprefix("torch."))
+        (name, None if shape is None else tuple(UNKNOWN if d is None else d for d in shape), str(dtype).removeprefix("torch."))
         for name, shape, dtype in module._INPUTS
     ]
     names = [name for name, _, _ in specs]
     check_inputs(specs, inputs, str(path))
-    tensors = [torch_of_numpy(inputs[n]) for n in names]
+    tensors = [torch_value(inputs[n]) for n in names]
     with module.Model(num_threads=num_threads) as model:
         try:
             return call_model(model, tensors, module._OUTPUTS)
@@ -565,6 +567,11 @@ def check_inputs(specs: Sequence[InputSpec], inputs: Mapping[str, object], where
     from ramiel.onnx_types import UNKNOWN
 
     for name, shape, dtype in specs:
+        if shape is None:
+            given = inputs[name]
+            if not isinstance(given, list | tuple) or any(np.asarray(t).dtype.name != dtype for t in given):
+                raise RamielError(f"input {name!r} is a sequence: give a list of {dtype} arrays", where)
+            continue
         value = np.asarray(inputs[name])
         sized = len(value.shape) == len(shape) and all(d in (UNKNOWN, v) for d, v in zip(shape, value.shape, strict=True))
         if not sized or value.dtype.name != dtype:
@@ -572,15 +579,27 @@ def check_inputs(specs: Sequence[InputSpec], inputs: Mapping[str, object], where
             raise RamielError(f"input {name!r} is {given} {value.dtype.name}; the model takes {shape_text(shape)} {dtype}", where)
 
 
+def torch_value(value: object) -> object:
+    """An input as the generated code takes it: a tensor, or a list of them for a sequence."""
+    from ramiel.onnx_types import torch_of_numpy
+
+    if isinstance(value, list | tuple):
+        return [torch_of_numpy(np.asarray(v)) for v in value]
+    return torch_of_numpy(np.asarray(value))
+
+
 def call_model(model: Any, tensors: Sequence[Any], output_names: Sequence[str]) -> dict[str, np.ndarray]:
     """Call a loaded generated model; its outputs as arrays keyed by ONNX name."""
-    import torch
 
     from ramiel.onnx_types import numpy_of_torch
 
     result = model(*tensors)
-    outputs = (result,) if isinstance(result, torch.Tensor) else result
-    return {n: numpy_of_torch(t) for n, t in zip(output_names, outputs, strict=True)}
+    # One output comes as itself, which may be a sequence: a list of tensors.
+    outputs = (result,) if len(output_names) == 1 else result
+    return {
+        n: [numpy_of_torch(e) for e in t] if isinstance(t, list) else numpy_of_torch(t)
+        for n, t in zip(output_names, outputs, strict=True)
+    }
 
 
 def random_inputs(
@@ -594,6 +613,8 @@ def random_inputs(
     rng = np.random.default_rng(seed)
     arrays: dict[str, np.ndarray] = {}
     for name, dims, dtype in specs:
+        if dims is None:
+            raise RamielError(f"input {name!r} is a sequence, which has no random value: give the inputs", name)
         bound = named_bound(dim_bounds or {}, name)
         shape = tuple(bound if d == UNKNOWN else d for d in dims)
         if np.issubdtype(np.dtype(dtype), np.floating) or dtype == "bfloat16":  # ml_dtypes' is no numpy float

@@ -44,8 +44,6 @@ class RamielRep(BackendRep):
     def run(self, inputs: Any, **kwargs: Any) -> tuple[np.ndarray, ...]:
         """Run on inputs given in order (a sequence or one array) or by name (a mapping)."""
         del kwargs
-        from ramiel.onnx_types import torch_of_numpy
-
         names = self.input_names
         if isinstance(inputs, Mapping):
             api.check_inputs(self.compiled.inputs, inputs, "inputs")
@@ -58,7 +56,7 @@ class RamielRep(BackendRep):
                     f"got {len(arrays)}",
                     "inputs",
                 )
-        tensors = [torch_of_numpy(np.asarray(a)) for a in arrays]
+        tensors = [api.torch_value(a) for a in arrays]
         outputs = api.call_model(self.model, tensors, self.compiled.outputs)
         return tuple(outputs.values())
 
@@ -84,9 +82,11 @@ class RamielBackend(Backend):
         workers: int = 1,
         pipeline: api.Pipeline | None = None,
         num_threads: int | None = None,
+        input_shapes: Mapping[str, Sequence[int]] | None = None,
         **kwargs: Any,
     ) -> RamielRep:
-        """Compile `model` through the full pipeline (`workers` streams) and load it.
+        """Compile `model` through the full pipeline (`workers` streams, `input_shapes` as for
+        `ramiel.api.compile`) and load it.
 
         Raises `RamielError` for what Ramiel does not support. Other keyword
         arguments (such as the test runner's `rtol`/`atol`) are ignored.
@@ -96,7 +96,7 @@ class RamielBackend(Backend):
             raise RamielError("Ramiel runs on the CPU only", f"device {device}")
         with tempfile.TemporaryDirectory(prefix="ramiel-backend-") as folder:
             compiled = api.compile(
-                model, workers=workers, pipeline=pipeline, out_dir=folder, name="model"
+                model, workers=workers, pipeline=pipeline, out_dir=folder, name="model", input_shapes=input_shapes
             )
             return RamielRep(compiled, num_threads)
 

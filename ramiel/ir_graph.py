@@ -27,7 +27,6 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     ModuleOp,
     StringAttr,
-    TensorType,
     f64,
     i64,
 )
@@ -43,6 +42,7 @@ from ramiel.costmodel import (
 )
 from ramiel.dialects.dfg import ConstantOp, DfgOp, sanitize_identifier
 from ramiel.dialects.dfg.control_flow import IfOp, LoopOp
+from ramiel.dialects.types import element_type_of, value_shape
 from ramiel.errors import RamielError
 from ramiel.onnx_types import UNKNOWN, dtype_name
 from ramiel.opview import OpView
@@ -142,7 +142,7 @@ def set_dim_bounds(module: ModuleOp, bounds: Mapping[str, int], where: str) -> s
     function = main_function(module)
     unknown = sorted({
         v.name_hint or "" for op in function.walk() for v in (*op.operands, *op.results)
-        if UNKNOWN in cast(TensorType, v.type).get_shape()
+        if UNKNOWN in value_shape(v.type)
     } - {""})  # fmt: skip
     # Values are named as xDSL keeps a name hint (it drops a `_<number>` ending).
     named = {n if n == "*" else SSAValue.extract_valid_name(sanitize_identifier(n)): b for n, b in bounds.items()}
@@ -177,8 +177,8 @@ def named_bound(bounds: Mapping[str, int], name: str) -> int:
 
 
 def bounded_shape(value: SSAValue) -> tuple[int, ...]:
-    """The shape of tensor `value`, each unknown dimension counted as its bound."""
-    shape = cast(TensorType, value.type).get_shape()
+    """The shape of `value` (`value_shape`), each unknown dimension counted as its bound."""
+    shape = value_shape(value.type)
     if UNKNOWN not in shape:
         return tuple(shape)
     bound = dim_bound(value)
@@ -224,11 +224,10 @@ def loop_trips(op: LoopOp) -> int:
 
 
 def _nbytes(value: SSAValue) -> int:
-    tensor = cast(TensorType, value.type)
     size = 1
     for d in bounded_shape(value):
         size *= d
-    element = dtype_name(tensor.get_element_type())
+    element = dtype_name(element_type_of(value.type))
     return size * (
         1 if element in ("bool", "int8", "uint8") else int(element[-2:]) // 8
     )

@@ -415,20 +415,18 @@ def _compiled(expr: str, arity: int, helpers: frozenset[str]) -> Callable[..., A
 
 def evaluate(
     node: OpView,
-    values: Sequence[torch.Tensor | None],
+    values: Sequence[torch.Tensor | list[torch.Tensor] | None],
     make: Callable[[OpView], KernelCall | None] = emit,
-) -> list[torch.Tensor]:
+) -> list[Any]:
     """Compute `node`'s outputs from its input values with the call `make` gives (default `emit`).
 
     `make` may be a fast path (such as `conv2d_call`), or `functools.partial(emit,
     kernel=...)` for a given kernel; UnsupportedKernel when it gives None. The
     inputs are renamed to placeholders before writing, so the evaluated
     expression is the call's up to input names and one compiled function serves
-    every node with the same expression. `values` holds one tensor per input;
-    inputs that are absent or not read may be None.
+    every node with the same expression. `values` holds one tensor (or list of
+    tensors, for a sequence) per input; inputs that are absent or not read may be None.
     """
-    import torch
-
     if len(values) != len(node.inputs):
         raise ValueError(f"{node.op_type}: {len(values)} values for {len(node.inputs)} inputs")
     inputs = tuple(None if expr is None else _placeholder(index) for index, expr in enumerate(node.inputs))
@@ -436,7 +434,8 @@ def evaluate(
     if call is None:
         raise UnsupportedKernel(f"{node.op_type}: no such fast path")
     result = _compiled(call.expr, len(inputs), call.helpers)(*values)
-    return [result] if isinstance(result, torch.Tensor) else list(result)
+    # One output is the result itself, which may be a sequence (a list of tensors).
+    return [result] if len(node.output_types) == 1 else list(result)
 
 
 @functools.cache

@@ -1,4 +1,4 @@
-"""The `dfg` dialect: an ONNX graph as typed, statically shaped dataflow ops.
+"""The `dfg` dialect: an ONNX graph as typed dataflow ops, over tensors and sequences of them.
 
 One op per ONNX operator, each declared once, with everything Ramiel knows about
 it, in the module of its family (see `base` for what an op's row holds):
@@ -19,7 +19,9 @@ it, in the module of its family (see `base` for what an op's row holds):
     signal         the Hann, Hamming and Blackman windows, MelWeightMatrix
     quantization   QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear and the integer MatMul and Conv forms
     recurrent      LSTM, GRU, RNN
-    control_flow   If, whose branches are regions ending in `dfg.yield`
+    data_dependent NonZero, Unique, NonMaxSuppression, whose result sizes the values decide
+    sequence       SequenceConstruct, SequenceAt, SequenceInsert and the other ops over `!dfg.sequence`
+    control_flow   If and Loop, whose bodies are regions ending in `dfg.yield`
 
 and `dfg.constant` (`constant`), which ONNX initializers and `Constant` nodes
 become. Adding an operator is a class in its family's module; a new family is
@@ -54,6 +56,7 @@ from ramiel.dialects.dfg.constant import (
     ResourceAttr,
     sanitize_identifier,
 )
+from ramiel.dialects.types import SequenceType
 
 _NOT_FAMILIES = frozenset({"base", "constant", "folding"})
 """The package's modules that declare no operator family."""
@@ -81,7 +84,10 @@ def op_class(op_type: str) -> type[DfgOp]:
 from ramiel.dialects.dfg.control_flow import YieldOp  # noqa: E402  (after the families it ends)
 
 Dfg = Dialect(
-    "dfg", [ConstantOp, *OPS.values(), *EXTENSIONS.values(), YieldOp], [ResourceAttr], [RESOURCES, ConstantMaterializer()]
+    "dfg",
+    [ConstantOp, *OPS.values(), *EXTENSIONS.values(), YieldOp],
+    [ResourceAttr, SequenceType],
+    [RESOURCES, ConstantMaterializer()],
 )
 
 __all__ = [
@@ -94,6 +100,7 @@ __all__ = [
     "DfgOp",
     "KernelOp",
     "ResourceAttr",
+    "SequenceType",
     "dfg_name",
     "op_class",
     "sanitize_identifier",

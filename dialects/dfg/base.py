@@ -75,6 +75,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     TensorType,
     UnitAttr,
+    UnrankedTensorType,
     i32,
 )
 from xdsl.interfaces import HasCanonicalizationPatternsInterface, HasFolderInterface
@@ -109,12 +110,18 @@ from ramiel.dialects.dfg.constant import (
     constant_value,
     is_supported_tensor,
 )
+from ramiel.dialects.types import (
+    SequenceType,
+    ValueType,
+    element_type_of,
+    type_proto,
+    value_shape,
+)
 from ramiel.onnx_types import (
     UNKNOWN,
     attribute_of_onnx,
     element_types_of_constraint,
-    has_unknown_dims,
-    onnx_dims,
+    is_supported_element_type,
     onnx_of_attribute,
     onnx_of_element_type,
     python_of_attribute,
@@ -426,7 +433,7 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         self._verify_result_gaps()
         self._verify_type_constraints()
         self._verify_attribute_values()
-        shapes = [None if v is None else static_shape(v.type) for v in self.input_values()]
+        shapes = [None if v is None else value_shape(v.type) for v in self.input_values()]
         self._verify_axis(shapes)
         self._verify_inferred_types()
         if self.has_unknown_dims():
@@ -442,15 +449,18 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         static or unknown (`?`)."""
         for kind, values in (("operand", self.operands), ("result", self.results)):
             for i, v in enumerate(values):
-                if not is_supported_tensor(v.type):
+                t = v.type.element if isinstance(v.type, SequenceType) else v.type
+                # A sequence may leave its tensors' rank open; a tensor may not.
+                unranked = isinstance(t, UnrankedTensorType) and is_supported_element_type(t.element_type)
+                if not (is_supported_tensor(t) or (isinstance(v.type, SequenceType) and unranked)):
                     raise VerifyException(
-                        f"{kind} #{i} must be a ranked tensor of a supported element type, "
-                        f"got {v.type}"
+                        f"{kind} #{i} must be a ranked tensor, or a sequence of tensors, of a "
+                        f"supported element type, got {v.type}"
                     )
 
     def has_unknown_dims(self) -> bool:
-        """Whether an operand or result has a dimension of unknown size."""
-        return any(has_unknown_dims(v.type) for v in (*self.operands, *self.results))
+        """Whether an operand or result has a dimension of unknown size (a sequence's length is one)."""
+        return any(UNKNOWN in value_shape(v.type) for v in (*self.operands, *self.results))
 
     def _verify_kernel_without_sizes(self) -> None:
         from ramiel.kernels import UnsupportedKernel
@@ -515,9 +525,11 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         ]
         constraints = {c.type_param_str: c for c in self.ONNX_SCHEMA.type_constraints}
         for type_str, value in params:
-            element = cast(TensorType, value.type).get_element_type()
+            element = element_type_of(value.type)
             if type_str in constraints:
-                allowed = element_types_of_constraint(constraints[type_str].allowed_type_strs)
+                allowed = element_types_of_constraint(
+                    [_unsequenced(s) for s in constraints[type_str].allowed_type_strs]
+                )
                 if element not in allowed:
                     raise VerifyException(
                         f"element type {element} is not allowed for '{type_str}' of "
@@ -539,10 +551,7 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
                 continue
             name = f"i{i}"
             input_names.append(name)
-            t = cast(TensorType, v.type)
-            input_types[name] = helper.make_tensor_type_proto(
-                onnx_of_element_type(t.get_element_type()), onnx_dims(static_shape(t))
-            )
+            input_types[name] = type_proto(v.type)
             if (value := _small_constant(v)) is not None:
                 input_data[name] = numpy_helper.from_array(value, name)
         results = self.output_values()
@@ -567,18 +576,23 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         for name, result in zip(outputs, results, strict=False):
             if not isinstance(result, OpResult):
                 continue
-            type_proto = inferred.get(name)
-            if type_proto is None or not type_proto.tensor_type.HasField("shape"):
+            inferred_type = inferred.get(name)
+            if isinstance(result.type, SequenceType) and inferred_type is not None:
+                # A sequence's element type; its sizes may be merged more loosely than ONNX's.
+                inferred_type = inferred_type.sequence_type.elem_type
+            if inferred_type is None or not inferred_type.tensor_type.HasField("shape"):
                 continue
-            t = cast(TensorType, result.type)
-            expected_element = type_proto.tensor_type.elem_type
+            t = result.type.element if isinstance(result.type, SequenceType) else result.type
+            if not isinstance(t, TensorType):
+                continue
+            expected_element = inferred_type.tensor_type.elem_type
             if expected_element and expected_element != onnx_of_element_type(t.get_element_type()):
                 name_of = helper.tensor_dtype_to_np_dtype(expected_element).name
                 raise VerifyException(
                     f"result #{result.index} has element type {t.get_element_type()}, "
                     f"but {self.ONNX_OP_TYPE} gives {name_of}"
                 )
-            dims = type_proto.tensor_type.shape.dim
+            dims = inferred_type.tensor_type.shape.dim
             shape = static_shape(t)
             if len(dims) != len(shape) or any(
                 d.HasField("dim_value") and s != UNKNOWN and d.dim_value != s
@@ -705,11 +719,10 @@ def int_attribute(op: DfgOp, name: str, default: int) -> int:
 
 
 def tensor_sig(value: SSAValue) -> tuple[tuple[int, ...], str]:
-    """The static shape and element type name of a tensor value."""
+    """The shape (`value_shape`: a sequence's has its length first) and element type name of a value."""
     from ramiel.onnx_types import dtype_name
 
-    t = cast(TensorType, value.type)
-    return static_shape(t), dtype_name(t.get_element_type())
+    return value_shape(value.type), dtype_name(element_type_of(value.type))
 
 
 FLAG_ATTRIBUTES = frozenset((
@@ -801,6 +814,18 @@ _ROW_NAMES = {
 }
 
 
+def _value_kind(schema: defs.OpSchema, param: defs.OpSchema.FormalParameter) -> object:
+    """The type of an ONNX input or output: a tensor or a sequence, or either, as its constraint allows."""
+    allowed = next((c.allowed_type_strs for c in schema.type_constraints if c.type_param_str == param.type_str), ())
+    sequences = [s.startswith("seq(") for s in allowed]
+    return SequenceType if sequences and all(sequences) else ValueType if any(sequences) else TensorType
+
+
+def _unsequenced(type_str: str) -> str:
+    """The tensor type of an ONNX type string, a sequence's element for `seq(...)`."""
+    return type_str.removeprefix("seq(").removesuffix(")") if type_str.startswith("seq(") else type_str
+
+
 def onnx_op(op_type: str, extension: str | None = None, **row: object) -> Callable[[type[_T]], type[_T]]:
     """Declare the decorated class as the `dfg` op of ONNX operator `op_type`.
 
@@ -831,10 +856,10 @@ def onnx_op(op_type: str, extension: str | None = None, **row: object) -> Callab
         }
         defining = {_Single: operand_def, _Variadic: var_operand_def}
         for p in schema.inputs:
-            fields[p.name] = defining.get(p.option, opt_operand_def)(TensorType)
+            fields[p.name] = defining.get(p.option, opt_operand_def)(_value_kind(schema, p))
         results = {_Single: result_def, _Variadic: var_result_def}
         for p in schema.outputs:
-            fields[p.name] = results.get(p.option, opt_result_def)(TensorType)
+            fields[p.name] = results.get(p.option, opt_result_def)(_value_kind(schema, p))
         for name, attr in schema.attributes.items():
             base = _PROPERTY_BASES.get(attr.type)
             if base is None:

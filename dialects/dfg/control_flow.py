@@ -77,6 +77,7 @@ from ramiel.dialects.dfg.constant import (
     constant_array,
 )
 from ramiel.dialects.streams import split_attributes
+from ramiel.dialects.types import SequenceType, ValueType
 from ramiel.onnx_types import UNKNOWN
 
 
@@ -346,6 +347,8 @@ def _refines(given: Attribute, declared: Attribute) -> bool:
     finds nothing yields an empty tensor for the other's `?`)."""
     if given == declared:
         return True
+    if isinstance(given, SequenceType) and isinstance(declared, SequenceType):
+        return _refines(given.element, declared.element)
     if not isinstance(given, TensorType) or not isinstance(declared, TensorType):
         return False
     sizes, bounds = given.get_shape(), declared.get_shape()
@@ -364,7 +367,7 @@ class YieldForm(IRDLOperation):
     """What both yield ops share: the values that end a region of a control-flow op,
     and the check that such an op (`parents()`) holds it."""
 
-    values = var_operand_def(TensorType)
+    values = var_operand_def(ValueType)
 
     traits = traits_def(Pure(), IsTerminator())
 
@@ -413,11 +416,11 @@ class IfOp(IfForm, DfgOp):
     READS_DIRECTLY: ClassVar[tuple[type[Operation], ...]] = (ConstantOp,)
 
     cond = operand_def(TensorType)
-    captured = var_operand_def(TensorType)
+    captured = var_operand_def(ValueType)
     """The values of the enclosing graph the branches read, as their block arguments."""
     then_branch = region_def("single_block")
     else_branch = region_def("single_block")
-    outputs = var_result_def(TensorType)
+    outputs = var_result_def(ValueType)
 
     def __init__(
         self,
@@ -472,11 +475,11 @@ class LoopOp(LoopForm, DfgOp):
 
     M = opt_operand_def(TensorType)
     cond = opt_operand_def(TensorType)
-    v_initial = var_operand_def(TensorType)
-    captured = var_operand_def(TensorType)
+    v_initial = var_operand_def(ValueType)
+    captured = var_operand_def(ValueType)
     """The values of the enclosing graph the body reads, as its last block arguments."""
     body = region_def("single_block")
-    v_final_and_scan_outputs = var_result_def(TensorType)
+    v_final_and_scan_outputs = var_result_def(ValueType)
     expected_trips = opt_prop_def(IntegerAttr[I64])
     """The iterations to assume when the trip count is not known before the loop runs."""
 

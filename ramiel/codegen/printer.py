@@ -46,7 +46,7 @@ from functools import singledispatchmethod
 from typing import IO, cast
 
 from xdsl.dialects.builtin import StringAttr, TensorType
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.utils.base_printer import BasePrinter
 from xdsl.utils.identity import identity
 
@@ -63,11 +63,21 @@ from ramiel.dialects.pyemit import (
     fill_template,
 )
 from ramiel.dialects.streams import InputOp, OutputOp, RecvOp, SendOp, StreamOp
+from ramiel.dialects.types import SequenceType, element_type_of
 from ramiel.errors import RamielError
 from ramiel.onnx_types import UNKNOWN, dtype_name, static_shape
 
 # Names of the generated code's own locals and classes; model names avoid them.
 _LOCALS = ("self", "inputs", "call", "w", "Model")
+
+
+def _type_text(t: Attribute) -> str:
+    """How the header describes an input's type: `1x3x8x8 float32`, `sequence of ?x3 float32`."""
+    if isinstance(t, SequenceType):
+        element = t.element
+        shape = shape_text(element.get_shape()) if isinstance(element, TensorType) else "any shape"
+        return f"sequence of {shape} {dtype_name(element_type_of(t))}"
+    return f"{shape_text(static_shape(t))} {dtype_name(element_type_of(t))}"
 
 
 def _tuple(items: Iterable[str]) -> str:
@@ -204,8 +214,7 @@ class PythonPrinter(BasePrinter[str]):
         streams = len(op.streams)
         speedup = op.predicted_speedup
         inputs = ", ".join(
-            f"{n.data} ({shape_text(static_shape(t))} {dtype_name(t.get_element_type())})"
-            for n, t in zip(op.input_names, op.input_types, strict=True)
+            f"{n.data} ({_type_text(t)})" for n, t in zip(op.input_names, op.input_types, strict=True)
         )
         lines = [
             f"Model: {op.model_name.data}",
@@ -233,9 +242,12 @@ class PythonPrinter(BasePrinter[str]):
             _tuple(
                 [
                     literal(n.data),
-                    # None for a size the values decide: any size will do.
-                    _tuple("None" if d == UNKNOWN else str(d) for d in static_shape(t)) if static_shape(t) else "()",
-                    f"torch.{dtype_name(t.get_element_type())}",
+                    # None for a size the values decide: any size will do; for a sequence,
+                    # which is a list of tensors of any sizes.
+                    "None" if isinstance(t, SequenceType)
+                    else _tuple("None" if d == UNKNOWN else str(d) for d in static_shape(t)) if static_shape(t)
+                    else "()",
+                    f"torch.{dtype_name(element_type_of(t))}",
                 ]
             )
             for n, t in zip(op.input_names, op.input_types, strict=True)

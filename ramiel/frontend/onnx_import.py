@@ -64,6 +64,7 @@ from xdsl.dialects.builtin import (
     NoneAttr,
     StringAttr,
     TensorType,
+    UnrankedTensorType,
     i1,
 )
 from xdsl.ir import Attribute, Block, Region, SSAValue
@@ -73,6 +74,7 @@ from ramiel.dialects.dfg import OPS, ConstantOp, sanitize_identifier
 from ramiel.dialects.dfg.base import op_label
 from ramiel.dialects.dfg.constant import constant_array
 from ramiel.dialects.dfg.control_flow import IfOp, LoopOp, YieldOp
+from ramiel.dialects.types import SequenceType, type_proto
 from ramiel.errors import RamielError
 from ramiel.limits import (
     DEFAULT_MEMORY_BUDGET,
@@ -1042,6 +1044,23 @@ def _with_values(model: onnx.ModelProto, values: Mapping[str, np.ndarray]) -> on
 # Building the module.
 
 
+def _tensor_of(tensor: onnx.TypeProto.Tensor, name: str, what: str, where: str, unknown_dims: bool) -> TensorType:
+    """The type of tensor `name` (`what` says which kind of value) from its ONNX type; see `_Importer._tensor_type`."""
+    try:
+        element = element_type_of_onnx(tensor.elem_type)
+    except UnsupportedType as e:
+        raise RamielError(f"{e} of {what} '{name}'", where) from None
+    if not tensor.HasField("shape") or (
+        not unknown_dims and any(not d.HasField("dim_value") for d in tensor.shape.dim)
+    ):
+        raise RamielError(
+            f"cannot infer a static shape for {what} '{name}'; fix the input shapes "
+            "with --input-shape",
+            where,
+        )
+    return tensor_type([d.dim_value if d.HasField("dim_value") else UNKNOWN for d in tensor.shape.dim], element)
+
+
 class _Importer:
     """Builds the `dfg` function of one normalised ONNX graph."""
 
@@ -1112,26 +1131,23 @@ class _Importer:
                 return self.where if isinstance(op, ModuleOp | func.FuncOp) else f"{self.where}, node '{op_label(op)}'"
         return self.where
 
-    def _tensor_type(self, name: str, what: str, where: str, unknown_dims: bool = True) -> TensorType:
-        """The type of tensor `name`: a dimension that shape inference leaves open is one whose
-        size the values decide (`?`), which only a graph input may not have (`unknown_dims`)."""
+    def _tensor_type(self, name: str, what: str, where: str, unknown_dims: bool = True) -> TensorType | SequenceType:
+        """The type of tensor (or sequence) `name`: a dimension that shape inference leaves open
+        is one whose size the values decide (`?`), which only a graph input may not have
+        (`unknown_dims`)."""
         proto = self.types.get(name)
+        if proto is not None and proto.HasField("sequence_type"):
+            element = proto.sequence_type.elem_type.tensor_type
+            if element.HasField("shape"):
+                return SequenceType(_tensor_of(element, name, what, where, True))
+            try:
+                return SequenceType(UnrankedTensorType(element_type_of_onnx(element.elem_type)))
+            except UnsupportedType as e:
+                raise RamielError(f"{e} of {what} '{name}'", where) from None
         if proto is None or not proto.HasField("tensor_type"):
             raise RamielError(f"no type known for {what} '{name}'", where)
-        tensor = proto.tensor_type
-        try:
-            element = element_type_of_onnx(tensor.elem_type)
-        except UnsupportedType as e:
-            raise RamielError(f"{e} of {what} '{name}'", where) from None
-        if not tensor.HasField("shape") or (
-            not unknown_dims and any(not d.HasField("dim_value") for d in tensor.shape.dim)
-        ):
-            raise RamielError(
-                f"cannot infer a static shape for {what} '{name}'; fix the input shapes "
-                "with --input-shape",
-                where,
-            )
-        return tensor_type([d.dim_value if d.HasField("dim_value") else UNKNOWN for d in tensor.shape.dim], element)
+        return _tensor_of(proto.tensor_type, name, what, where, unknown_dims)
+
 
     def _add_constant(self, block: Block, name: str, array: np.ndarray, where: str) -> None:
         try:
@@ -1348,7 +1364,7 @@ class _Importer:
         alone = helper.make_graph(
             graph.node,
             graph.name or "local",
-            [helper.make_tensor_value_info(n, _onnx_element(cast(TensorType, t)), onnx_dims(cast(TensorType, t).get_shape())) for n, t in typed],
+            [helper.make_value_info(n, type_proto(t)) for n, t in typed],
             list(graph.output),
             [*graph.initializer, *constants],
         )  # fmt: skip

@@ -54,8 +54,8 @@ def _intra_op_threads(count: int) -> Iterator[None]:
 def _bind_inputs(
     inputs: tuple[object, ...],
     named: dict[str, object],
-    spec: tuple[tuple[str, tuple[int | None, ...], torch.dtype], ...],
-) -> tuple[torch.Tensor, ...]:
+    spec: tuple[tuple[str, tuple[int | None, ...] | None, torch.dtype], ...],
+) -> tuple[torch.Tensor | list[torch.Tensor], ...]:
     """The inputs in `spec`'s order, given by position and then by name.
 
     A wrong number of inputs, a name unknown or given twice, a value that is not a
@@ -73,8 +73,15 @@ def _bind_inputs(
         listed = ", ".join(repr(name) for name in names)
         given = len(inputs) + len(named)
         raise TypeError(f"the model takes {len(spec)} inputs ({listed}), got {given}")
-    tensors: list[torch.Tensor] = []
+    tensors: list[torch.Tensor | list[torch.Tensor]] = []
     for value, (name, shape, dtype) in zip(values, spec):
+        if shape is None:  # a sequence: a list of tensors
+            if not isinstance(value, list | tuple) or any(
+                not isinstance(t, torch.Tensor) or t.dtype != dtype for t in value
+            ):
+                raise TypeError(f"input {name!r} must be a list of {dtype} tensors")
+            tensors.append(list(value))
+            continue
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"input {name!r} must be a torch.Tensor, got {type(value).__name__}")
         if len(value.shape) != len(shape) or any(
@@ -90,7 +97,7 @@ def _bind_inputs(
 
 
 def _describe(
-    spec: tuple[tuple[str, tuple[int | None, ...], torch.dtype], ...],
+    spec: tuple[tuple[str, tuple[int | None, ...] | None, torch.dtype], ...],
     outputs: tuple[str, ...],
     streams: int,
 ) -> str:
@@ -102,8 +109,11 @@ def _describe(
     return f"inputs=[{inputs}], outputs=[{', '.join(outputs)}], streams={streams}"
 
 
-def _shape_text(shape: tuple[int | None, ...]) -> str:
-    """A shape of `_INPUTS` as a list, `?` for a size the values decide: `[1, ?, 32]`."""
+def _shape_text(shape: tuple[int | None, ...] | None) -> str:
+    """A shape of `_INPUTS` as a list, `?` for a size the values decide: `[1, ?, 32]`; `[...]`
+    for a sequence."""
+    if shape is None:
+        return "[...]"
     return "[" + ", ".join("?" if size is None else str(size) for size in shape) + "]"
 
 

@@ -296,7 +296,9 @@ def run_case(
     for count in workers:
         label = f"workers {count}"
         try:
-            rep = RamielBackend.prepare(case.model, workers=count)
+            if data is None:
+                data = case.data()
+            rep = RamielBackend.prepare(case.model, workers=count, input_shapes=_symbolic_input_shapes(case.model, data))
         except RamielError as e:
             if count == workers[0]:
                 return outcome("unsupported", e.what)
@@ -306,14 +308,28 @@ def run_case(
         except Exception as e:  # a crash instead of Ramiel's one-line error is a bug
             return outcome("failed", f"{label}: compiling raised {_describe(e)}")
         try:
-            if data is None:
-                data = case.data()
             problem = _run_data_sets(rep, data, case, timeout)
         except Exception as e:
             problem = f"loading the data sets raised {_describe(e)}"
         if problem is not None:
             return outcome("failed", f"{label}: {problem}")
     return outcome("passed")
+
+
+def _symbolic_input_shapes(model: onnx.ModelProto, data: Sequence[DataSet]) -> dict[str, list[int]]:
+    """The shapes the data sets give the tensor inputs that the model declares with symbolic
+    dimensions, where every data set gives the same (as ONNX's runner feeds them)."""
+    initializers = {t.name for t in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in initializers]
+    shapes: dict[str, list[int]] = {}
+    for position, value in enumerate(inputs):
+        dims = value.type.tensor_type.shape.dim if value.type.HasField("tensor_type") else ()
+        if not any(not d.HasField("dim_value") for d in dims):
+            continue
+        given = {np.shape(inputs_[position]) for inputs_, _ in data if position < len(inputs_)}
+        if len(given) == 1:
+            shapes[value.name] = list(given.pop())
+    return shapes
 
 
 def _run_data_sets(

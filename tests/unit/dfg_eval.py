@@ -20,12 +20,13 @@ from onnxruntime.capi.onnxruntime_pybind11_state import (
     NotImplemented as OrtNotImplemented,
 )
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp, TensorType
-from xdsl.ir import Block, Region, SSAValue
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Attribute, Block, Region, SSAValue
 
 from ramiel.dialects.dfg import ConstantOp, DfgOp
 from ramiel.dialects.dfg.control_flow import IfOp, LoopOp, YieldOp
-from ramiel.onnx_types import onnx_of_attribute, onnx_of_element_type
+from ramiel.dialects.types import type_proto
+from ramiel.onnx_types import onnx_of_attribute
 
 NEWEST_ORT_OPSET = 21
 """The newest opset whose every operator onnxruntime runs."""
@@ -156,11 +157,8 @@ def _trimmed(names: list[str]) -> list[str]:
     return names
 
 
-def _value_info(name: str, t: object) -> onnx.ValueInfoProto:
-    assert isinstance(t, TensorType)
-    return helper.make_tensor_value_info(
-        name, onnx_of_element_type(t.get_element_type()), list(t.get_shape())
-    )
+def _value_info(name: str, t: Attribute) -> onnx.ValueInfoProto:
+    return helper.make_value_info(name, type_proto(t))
 
 
 def run_model(model: onnx.ModelProto, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:

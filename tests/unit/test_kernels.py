@@ -28,7 +28,7 @@ from ramiel.kernels import (
     supported_ops,
 )
 from ramiel.numerics import assert_close, max_errors, within_tolerance
-from ramiel.onnx_types import ELEMENT_TYPES, torch_of_numpy
+from ramiel.onnx_types import ELEMENT_TYPES, UNKNOWN, torch_of_numpy
 from ramiel.opview import OpView
 from tests.unit.kernel_cases import CASES, Case, f32, i64
 
@@ -60,7 +60,9 @@ def _reference(name: str) -> list[np.ndarray]:
     outputs = [f"out{i}" for i in range(c.outputs)]
     node = helper.make_node(c.op, names, outputs, **{k: _onnx_attr(v) for k, v in c.attrs.items()})
     graph_inputs = [
-        helper.make_tensor_value_info(f"in{i}", _ONNX_TYPES[value.dtype], value.shape)
+        helper.make_tensor_sequence_value_info(f"in{i}", _ONNX_TYPES[value[0].dtype], None)
+        if isinstance(value, list)
+        else helper.make_tensor_value_info(f"in{i}", _ONNX_TYPES[value.dtype], value.shape)
         for i, value in enumerate(c.inputs)
         if value is not None
     ]
@@ -79,7 +81,7 @@ def _reference(name: str) -> list[np.ndarray]:
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     options.intra_op_num_threads = 1
     session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
-    return [np.asarray(out) for out in session.run(None, feeds)]
+    return [out if isinstance(out, list) else np.asarray(out) for out in session.run(None, feeds)]
 
 
 @functools.cache
@@ -89,16 +91,39 @@ def _kernel_node(name: str) -> OpView:
     return OpView(
         op_type=c.op,
         inputs=tuple(None if value is None else f"x{i}" for i, value in enumerate(c.inputs)),
-        input_types=tuple(None if value is None else (value.shape, value.dtype.name) for value in c.inputs),
-        output_types=tuple((out.shape, out.dtype.name) for out in _reference(name)),
+        input_types=tuple(None if value is None else _sig(value) for value in c.inputs),
+        output_types=tuple(_sig(out) for out in _reference(name)),
         attrs=_attributes(c),
         input_values=tuple(value if i in c.const else None for i, value in enumerate(c.inputs)),
     )
 
 
-def _values(name: str) -> list[torch.Tensor | None]:
-    """The case's inputs as tensors."""
-    return [None if value is None else torch_of_numpy(value) for value in CASES[name].inputs]
+def _sig(value: np.ndarray | torch.Tensor | list[Any]) -> TensorSig:
+    """A value's type as kernels see it: a sequence (a list) as a tensor of one more, unknown,
+    leading dimension, its sizes unknown too."""
+    if isinstance(value, list):
+        first = value[0] if value else np.zeros((), np.float32)
+        return (UNKNOWN, *(UNKNOWN,) * len(first.shape)), str(first.dtype).removeprefix("torch.")
+    return tuple(value.shape), str(value.dtype).removeprefix("torch.")
+
+
+def _values(name: str) -> list[torch.Tensor | list[torch.Tensor] | None]:
+    """The case's inputs as tensors (a sequence as a list of them)."""
+    return [
+        None if value is None else [torch_of_numpy(v) for v in value] if isinstance(value, list) else torch_of_numpy(value)
+        for value in CASES[name].inputs
+    ]
+
+
+def _assert_close(ours: Any, ref: Any, what: str) -> None:
+    """`assert_close`, element by element for sequences."""
+    if isinstance(ref, list):
+        assert isinstance(ours, list), what
+        assert len(ours) == len(ref), what
+        for ours_element, ref_element in zip(ours, ref, strict=True):
+            assert_close(ours_element, ref_element, what)
+    else:
+        assert_close(ours, ref, what)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -110,7 +135,7 @@ def test_matches_onnxruntime(name: str) -> None:
     expected = _reference(name)
     assert len(got) == len(expected)
     for index, (ours, ref) in enumerate(zip(got, expected, strict=True)):
-        assert_close(ours, ref, f"{name} output {index}: {call.expr}")
+        _assert_close(ours, ref, f"{name} output {index}: {call.expr}")
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -118,7 +143,7 @@ def test_outputs_have_declared_types(name: str) -> None:
     """evaluate() gives exactly the shapes and element types in output_types."""
     node = _kernel_node(name)
     got = evaluate(node, _values(name))
-    assert [(tuple(t.shape), str(t.dtype).removeprefix("torch.")) for t in got] == list(node.output_types)
+    assert [_sig(t) for t in got] == list(node.output_types)
 
 
 @pytest.mark.parametrize("name", CASES)

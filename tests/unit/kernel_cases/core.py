@@ -36,7 +36,8 @@ class Case:
     """One node to check: inputs (None for an absent optional input), attributes, constant inputs, output count."""
 
     op: str
-    inputs: tuple[np.ndarray | None, ...]
+    inputs: tuple[np.ndarray | list[np.ndarray] | None, ...]
+    """Arrays, a list of them for a sequence, None for an absent optional input."""
     attrs: Mapping[str, Any] = field(default_factory=dict)
     const: frozenset[int] = frozenset()
     outputs: int = 1
@@ -49,7 +50,7 @@ CASES: dict[str, Case] = {}
 
 def case(
     op: str,
-    *inputs: np.ndarray | None,
+    *inputs: np.ndarray | list[np.ndarray] | None,
     const: tuple[int, ...] = (),
     outputs: int = 1,
     reference: str | tuple[np.ndarray, ...] = "onnxruntime",

@@ -35,7 +35,7 @@ func.func @float8(%x: tensor<2xf8E4M3FN>) {
   %y = dfg.relu %x : (tensor<2xf8E4M3FN>) -> tensor<2xf8E4M3FN>
   func.return
 }
-// CHECK: 'dfg.relu' op operand #0 must be a ranked tensor of a supported element type, got tensor<2xf8E4M3FN>
+// CHECK: 'dfg.relu' op operand #0 must be a ranked tensor, or a sequence of tensors, of a supported element type, got tensor<2xf8E4M3FN>
 
 // -----
 
@@ -43,7 +43,7 @@ func.func @unsupported_result(%x: tensor<2xf32>) {
   %y = dfg.cast %x {to = 17 : i64} : (tensor<2xf32>) -> tensor<2xf8E4M3FN>
   func.return
 }
-// CHECK: 'dfg.cast' op result #0 must be a ranked tensor of a supported element type, got tensor<2xf8E4M3FN>
+// CHECK: 'dfg.cast' op result #0 must be a ranked tensor, or a sequence of tensors, of a supported element type, got tensor<2xf8E4M3FN>
 
 // -----
 

@@ -1,0 +1,77 @@
+"""The value types the dialects share: tensors and `!dfg.sequence`, ONNX's sequence of tensors.
+
+    %s = dfg.sequence_construct %a, %b : (tensor<2x3xf32>, tensor<4x3xf32>) -> !dfg.sequence<tensor<?x3xf32>>
+
+A sequence holds any number of tensors of one element type; its element type says
+the sizes they share and leaves the others unknown (`?`), or says no rank at all
+(`!dfg.sequence<tensor<*xf32>>`) where the model does not. The generated code holds
+a sequence as a Python list of tensors.
+
+For the cost models and the kernels' views a sequence looks like a tensor of one
+more, leading, dimension of unknown size (`value_shape`): its length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import onnx
+from onnx import helper
+from xdsl.dialects.builtin import TensorType, UnrankedTensorType
+from xdsl.ir import Attribute, ParametrizedAttribute, TypeAttribute
+from xdsl.irdl import irdl_attr_definition
+from xdsl.parser import AttrParser
+from xdsl.printer import Printer
+
+from ramiel.onnx_types import UNKNOWN, onnx_dims, onnx_of_element_type
+
+
+@irdl_attr_definition
+class SequenceType(ParametrizedAttribute, TypeAttribute):
+    """ONNX `seq(tensor(...))`: `!dfg.sequence<tensor<?x3xf32>>`."""
+
+    name = "dfg.sequence"
+
+    element: TensorType | UnrankedTensorType
+
+    def __init__(self, element: TensorType | UnrankedTensorType) -> None:
+        super().__init__(element)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (parser.parse_type(),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_attribute(self.element)
+
+
+ValueType = TensorType | SequenceType
+"""What a `dfg` value may be: a tensor or a sequence of tensors."""
+
+
+def value_shape(t: Attribute) -> tuple[int, ...]:
+    """The shape of a tensor type; of a sequence type, its element shape (none when unranked)
+    after an unknown length."""
+    if isinstance(t, SequenceType):
+        element = t.element
+        return (UNKNOWN, *(element.get_shape() if isinstance(element, TensorType) else ()))
+    assert isinstance(t, TensorType)
+    return tuple(t.get_shape())
+
+
+def element_type_of(t: Attribute) -> Attribute:
+    """The element type of a tensor type, or of a sequence type's tensors."""
+    tensor = t.element if isinstance(t, SequenceType) else t
+    assert isinstance(tensor, TensorType | UnrankedTensorType)
+    return tensor.element_type
+
+
+def type_proto(t: Attribute) -> onnx.TypeProto:
+    """The ONNX type of a tensor or sequence type, an unknown size as a dimension without a value."""
+    tensor = t.element if isinstance(t, SequenceType) else t
+    assert isinstance(tensor, TensorType | UnrankedTensorType)
+    dims = onnx_dims(tensor.get_shape()) if isinstance(tensor, TensorType) else None
+    proto = helper.make_tensor_type_proto(onnx_of_element_type(tensor.element_type), dims)
+    return helper.make_sequence_type_proto(proto) if isinstance(t, SequenceType) else proto
