@@ -75,3 +75,45 @@ def type_proto(t: Attribute) -> onnx.TypeProto:
     dims = onnx_dims(tensor.get_shape()) if isinstance(tensor, TensorType) else None
     proto = helper.make_tensor_type_proto(onnx_of_element_type(tensor.element_type), dims)
     return helper.make_sequence_type_proto(proto) if isinstance(t, SequenceType) else proto
+
+
+def refines(given: Attribute, declared: Attribute) -> bool:
+    """Whether a value of type `given` may stand where `declared` is due: the same type, or
+    the same but with sizes (or a rank) where `declared` leaves them unknown. A branch that
+    finds nothing yields an empty tensor for the other's `?`; a loop adds tensors of a known
+    rank to a sequence that starts without one."""
+    if given == declared:
+        return True
+    if isinstance(given, SequenceType) and isinstance(declared, SequenceType):
+        return refines(given.element, declared.element)
+    if isinstance(declared, UnrankedTensorType):
+        return isinstance(given, TensorType | UnrankedTensorType) and given.element_type == declared.element_type
+    if not isinstance(given, TensorType) or not isinstance(declared, TensorType):
+        return False
+    sizes, bounds = given.get_shape(), declared.get_shape()
+    return (
+        given.get_element_type() == declared.get_element_type()
+        and len(sizes) == len(bounds)
+        and all(b in (s, UNKNOWN) for s, b in zip(sizes, bounds, strict=True))
+    )
+
+
+def join(first: Attribute, second: Attribute) -> Attribute | None:
+    """The most precise type both types refine (see `refines`): sizes they do not share become
+    unknown, and a sequence's tensors of different ranks have none; None when there is no
+    such type (different element types, or tensors of different ranks)."""
+    if refines(first, second):
+        return second
+    if refines(second, first):
+        return first
+    if isinstance(first, SequenceType) and isinstance(second, SequenceType):
+        element = join(first.element, second.element)
+        if element is None and first.element.element_type == second.element.element_type:
+            element = UnrankedTensorType(first.element.element_type)
+        return None if not isinstance(element, TensorType | UnrankedTensorType) else SequenceType(element)
+    if not isinstance(first, TensorType) or not isinstance(second, TensorType):
+        return None
+    a, b = first.get_shape(), second.get_shape()
+    if first.get_element_type() != second.get_element_type() or len(a) != len(b):
+        return None
+    return TensorType(first.get_element_type(), [x if x == y else UNKNOWN for x, y in zip(a, b, strict=True)])

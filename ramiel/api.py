@@ -415,6 +415,17 @@ def write_generated(path: Path, source: str, program: PyModuleOp) -> None:
     _write_outputs(path, weights, source, program)
 
 
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Refuse an output file whose folder does not exist or takes no new file, before any
+    work is done for it; a typo in a folder name must not create folders."""
+    target = Path(path)
+    _refuse_nul(target)
+    if not target.parent.is_dir():
+        raise RamielError("the output file's folder does not exist", str(target))
+    if not os.access(target.parent, os.W_OK):
+        raise RamielError("cannot write the output: its folder is not writable", str(target))
+
+
 def write_text(path: Path, text: str) -> None:
     """Write `text` to `path`, all or nothing: a temporary file beside it renamed into place.
 
@@ -518,9 +529,7 @@ def save_arrays(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) 
     name with a NUL character comes back whole only through `load_arrays`.
     """
     target = Path(path)
-    _refuse_nul(target)
-    if not target.parent.is_dir():  # a typo in a folder name must not create folders
-        raise RamielError("the output file's folder does not exist", str(target))
+    check_writable(target)
     with _temporary(target.parent, target.name, (".npz",)) as (temp,):
         with zipfile.ZipFile(temp, "w") as archive:
             for name, array in arrays.items():
@@ -588,8 +597,8 @@ def torch_value(value: object) -> object:
     return torch_of_numpy(np.asarray(value))
 
 
-def call_model(model: Any, tensors: Sequence[Any], output_names: Sequence[str]) -> dict[str, np.ndarray]:
-    """Call a loaded generated model; its outputs as arrays keyed by ONNX name."""
+def call_model(model: Any, tensors: Sequence[Any], output_names: Sequence[str]) -> dict[str, Any]:
+    """Call a loaded generated model; its outputs as arrays (lists of them for sequences) keyed by ONNX name."""
 
     from ramiel.onnx_types import numpy_of_torch
 

@@ -291,8 +291,10 @@ class BenchReport:
         }
 
     def write_json(self, path: str | os.PathLike[str]) -> None:
-        """Write `to_json()` to `path`."""
-        Path(path).write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+        """Write `to_json()` to `path`, all or nothing (`ramiel.api.write_text`)."""
+        from ramiel import api
+
+        api.write_text(Path(path), json.dumps(self.to_json(), indent=1) + "\n")
 
     def svg(self) -> str:
         """A bar chart of the medians (with IQR whiskers) above the predicted and measured timelines."""
@@ -312,8 +314,10 @@ class BenchReport:
         return stack_svg([bars, gantt])
 
     def write_svg(self, path: str | os.PathLike[str]) -> None:
-        """Write `svg()` to `path`."""
-        Path(path).write_text(self.svg(), encoding="utf-8")
+        """Write `svg()` to `path`, all or nothing (`ramiel.api.write_text`)."""
+        from ramiel import api
+
+        api.write_text(Path(path), self.svg())
 
 
 def bench(

@@ -63,6 +63,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ramiel.errors import RamielError
 from ramiel.onnx_types import element_type_named
 from ramiel.opview import OpView, Shape
 from ramiel.registry import Registry
@@ -423,12 +424,12 @@ def _read_cache(path: Path) -> dict[str, float] | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"cost cache {path} is unreadable: {exc}") from exc
-    if not isinstance(data, dict) or not all(
-        isinstance(v, (int, float)) for v in data.values()
-    ):
-        raise ValueError(f"cost cache {path} must be a JSON object of numbers")
+    except OSError as exc:
+        raise RamielError(f"cannot read the cost cache: {exc.strerror}; remove it or profile again", str(path)) from None
+    except ValueError:  # not UTF-8, or not JSON
+        data = None
+    if not isinstance(data, dict) or not all(isinstance(v, (int, float)) for v in data.values()):
+        raise RamielError("the cost cache is not a JSON object of numbers; remove it or profile again", str(path))
     return {str(k): float(v) for k, v in data.items()}
 
 

@@ -138,6 +138,10 @@ def _bench(args: argparse.Namespace) -> None:
     from ramiel import api
     from ramiel.bench import bench
 
+    for path in (args.json, args.plot):
+        if path:  # before the benchmark, which takes minutes
+            api.check_writable(path)
+
     report = bench(
         args.model,
         workers=args.workers,

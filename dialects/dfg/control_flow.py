@@ -77,8 +77,7 @@ from ramiel.dialects.dfg.constant import (
     constant_array,
 )
 from ramiel.dialects.streams import split_attributes
-from ramiel.dialects.types import SequenceType, ValueType
-from ramiel.onnx_types import UNKNOWN
+from ramiel.dialects.types import ValueType, refines
 
 
 class RegionForm:
@@ -122,7 +121,7 @@ class RegionForm:
         if not isinstance(last, self.TERMINATOR):
             raise VerifyException(f"the {name} must end with {self.TERMINATOR.name}")
         yielded = [v.type for v in last.operands]
-        if len(yielded) != len(values) or not all(map(_refines, yielded, values)):
+        if len(yielded) != len(values) or not all(map(refines, yielded, values)):
             raise VerifyException(f"the {name} yields {_types(yielded)}, but must yield {_types(values)}")
         outside = next(self._outer_reads(region), None)
         if outside is not None:
@@ -254,11 +253,13 @@ class LoopForm(RegionForm):
             raise VerifyException("a Loop without trip count or condition never ends")
         if self.M is not None:
             _check_scalar(self.M, IntegerType(64), "trip count", "an i64")
-        carried = [v.type for v in self.v_initial]
+        initial = [v.type for v in self.v_initial]
         results = [r.type for r in self.v_final_and_scan_outputs]
-        if results[: len(carried)] != carried:
+        carried = results[: len(initial)]
+        # The carried values' types are those of every iteration, which the first values refine.
+        if len(carried) != len(initial) or not all(map(refines, initial, carried)):
             raise VerifyException(
-                f"the carried values {_types(carried)} must be the first results, got {_types(results)}"
+                f"the carried values {_types(initial)} must start the results, got {_types(results)}"
             )
         block = self.body.block
         iteration = block.args[0].type if block.args else None
@@ -338,24 +339,6 @@ def parse_loop(op_type: type[IRDLOperation], parser: Parser) -> Operation:
         properties=props,
         attributes=discardable,
         regions=[body],
-    )
-
-
-def _refines(given: Attribute, declared: Attribute) -> bool:
-    """Whether a region may yield a value of type `given` where `declared` is due: the same
-    type, or the same but with sizes where `declared` leaves them unknown (a branch that
-    finds nothing yields an empty tensor for the other's `?`)."""
-    if given == declared:
-        return True
-    if isinstance(given, SequenceType) and isinstance(declared, SequenceType):
-        return _refines(given.element, declared.element)
-    if not isinstance(given, TensorType) or not isinstance(declared, TensorType):
-        return False
-    sizes, bounds = given.get_shape(), declared.get_shape()
-    return (
-        given.get_element_type() == declared.get_element_type()
-        and len(sizes) == len(bounds)
-        and all(b in (s, UNKNOWN) for s, b in zip(sizes, bounds, strict=True))
     )
 
 

@@ -64,10 +64,10 @@ def _slice(n: KernelWriter) -> str:
     steps = n.ints(4) if n.has(4) else [1] * len(starts or ())
     # Python's slices clamp as ONNX's do for positive steps, whatever the size; for
     # negative ones on a size the values decide, the helper works the bounds out.
-    runtime = starts is None or ends is None or axes is None or steps is None or any(
-        shape[axis] == UNKNOWN and step < 0 for axis, step in zip(axes, steps, strict=True)
-    )
-    if runtime:
+    if (
+        starts is None or ends is None or axes is None or steps is None
+        or any(shape[axis] == UNKNOWN and step < 0 for axis, step in zip(axes, steps, strict=True))
+    ):  # fmt: skip
         optional = [n.arg(index) if n.has(index) else "None" for index in (3, 4)]
         while optional and optional[-1] == "None":
             optional.pop()

@@ -74,7 +74,7 @@ from ramiel.dialects.dfg import OPS, ConstantOp, sanitize_identifier
 from ramiel.dialects.dfg.base import op_label
 from ramiel.dialects.dfg.constant import constant_array
 from ramiel.dialects.dfg.control_flow import IfOp, LoopOp, YieldOp
-from ramiel.dialects.types import SequenceType, type_proto
+from ramiel.dialects.types import SequenceType, join, refines, type_proto
 from ramiel.errors import RamielError
 from ramiel.limits import (
     DEFAULT_MEMORY_BUDGET,
@@ -1243,14 +1243,26 @@ class _Importer:
         args: list[tuple[str, Attribute]] = [(iteration, iteration_type)]
         if stops:
             args.append((cond_in, cond_type))
-        args += [*zip(carried_names, init_types, strict=True), *((n, self.values[n].type) for n in captured)]
         outputs = [o.name for o in body.output[0 if stops else 1 :]]
         fixed = {} if stops else {cond_in: np.array(True)}
-        region = self._region(body, args, outputs, where, fixed)
-        yielded = [v.type for v in cast(YieldOp, region.block.last_op).values]
+        # A carried value may change its type between iterations (a sequence gains tensors
+        # of another shape): the body then takes what every iteration gives, their join.
+        def imported(types: Sequence[Attribute]) -> tuple[Region, list[Attribute]]:
+            """The body's region with the carried values of `types`, and the types it yields."""
+            inner = [*args, *zip(carried_names, types, strict=True), *((n, self.values[n].type) for n in captured)]
+            region = self._region(body, inner, outputs, where, fixed)
+            return region, [v.type for v in cast(YieldOp, region.block.last_op).values]
+
+        carried_types: list[Attribute] = init_types
+        region, yielded = imported(carried_types)
         carried = yielded[int(stops) : int(stops) + len(inits)]
-        for value, before, after in zip(body.input[2:], init_types, carried, strict=True):
-            if before != after:
+        joined = [join(before, after) or before for before, after in zip(carried_types, carried, strict=True)]
+        if joined != carried_types:
+            carried_types = joined
+            region, yielded = imported(carried_types)
+            carried = yielded[int(stops) : int(stops) + len(inits)]
+        for value, before, after in zip(body.input[2:], carried_types, carried, strict=True):
+            if not refines(after, before):
                 raise RamielError(
                     f"loop-carried value '{value.name}' changes from {before} to {after} between "
                     "iterations; tensor shapes must be static",
@@ -1267,7 +1279,7 @@ class _Importer:
             self.values[cond_name] if stops else None,
             [self.values[n] for n in inits],
             [self.values[n] for n in captured],
-            [*init_types, *scans],
+            [*carried_types, *scans],
             region,
         )
         self._add_control_flow(block, node, op)

@@ -257,6 +257,9 @@ class _StreamRuntime:
             self._threads.append(thread)
             thread.start()
 
+    # dynamo would trace the calling thread's stream into a graph of its own and lose
+    # the hand-offs: under torch.compile the streams run as they do without it.
+    @torch.compiler.disable
     def run(self, owner: object, inputs: tuple[torch.Tensor, ...]) -> list[object]:
         """Run every stream of `owner` (the model) on `inputs`; the outputs in order."""
         if self._stopping:

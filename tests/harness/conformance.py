@@ -481,6 +481,11 @@ def _check_side_by_side(batch: Sequence[Case], workers: int) -> list[tuple[Case,
     """The cases of `batch` that fail when compiled together, with what went wrong."""
     from onnx.backend.test.runner import Runner
 
+    shapes = {
+        f"m{index}_{name}": shape
+        for index, case in enumerate(batch)
+        for name, shape in _symbolic_input_shapes(case.model, case.data()[:1]).items()
+    }
     try:
         # The streams of a batch too small to be predicted to pay for them are
         # kept: the parallel runtime is what this checks.
@@ -488,6 +493,7 @@ def _check_side_by_side(batch: Sequence[Case], workers: int) -> list[tuple[Case,
             merge_models([c.model for c in batch]),
             workers=workers,
             pipeline=default_pipeline(workers, min_speedup=0.0),
+            input_shapes=shapes,
         )
     except Exception as e:
         if len(batch) == 1:

@@ -255,8 +255,9 @@ def derived_model_path(name: str, exporter: Exporter) -> Path:
     return cached_file(path, write)
 
 
-def run_onnxruntime(model: Path | onnx.ModelProto, inputs: list[np.ndarray]) -> list[np.ndarray]:
-    """Outputs of the model (a file or in memory) on `inputs` (in graph input order), on CPU."""
+def run_onnxruntime(model: Path | onnx.ModelProto, inputs: list[np.ndarray]) -> list[Any]:
+    """Outputs of the model (a file or in memory) on `inputs` (in graph input order), on CPU:
+    arrays, and lists of them for sequences."""
     options = onnxruntime.SessionOptions()
     # Light models carry unused initializers that onnxruntime warns about.
     options.log_severity_level = 3
@@ -266,4 +267,4 @@ def run_onnxruntime(model: Path | onnx.ModelProto, inputs: list[np.ndarray]) -> 
         providers=["CPUExecutionProvider"],
     )
     feeds = {v.name: x for v, x in zip(session.get_inputs(), inputs, strict=True)}
-    return [np.asarray(output) for output in session.run(None, feeds)]
+    return [output if isinstance(output, list) else np.asarray(output) for output in session.run(None, feeds)]

@@ -113,16 +113,21 @@ def test_two_streams_end_to_end(tmp_path: Path) -> None:
     assert report.ok, report.lines()
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_torch_compile_runs_the_model(tmp_path: Path, workers: int) -> None:
-    """Its convolutions' prepacked oneDNN weights run eagerly: dynamo cannot trace them."""
-    compiled = api.compile(branches_model(), workers=workers, out_dir=tmp_path)
+@pytest.mark.parametrize("backend", ["eager", "inductor"])
+@pytest.mark.parametrize("streams", [1, 2])
+def test_torch_compile_runs_the_model(tmp_path: Path, streams: int, backend: str) -> None:
+    """Its convolutions' prepacked oneDNN weights run eagerly: dynamo cannot trace them; nor
+    the streams' threads and hand-offs, which run as they do without it."""
+    lowering = pipeline_text(lowering_passes())
+    pipeline = f"cleanup,cluster-cp{{cost=static}},merge-clusters{{workers={streams} cost=static}},{lowering}"
+    compiled = api.compile(branches_model(), workers=streams, pipeline=pipeline, out_dir=tmp_path)
+    assert compiled.summary.streams == streams
     assert "prepack_conv2d(" in compiled.source
     x = torch.randn(1, 64, 56, 56)
     with api.load_model_class(compiled.path)() as model:
         expected = model(x)
         torch.compiler.reset()
-        got = torch.compile(model, backend="eager")(x)
+        got = torch.compile(model, backend=backend)(x)
     torch.testing.assert_close(got, expected, rtol=0, atol=0)
 
 

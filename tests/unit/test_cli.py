@@ -262,4 +262,35 @@ def test_demo_timings_give_medians_spread_and_load() -> None:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     from importlib.metadata import version
 
-    assert _ramiel(capsys, "--version") == (0, f"ramiel {version('ramiel')}\n", "")
+    status, out, err = _ramiel(capsys, "--version")
+    assert (status, out, err) == (0, f"ramiel {version('ramiel')}\n", "")
+    # The README shows what the command prints.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"$ ramiel --version\n{out}" in readme
+
+
+@pytest.mark.parametrize("option", ["--json", "--plot"])
+def test_bench_refuses_an_unwritable_output_before_it_runs(
+    model_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    missing = tmp_path / "no such folder" / "bench.out"
+    status, out, err = _ramiel(capsys, "bench", model_file, option, missing)
+    assert status == 1
+    assert out == ""  # no timing table: the benchmark never ran
+    assert err == f"ramiel: error: the output file's folder does not exist ({missing})\n"
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe not utf-8", b"[1, 2]", b'{"conv": "fast"}'])
+def test_a_corrupt_cost_cache_is_one_line(
+    model_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "cost_profile.json").write_bytes(content)
+    monkeypatch.setenv("RAMIEL_CACHE", str(cache))
+    status, _, err = _ramiel(capsys, "compile", model_file, "-o", tmp_path / "out")
+    assert status == 1
+    assert err == (
+        "ramiel: error: the cost cache is not a JSON object of numbers; remove it or profile again "
+        f"({cache / 'cost_profile.json'})\n"
+    )

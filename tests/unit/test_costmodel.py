@@ -26,6 +26,7 @@ from ramiel.costmodel import (
     register_cost_model,
     static_constants,
 )
+from ramiel.errors import RamielError
 from ramiel.ir_graph import cost_model_name
 from ramiel.opview import OpView
 from ramiel.registry import PluginLoadError
@@ -280,7 +281,7 @@ def test_load_cost_model(tmp_path: Path) -> None:
     assert analytic.constants == calibrated
 
     (tmp_path / PROFILE_CACHE_FILE).write_text("{not json")
-    with pytest.raises(ValueError, match="unreadable"):
+    with pytest.raises(RamielError, match="the cost cache is not a JSON object of numbers"):
         load_cost_model("profile", tmp_path)
 
 

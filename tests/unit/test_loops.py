@@ -222,9 +222,67 @@ def test_a_scan_output_of_a_computed_trip_count_has_a_length_the_values_decide(w
         generated.close()
 
 
+def _growing_sequence_model() -> onnx.ModelProto:
+    """A Loop that appends x[:i + 1] to a sequence that starts empty; the sequence and its length."""
+    body = helper.make_graph(
+        [
+            helper.make_node("Add", ["i", "one"], ["end"]),
+            helper.make_node("Unsqueeze", ["end", "axes"], ["ends"]),
+            helper.make_node("Slice", ["x", "zero", "ends"], ["part"]),
+            helper.make_node("SequenceInsert", ["parts_in", "part"], ["parts_out"]),
+            helper.make_node("Identity", ["c"], ["c_out"]),
+        ],
+        "body",
+        [_value("i", [], I64), _value("c", [], BOOL), helper.make_tensor_sequence_value_info("parts_in", F32, None)],
+        [_value("c_out", [], BOOL), helper.make_tensor_sequence_value_info("parts_out", F32, None)],
+        [numpy_helper.from_array(np.array(v, np.int64), n) for n, v in (("one", 1), ("axes", [0]), ("zero", [0]))],
+    )
+    nodes = [
+        helper.make_node("SequenceEmpty", [], ["none"]),
+        helper.make_node("Loop", ["m", "go", "none"], ["parts"], body=body),
+        helper.make_node("SequenceLength", ["parts"], ["n"]),
+    ]
+    inputs = [_value("x", [4]), _value("m", [], I64), _value("go", [], BOOL)]
+    return _model(nodes, inputs, [helper.make_empty_tensor_value_info(n) for n in ("parts", "n")])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_carried_sequence_takes_the_type_of_every_iteration(workers: int) -> None:
+    model = _growing_sequence_model()
+    [loop] = [op for op in main_function(import_model(model)).body.block.ops if isinstance(op, LoopOp)]
+    # It starts with no tensor, of no known rank, and gains 1-D ones of growing lengths.
+    assert str(loop.v_initial[0].type) == "!dfg.sequence<tensor<*xf32>>"
+    assert str(loop.results[0].type) == "!dfg.sequence<tensor<*xf32>>"
+    generated = api.compile(model, workers=workers, name="growing").load()
+    try:
+        for trips in (0, 1, 3):
+            feeds = [np.array([0.5, -1.0, 2.0, 3.0], np.float32), np.array(trips, np.int64), np.array(True)]
+            parts, n = generated(*(torch.from_numpy(a) for a in feeds))
+            expected_parts, expected_n = run_onnxruntime(model, feeds)
+            assert int(n) == int(expected_n) == len(parts) == len(expected_parts) == trips
+            for ours, theirs in zip(parts, expected_parts, strict=True):
+                assert np.array_equal(ours.numpy(), theirs)
+    finally:
+        generated.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_carried_tensor_that_grows_takes_sizes_the_values_decide(workers: int) -> None:
+    model = _counting_loop(trips="m", cond="", grow=True)  # v doubles its length each time
+    [loop] = [op for op in main_function(import_model(model)).body.block.ops if isinstance(op, LoopOp)]
+    assert str(loop.results[0].type) == "tensor<?xf32>"
+    generated = api.compile(model, workers=workers, name="growing").load()
+    try:
+        for trips in (0, 1, 3):
+            feeds = [np.array([0.5, -1.0], np.float32), np.array(trips, np.int64), np.array(True)]
+            [expected] = run_onnxruntime(model, feeds)
+            actual = generated(*(torch.from_numpy(a) for a in feeds))
+            assert np.array_equal(actual.numpy(), expected), (trips, actual, expected)
+    finally:
+        generated.close()
+
+
 def test_loops_shapes_cannot_follow_are_refused() -> None:
-    with pytest.raises(RamielError, match="loop-carried value 'v' changes from tensor<2xf32> to tensor<4xf32>"):
-        import_model(_counting_loop(trips="m", cond="", grow=True))
     with pytest.raises(RamielError, match="never ends"):
         import_model(_counting_loop(trips="", cond=""))
 

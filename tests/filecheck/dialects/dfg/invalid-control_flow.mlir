@@ -143,7 +143,7 @@ func.func @f(%m: tensor<i64>, %v0: tensor<2xf32>) -> tensor<3xf32> {
   }
   func.return %v : tensor<3xf32>
 }
-// CHECK: the carried values (tensor<2xf32>) must be the first results, got (tensor<3xf32>)
+// CHECK: the carried values (tensor<2xf32>) must start the results, got (tensor<3xf32>)
 
 // -----
 
