@@ -14,6 +14,7 @@ more, leading, dimension of unknown size (`value_shape`): its length.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import onnx
 from onnx import helper
@@ -47,13 +48,37 @@ class SequenceType(ParametrizedAttribute, TypeAttribute):
             printer.print_attribute(self.element)
 
 
-ValueType = TensorType | SequenceType
-"""What a `dfg` value may be: a tensor or a sequence of tensors."""
+@irdl_attr_definition
+class OptionalType(ParametrizedAttribute, TypeAttribute):
+    """ONNX `optional(...)`: a tensor or a sequence, or nothing, `!dfg.optional<tensor<5xf32>>`;
+    None in the generated code when it holds nothing."""
+
+    name = "dfg.optional"
+
+    element: TensorType | SequenceType
+
+    def __init__(self, element: TensorType | SequenceType) -> None:
+        super().__init__(element)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (parser.parse_type(),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_attribute(self.element)
+
+
+ValueType = TensorType | SequenceType | OptionalType
+"""What a `dfg` value may be: a tensor, a sequence of tensors, or an optional one of them."""
 
 
 def value_shape(t: Attribute) -> tuple[int, ...]:
     """The shape of a tensor type; of a sequence type, its element shape (none when unranked)
     after an unknown length."""
+    if isinstance(t, OptionalType):
+        return value_shape(t.element)
     if isinstance(t, SequenceType):
         element = t.element
         return (UNKNOWN, *(element.get_shape() if isinstance(element, TensorType) else ()))
@@ -62,14 +87,18 @@ def value_shape(t: Attribute) -> tuple[int, ...]:
 
 
 def element_type_of(t: Attribute) -> Attribute:
-    """The element type of a tensor type, or of a sequence type's tensors."""
+    """The element type of a tensor type, or of a sequence type's tensors (an optional's, of what it holds)."""
+    if isinstance(t, OptionalType):
+        return element_type_of(t.element)
     tensor = t.element if isinstance(t, SequenceType) else t
     assert isinstance(tensor, TensorType | UnrankedTensorType)
     return tensor.element_type
 
 
 def type_proto(t: Attribute) -> onnx.TypeProto:
-    """The ONNX type of a tensor or sequence type, an unknown size as a dimension without a value."""
+    """The ONNX type of a tensor, sequence or optional type, an unknown size as a dimension without a value."""
+    if isinstance(t, OptionalType):
+        return helper.make_optional_type_proto(type_proto(t.element))
     tensor = t.element if isinstance(t, SequenceType) else t
     assert isinstance(tensor, TensorType | UnrankedTensorType)
     dims = onnx_dims(tensor.get_shape()) if isinstance(tensor, TensorType) else None
@@ -84,8 +113,8 @@ def refines(given: Attribute, declared: Attribute) -> bool:
     rank to a sequence that starts without one."""
     if given == declared:
         return True
-    if isinstance(given, SequenceType) and isinstance(declared, SequenceType):
-        return refines(given.element, declared.element)
+    if isinstance(given, SequenceType | OptionalType) and type(given) is type(declared):
+        return refines(given.element, cast(SequenceType | OptionalType, declared).element)
     if isinstance(declared, UnrankedTensorType):
         return isinstance(given, TensorType | UnrankedTensorType) and given.element_type == declared.element_type
     if not isinstance(given, TensorType) or not isinstance(declared, TensorType):

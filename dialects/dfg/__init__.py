@@ -21,6 +21,7 @@ it, in the module of its family (see `base` for what an op's row holds):
     recurrent      LSTM, GRU, RNN
     data_dependent NonZero, Unique, NonMaxSuppression, whose result sizes the values decide
     sequence       SequenceConstruct, SequenceAt, SequenceInsert and the other ops over `!dfg.sequence`
+    optional       Optional, OptionalHasElement, OptionalGetElement, over `!dfg.optional`
     control_flow   If and Loop, whose bodies are regions ending in `dfg.yield`
 
 and `dfg.constant` (`constant`), which ONNX initializers and `Constant` nodes
@@ -56,7 +57,7 @@ from ramiel.dialects.dfg.constant import (
     ResourceAttr,
     sanitize_identifier,
 )
-from ramiel.dialects.types import SequenceType
+from ramiel.dialects.types import OptionalType, SequenceType
 
 _NOT_FAMILIES = frozenset({"base", "constant", "folding"})
 """The package's modules that declare no operator family."""
@@ -86,7 +87,7 @@ from ramiel.dialects.dfg.control_flow import YieldOp  # noqa: E402  (after the f
 Dfg = Dialect(
     "dfg",
     [ConstantOp, *OPS.values(), *EXTENSIONS.values(), YieldOp],
-    [ResourceAttr, SequenceType],
+    [ResourceAttr, SequenceType, OptionalType],
     [RESOURCES, ConstantMaterializer()],
 )
 
@@ -99,6 +100,7 @@ __all__ = [
     "Dfg",
     "DfgOp",
     "KernelOp",
+    "OptionalType",
     "ResourceAttr",
     "SequenceType",
     "dfg_name",

@@ -111,6 +111,7 @@ from ramiel.dialects.dfg.constant import (
     is_supported_tensor,
 )
 from ramiel.dialects.types import (
+    OptionalType,
     SequenceType,
     ValueType,
     element_type_of,
@@ -255,6 +256,11 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
     def is_no_op(self) -> bool:
         """Whether the op returns its first input unchanged."""
         return False
+
+    def types_as_attributes(self) -> list[onnx.AttributeProto]:
+        """The ONNX attributes of type TYPE_PROTO the node had, which the op's types hold
+        (properties hold no types); ONNX's inference reads them."""
+        return []
 
     def verify_shapes(self, shapes: Shapes) -> None:
         """Raise VerifyException when the input shapes break a rule ONNX's shape inference does not check."""
@@ -449,10 +455,11 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         static or unknown (`?`)."""
         for kind, values in (("operand", self.operands), ("result", self.results)):
             for i, v in enumerate(values):
-                t = v.type.element if isinstance(v.type, SequenceType) else v.type
+                held = v.type.element if isinstance(v.type, OptionalType) else v.type
+                t = held.element if isinstance(held, SequenceType) else held
                 # A sequence may leave its tensors' rank open; a tensor may not.
                 unranked = isinstance(t, UnrankedTensorType) and is_supported_element_type(t.element_type)
-                if not (is_supported_tensor(t) or (isinstance(v.type, SequenceType) and unranked)):
+                if not (is_supported_tensor(t) or (isinstance(held, SequenceType) and unranked)):
                     raise VerifyException(
                         f"{kind} #{i} must be a ranked tensor, or a sequence of tensors, of a "
                         f"supported element type, got {v.type}"
@@ -566,6 +573,7 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
             for k, v in self.properties.items()
             if k in self.ONNX_SCHEMA.attributes
         )
+        node.attribute.extend(self.types_as_attributes())
         try:
             inferred = shape_inference.infer_node_outputs(
                 self.ONNX_SCHEMA, node, input_types, input_data
@@ -577,12 +585,14 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
             if not isinstance(result, OpResult):
                 continue
             inferred_type = inferred.get(name)
-            if isinstance(result.type, SequenceType) and inferred_type is not None:
+            t = result.type
+            if isinstance(t, OptionalType) and inferred_type is not None:
+                inferred_type, t = inferred_type.optional_type.elem_type, t.element
+            if isinstance(t, SequenceType) and inferred_type is not None:
                 # A sequence's element type; its sizes may be merged more loosely than ONNX's.
-                inferred_type = inferred_type.sequence_type.elem_type
+                inferred_type, t = inferred_type.sequence_type.elem_type, t.element
             if inferred_type is None or not inferred_type.tensor_type.HasField("shape"):
                 continue
-            t = result.type.element if isinstance(result.type, SequenceType) else result.type
             if not isinstance(t, TensorType):
                 continue
             expected_element = inferred_type.tensor_type.elem_type
@@ -817,13 +827,19 @@ _ROW_NAMES = {
 def _value_kind(schema: defs.OpSchema, param: defs.OpSchema.FormalParameter) -> object:
     """The type of an ONNX input or output: a tensor or a sequence, or either, as its constraint allows."""
     allowed = next((c.allowed_type_strs for c in schema.type_constraints if c.type_param_str == param.type_str), ())
+    if allowed and all(s.startswith("optional(") for s in allowed):
+        return OptionalType
     sequences = [s.startswith("seq(") for s in allowed]
     return SequenceType if sequences and all(sequences) else ValueType if any(sequences) else TensorType
 
 
 def _unsequenced(type_str: str) -> str:
-    """The tensor type of an ONNX type string, a sequence's element for `seq(...)`."""
-    return type_str.removeprefix("seq(").removesuffix(")") if type_str.startswith("seq(") else type_str
+    """The tensor type of an ONNX type string: a sequence's element for `seq(...)`, what an
+    `optional(...)` holds."""
+    for wrapper in ("optional(", "seq("):
+        if type_str.startswith(wrapper):
+            return _unsequenced(type_str.removeprefix(wrapper).removesuffix(")"))
+    return type_str
 
 
 def onnx_op(op_type: str, extension: str | None = None, **row: object) -> Callable[[type[_T]], type[_T]]:

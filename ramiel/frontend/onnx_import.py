@@ -74,7 +74,7 @@ from ramiel.dialects.dfg import OPS, ConstantOp, sanitize_identifier
 from ramiel.dialects.dfg.base import op_label
 from ramiel.dialects.dfg.constant import constant_array
 from ramiel.dialects.dfg.control_flow import IfOp, LoopOp, YieldOp
-from ramiel.dialects.types import SequenceType, join, refines, type_proto
+from ramiel.dialects.types import OptionalType, SequenceType, join, refines, type_proto
 from ramiel.errors import RamielError
 from ramiel.limits import (
     DEFAULT_MEMORY_BUDGET,
@@ -1044,6 +1044,29 @@ def _with_values(model: onnx.ModelProto, values: Mapping[str, np.ndarray]) -> on
 # Building the module.
 
 
+def _value_type(
+    proto: onnx.TypeProto, name: str, what: str, where: str, unknown_dims: bool
+) -> TensorType | SequenceType | OptionalType:
+    """The type of value `name` from its ONNX type: a tensor, a sequence (whose tensors may
+    have no known rank) or an optional one of them; see `_Importer._tensor_type`."""
+    if proto.HasField("optional_type"):
+        held = _value_type(proto.optional_type.elem_type, name, what, where, unknown_dims)
+        if isinstance(held, OptionalType):
+            raise RamielError(f"{what} '{name}' is an optional optional", where)
+        return OptionalType(held)
+    if proto.HasField("sequence_type"):
+        element = proto.sequence_type.elem_type.tensor_type
+        if element.HasField("shape"):
+            return SequenceType(_tensor_of(element, name, what, where, True))
+        try:
+            return SequenceType(UnrankedTensorType(element_type_of_onnx(element.elem_type)))
+        except UnsupportedType as e:
+            raise RamielError(f"{e} of {what} '{name}'", where) from None
+    if not proto.HasField("tensor_type"):
+        raise RamielError(f"no type known for {what} '{name}'", where)
+    return _tensor_of(proto.tensor_type, name, what, where, unknown_dims)
+
+
 def _tensor_of(tensor: onnx.TypeProto.Tensor, name: str, what: str, where: str, unknown_dims: bool) -> TensorType:
     """The type of tensor `name` (`what` says which kind of value) from its ONNX type; see `_Importer._tensor_type`."""
     try:
@@ -1092,6 +1115,9 @@ class _Importer:
     def module(self) -> ModuleOp:
         initializers = {t.name for t in self.graph.initializer}
         inputs = [i for i in self.graph.input if i.name not in initializers]
+        optional = next((i.name for i in inputs if i.type.HasField("optional_type")), None)
+        if optional is not None:  # the generated Model takes tensors and lists of them
+            raise RamielError(f"graph input '{optional}' is optional, which Ramiel does not take", self.where)
         arg_types = [self._tensor_type(i.name, "graph input", self.where, self.dynamic_dims) for i in inputs]
         block = Block(arg_types=arg_types)
         for arg, value in zip(block.args, inputs, strict=True):
@@ -1131,22 +1157,14 @@ class _Importer:
                 return self.where if isinstance(op, ModuleOp | func.FuncOp) else f"{self.where}, node '{op_label(op)}'"
         return self.where
 
-    def _tensor_type(self, name: str, what: str, where: str, unknown_dims: bool = True) -> TensorType | SequenceType:
-        """The type of tensor (or sequence) `name`: a dimension that shape inference leaves open
-        is one whose size the values decide (`?`), which only a graph input may not have
-        (`unknown_dims`)."""
+    def _tensor_type(self, name: str, what: str, where: str, unknown_dims: bool = True) -> TensorType | SequenceType | OptionalType:
+        """The type of tensor (sequence, optional) `name`: a dimension that shape inference
+        leaves open is one whose size the values decide (`?`), which only a graph input may
+        not have (`unknown_dims`)."""
         proto = self.types.get(name)
-        if proto is not None and proto.HasField("sequence_type"):
-            element = proto.sequence_type.elem_type.tensor_type
-            if element.HasField("shape"):
-                return SequenceType(_tensor_of(element, name, what, where, True))
-            try:
-                return SequenceType(UnrankedTensorType(element_type_of_onnx(element.elem_type)))
-            except UnsupportedType as e:
-                raise RamielError(f"{e} of {what} '{name}'", where) from None
-        if proto is None or not proto.HasField("tensor_type"):
+        if proto is None:
             raise RamielError(f"no type known for {what} '{name}'", where)
-        return _tensor_of(proto.tensor_type, name, what, where, unknown_dims)
+        return _value_type(proto, name, what, where, unknown_dims)
 
 
     def _add_constant(self, block: Block, name: str, array: np.ndarray, where: str) -> None:
@@ -1175,6 +1193,9 @@ class _Importer:
         for attr in node.attribute:
             if attr.name not in op_class.ONNX_SCHEMA.attributes:
                 raise RamielError(f"unsupported attribute '{attr.name}' of {node.op_type}", where)
+            if attr.type == onnx.AttributeProto.TYPE_PROTO:
+                continue  # Optional's `type`, which its result type holds
+
             try:
                 properties[attr.name] = attribute_of_onnx(attr)
             except UnsupportedType as e:

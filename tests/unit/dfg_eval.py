@@ -81,6 +81,8 @@ def _nodes(
             node.attribute.extend(
                 onnx_of_attribute(k, v) for k, v in op.explicit_attributes().items()
             )
+            if isinstance(op, DfgOp):
+                node.attribute.extend(op.types_as_attributes())
             if isinstance(op, IfOp):
                 for attribute, branch in zip(("then_branch", "else_branch"), op.branches, strict=True):
                     node.attribute.append(helper.make_attribute(attribute, _branch(op, branch, names, initializers)))
