@@ -27,8 +27,21 @@ from xdsl.printer import Printer
 from ramiel.onnx_types import UNKNOWN, onnx_dims, onnx_of_element_type
 
 
+class _OfOneType(ParametrizedAttribute, TypeAttribute):
+    """A type of one type parameter, `element`, written in angle brackets: `!dfg.name<type>`."""
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (parser.parse_type(),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_attribute(self.parameters[0])
+
+
 @irdl_attr_definition
-class SequenceType(ParametrizedAttribute, TypeAttribute):
+class SequenceType(_OfOneType):
     """ONNX `seq(tensor(...))`: `!dfg.sequence<tensor<?x3xf32>>`."""
 
     name = "dfg.sequence"
@@ -38,18 +51,9 @@ class SequenceType(ParametrizedAttribute, TypeAttribute):
     def __init__(self, element: TensorType | UnrankedTensorType) -> None:
         super().__init__(element)
 
-    @classmethod
-    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        with parser.in_angle_brackets():
-            return (parser.parse_type(),)
-
-    def print_parameters(self, printer: Printer) -> None:
-        with printer.in_angle_brackets():
-            printer.print_attribute(self.element)
-
 
 @irdl_attr_definition
-class OptionalType(ParametrizedAttribute, TypeAttribute):
+class OptionalType(_OfOneType):
     """ONNX `optional(...)`: a tensor or a sequence, or nothing, `!dfg.optional<tensor<5xf32>>`;
     None in the generated code when it holds nothing."""
 
@@ -59,15 +63,6 @@ class OptionalType(ParametrizedAttribute, TypeAttribute):
 
     def __init__(self, element: TensorType | SequenceType) -> None:
         super().__init__(element)
-
-    @classmethod
-    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        with parser.in_angle_brackets():
-            return (parser.parse_type(),)
-
-    def print_parameters(self, printer: Printer) -> None:
-        with printer.in_angle_brackets():
-            printer.print_attribute(self.element)
 
 
 ValueType = TensorType | SequenceType | OptionalType
