@@ -1,4 +1,5 @@
-"""The value types the dialects share: tensors and `!dfg.sequence`, ONNX's sequence of tensors.
+"""The value types the dialects share: tensors, `!dfg.sequence` (ONNX's sequence of tensors)
+and `!dfg.optional` (a tensor or sequence, or nothing).
 
     %s = dfg.sequence_construct %a, %b : (tensor<2x3xf32>, tensor<4x3xf32>) -> !dfg.sequence<tensor<?x3xf32>>
 
@@ -81,11 +82,15 @@ def value_shape(t: Attribute) -> tuple[int, ...]:
     return tuple(t.get_shape())
 
 
+def held_tensor(t: Attribute) -> Attribute:
+    """The tensor type a value type holds: itself, a sequence's tensors', what an optional holds."""
+    held = t.element if isinstance(t, OptionalType) else t
+    return held.element if isinstance(held, SequenceType) else held
+
+
 def element_type_of(t: Attribute) -> Attribute:
-    """The element type of a tensor type, or of a sequence type's tensors (an optional's, of what it holds)."""
-    if isinstance(t, OptionalType):
-        return element_type_of(t.element)
-    tensor = t.element if isinstance(t, SequenceType) else t
+    """The element type of a tensor type, or of the tensors a sequence or optional type holds."""
+    tensor = held_tensor(t)
     assert isinstance(tensor, TensorType | UnrankedTensorType)
     return tensor.element_type
 

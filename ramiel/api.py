@@ -617,15 +617,14 @@ def random_inputs(
     """Seeded inputs: standard normal floats, small non-negative integers, random bools; a size
     that the values decide is the bound `dim_bounds` gives it (as for `compile`)."""
     from ramiel.ir_graph import named_bound
-    from ramiel.onnx_types import UNKNOWN
+    from ramiel.onnx_types import bounded
 
     rng = np.random.default_rng(seed)
     arrays: dict[str, np.ndarray] = {}
     for name, dims, dtype in specs:
         if dims is None:
             raise RamielError(f"input {name!r} is a sequence, which has no random value: give the inputs", name)
-        bound = named_bound(dim_bounds or {}, name)
-        shape = tuple(bound if d == UNKNOWN else d for d in dims)
+        shape = bounded(dims, named_bound(dim_bounds or {}, name))
         if np.issubdtype(np.dtype(dtype), np.floating) or dtype == "bfloat16":  # ml_dtypes' is no numpy float
             arrays[name] = rng.standard_normal(shape).astype(dtype)
         elif dtype == "bool":

@@ -44,7 +44,7 @@ from ramiel.dialects.dfg import ConstantOp, DfgOp, sanitize_identifier
 from ramiel.dialects.dfg.control_flow import IfOp, LoopOp
 from ramiel.dialects.types import element_type_of, value_shape
 from ramiel.errors import RamielError
-from ramiel.onnx_types import UNKNOWN, dtype_name
+from ramiel.onnx_types import UNKNOWN, bounded, dtype_name
 from ramiel.opview import OpView
 from ramiel.scheduling import Edge, Node, Schedule, TaskGraph
 
@@ -124,8 +124,8 @@ def dim_bound(value: SSAValue) -> int:
     bounds = scope.attributes.get(DIM_BOUNDS) if scope is not None else None
     if not isinstance(bounds, DictionaryAttr):
         return DEFAULT_DIM_BOUND
-    found = bounds.data.get(value.name_hint or "", bounds.data.get("*"))
-    return found.value.data if isinstance(found, IntegerAttr) else DEFAULT_DIM_BOUND
+    given = {name: b.value.data for name, b in bounds.data.items() if isinstance(b, IntegerAttr)}
+    return named_bound(given, value.name_hint or "")
 
 
 _LISTED = 8
@@ -154,7 +154,7 @@ def set_dim_bounds(module: ModuleOp, bounds: Mapping[str, int], where: str) -> s
         function.attributes[DIM_BOUNDS] = DictionaryAttr({n: IntegerAttr(b, i64) for n, b in sorted(named.items())})
     if not unknown:
         return None
-    default = named.get("*", DEFAULT_DIM_BOUND)
+    default = named_bound(named, "*")
     others = "".join(f", {n} as {b}" for n, b in sorted(named.items()) if n != "*")
     return f"{len(unknown)} tensors have sizes that the values decide; the costs count each such size as {default}{others} (--dim-bound)"
 
@@ -179,10 +179,7 @@ def named_bound(bounds: Mapping[str, int], name: str) -> int:
 def bounded_shape(value: SSAValue) -> tuple[int, ...]:
     """The shape of `value` (`value_shape`), each unknown dimension counted as its bound."""
     shape = value_shape(value.type)
-    if UNKNOWN not in shape:
-        return tuple(shape)
-    bound = dim_bound(value)
-    return tuple(bound if d == UNKNOWN else d for d in shape)
+    return bounded(shape, dim_bound(value)) if UNKNOWN in shape else shape
 
 
 def cost_view(op: DfgOp) -> OpView:

@@ -189,6 +189,11 @@ def onnx_dims(shape: Sequence[int]) -> list[int | None]:
     return [None if d == UNKNOWN else d for d in shape]
 
 
+def bounded(shape: Sequence[int], bound: int) -> tuple[int, ...]:
+    """`shape` with each unknown dimension counted as `bound`."""
+    return tuple(bound if d == UNKNOWN else d for d in shape)
+
+
 def has_unknown_dims(t: Attribute) -> bool:
     """Whether `t` is a tensor type with a dimension of unknown size (`tensor<?x4xf32>`)."""
     return isinstance(t, TensorType) and UNKNOWN in t.get_shape()

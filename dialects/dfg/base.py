@@ -115,6 +115,7 @@ from ramiel.dialects.types import (
     SequenceType,
     ValueType,
     element_type_of,
+    held_tensor,
     type_proto,
     value_shape,
 )
@@ -442,11 +443,12 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         shapes = [None if v is None else value_shape(v.type) for v in self.input_values()]
         self._verify_axis(shapes)
         self._verify_inferred_types()
-        if self.has_unknown_dims():
+        unknown = self.has_unknown_dims()
+        if unknown:
             # Rules over sizes that only the values decide are the kernel's to meet
             # when it runs; what the verifier can hold is that the kernel needs none.
             self._verify_kernel_without_sizes()
-        if self.SHAPE_RULES_TAKE_UNKNOWN or not self.has_unknown_dims():
+        if self.SHAPE_RULES_TAKE_UNKNOWN or not unknown:
             self.verify_shapes(shapes)
         self._verify_inplace()
 
@@ -455,11 +457,10 @@ class DfgOp(KernelOp, HasFolderInterface, HasCanonicalizationPatternsInterface):
         static or unknown (`?`)."""
         for kind, values in (("operand", self.operands), ("result", self.results)):
             for i, v in enumerate(values):
-                held = v.type.element if isinstance(v.type, OptionalType) else v.type
-                t = held.element if isinstance(held, SequenceType) else held
-                # A sequence may leave its tensors' rank open; a tensor may not.
+                t = held_tensor(v.type)
+                # A sequence may leave its tensors' rank open (the types allow that nowhere else).
                 unranked = isinstance(t, UnrankedTensorType) and is_supported_element_type(t.element_type)
-                if not (is_supported_tensor(t) or (isinstance(held, SequenceType) and unranked)):
+                if not (is_supported_tensor(t) or unranked):
                     raise VerifyException(
                         f"{kind} #{i} must be a ranked tensor, or a sequence of tensors, of a "
                         f"supported element type, got {v.type}"

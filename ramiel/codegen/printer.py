@@ -65,7 +65,7 @@ from ramiel.dialects.pyemit import (
 from ramiel.dialects.streams import InputOp, OutputOp, RecvOp, SendOp, StreamOp
 from ramiel.dialects.types import SequenceType, element_type_of
 from ramiel.errors import RamielError
-from ramiel.onnx_types import UNKNOWN, dtype_name, static_shape
+from ramiel.onnx_types import UNKNOWN, dtype_name, onnx_dims, static_shape
 
 # Names of the generated code's own locals and classes; model names avoid them.
 _LOCALS = ("self", "inputs", "call", "w", "Model")
@@ -245,7 +245,7 @@ class PythonPrinter(BasePrinter[str]):
                     # None for a size the values decide: any size will do; for a sequence,
                     # which is a list of tensors of any sizes.
                     "None" if isinstance(t, SequenceType)
-                    else _tuple("None" if d == UNKNOWN else str(d) for d in static_shape(t)) if static_shape(t)
+                    else _tuple(map(str, onnx_dims(static_shape(t)))) if static_shape(t)
                     else "()",
                     f"torch.{dtype_name(element_type_of(t))}",
                 ]

@@ -90,9 +90,7 @@ from ramiel.onnx_types import (
     UNKNOWN,
     UnsupportedType,
     attribute_of_onnx,
-    dtype_name,
     element_type_of_onnx,
-    onnx_dims,
     tensor_type,
 )
 from ramiel.pipeline import MODEL_ATTR
@@ -1166,7 +1164,6 @@ class _Importer:
             raise RamielError(f"no type known for {what} '{name}'", where)
         return _value_type(proto, name, what, where, unknown_dims)
 
-
     def _add_constant(self, block: Block, name: str, array: np.ndarray, where: str) -> None:
         try:
             op = ConstantOp.of_array(array, name)
@@ -1195,7 +1192,6 @@ class _Importer:
                 raise RamielError(f"unsupported attribute '{attr.name}' of {node.op_type}", where)
             if attr.type == onnx.AttributeProto.TYPE_PROTO:
                 continue  # Optional's `type`, which its result type holds
-
             try:
                 properties[attr.name] = attribute_of_onnx(attr)
             except UnsupportedType as e:
@@ -1321,6 +1317,8 @@ class _Importer:
         in_reversed = _ints(node, "scan_input_directions", scanned, where)
         out_reversed = _ints(node, "scan_output_directions", outputs, where)
         lengths = {cast(TensorType, self.values[n].type).get_shape()[a] for n, a in zip(inputs, in_axes, strict=True)}
+        if UNKNOWN in lengths:  # the Loop it becomes counts its trips at compile time
+            raise RamielError("unsupported Scan over an axis whose length only the values decide", where)
         if len(lengths) != 1:
             raise RamielError(f"the scan inputs have different lengths {sorted(lengths)}", where)
         length = lengths.pop()
@@ -1352,7 +1350,7 @@ class _Importer:
         types = [cast(TensorType, self.values[v].type) for v in stacked]
         out_axes = _axes(node, "scan_output_axes", [len(t.get_shape()) for t in types], where)
         for name, value, t, axis, backwards in zip(node.output[len(states) :], stacked, types, out_axes, out_reversed, strict=True):
-            proto = helper.make_tensor_type_proto(_onnx_element(t), onnx_dims(t.get_shape()))
+            proto = type_proto(t)
             if backwards:
                 flipped, order = self._fresh_name("flipped"), self._fresh_name("backwards")
                 self.types[flipped] = proto
@@ -1362,7 +1360,7 @@ class _Importer:
             if axis:
                 shape = list(t.get_shape())
                 perm = [*range(1, axis + 1), 0, *range(axis + 1, len(shape))]
-                self.types[name] = helper.make_tensor_type_proto(_onnx_element(t), [shape[p] for p in perm])
+                self.types[name] = type_proto(TensorType(t.get_element_type(), [shape[p] for p in perm]))
                 self._add_node(block, helper.make_node("Transpose", [value], [name], perm=perm))
             else:
                 self.values[name] = self.values[value]
@@ -1532,10 +1530,6 @@ def _axes(node: onnx.NodeProto, name: str, ranks: Sequence[int], where: str) -> 
         if not -rank <= axis < rank:
             raise RamielError(f"{node.op_type} attribute '{name}' has axis {axis} out of range for rank {rank}", where)
     return [a % r for a, r in zip(axes, ranks, strict=True)]
-
-
-def _onnx_element(t: TensorType) -> int:
-    return helper.np_dtype_to_tensor_dtype(np.dtype(dtype_name(t.get_element_type())))
 
 
 def _names(values: Sequence[onnx.ValueInfoProto]) -> ArrayAttr[DictionaryAttr]:

@@ -287,6 +287,13 @@ def test_loops_shapes_cannot_follow_are_refused() -> None:
         import_model(_counting_loop(trips="", cond=""))
 
 
+def test_a_scan_over_a_dynamic_axis_is_refused() -> None:
+    model = _scan_model()
+    model.graph.input[0].type.tensor_type.shape.dim[0].dim_param = "n"
+    with pytest.raises(RamielError, match="unsupported Scan over an axis whose length only the values decide"):
+        import_model(model, dynamic_dims=True)
+
+
 def test_scan_before_opset_9_is_refused() -> None:
     # Scan-8 has a batch axis, which the version converter would drop from the inputs.
     model = _scan_model()
